@@ -1,0 +1,70 @@
+"""Dates with a precision: how they are read from the dataset, stored, shown and compared."""
+
+import calendar
+import re
+from datetime import date
+from typing import Annotated, Protocol
+
+from pydantic import Field
+
+from app.models import Precision
+
+# A date as the API shows it: to the day, or reduced to a month or a year (ISO 8601).
+PartialDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="ISO 8601 date, reduced to YYYY-MM or YYYY where the source gives no day",
+        examples=["2017-06-09", "2017-06", "2017"],
+    ),
+]
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Period(Protocol):
+    @property
+    def start_date(self) -> date: ...
+
+    @property
+    def end_date(self) -> date | None: ...
+
+
+def parse(text: str, *, end: bool = False) -> tuple[date, Precision]:
+    """Read `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. A start is stored as the first day it can
+    mean, an end (`end=True`) as the last, so a period covers every day it may hold."""
+    match = _PARTIAL.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    y = int(year)
+    if month is None:
+        return (date(y, 12, 31) if end else date(y, 1, 1)), Precision.year
+    m = int(month)
+    if day is None:
+        if not 1 <= m <= 12:
+            raise ValueError(f"{text!r} has no month {m}")
+        last = calendar.monthrange(y, m)[1]
+        return (date(y, m, last) if end else date(y, m, 1)), Precision.month
+    return date.fromisoformat(text), Precision.day
+
+
+def render(value: date | None, precision: Precision | None) -> str | None:
+    """Show a stored date no more precisely than its source gave it."""
+    if value is None:
+        return None
+    if precision == Precision.year:
+        return f"{value.year:04d}"
+    if precision == Precision.month:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def holds_on(period: Period, day: date) -> bool:
+    """A fact holds on `day` from its start to its (inclusive) end; no end: still holds."""
+    return period.start_date <= day and (period.end_date is None or day <= period.end_date)
+
+
+def overlaps(a: Period, b: Period) -> bool:
+    """Whether two periods share at least one day."""
+    return holds_on(a, b.start_date) or holds_on(b, a.start_date)

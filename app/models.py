@@ -1,0 +1,244 @@
+"""Database tables. The schema itself is made only by the Alembic migrations in migrations/.
+
+Dates with a precision coarser than a day are stored as the widest span they can mean:
+a start (or decision) as the first day of its month or year, an end as the last day.
+The precision column beside each date says how much of it a source actually gave.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, MetaData, String, Text
+from sqlmodel import Field, SQLModel
+
+# One naming convention for every constraint, so migrations name things the same on
+# SQLite and PostgreSQL and can drop them by name.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Precision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+class Status(StrEnum):
+    member = "member"
+    observer = "observer"
+    dialogue_partner = "dialogue_partner"
+    partner = "partner"
+
+
+class Post(StrEnum):
+    secretary_general = "secretary_general"
+
+
+class SummitFormat(StrEnum):
+    in_person = "in_person"
+    virtual = "virtual"
+    hybrid = "hybrid"
+
+
+class SourceKind(StrEnum):
+    news_article = "news_article"
+    official_document = "official_document"
+    reference_work = "reference_work"
+
+
+class TextScope(StrEnum):
+    """How much of a source's text is stored: all of it, or the passage that was read."""
+
+    full = "full"
+    excerpt = "excerpt"
+
+
+class Verdict(StrEnum):
+    holds = "holds"
+    contradicted = "contradicted"
+    not_covered = "not_covered"
+
+
+def _enum(enum: type[StrEnum], **kw: Any) -> Any:
+    # Enums are stored as plain strings (no native PostgreSQL ENUM to migrate).
+    return Field(sa_type=String(20), **kw)
+
+
+def _end_after_start() -> CheckConstraint:
+    return CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start")
+
+
+class State(SQLModel, table=True):
+    iso3: str = Field(primary_key=True, max_length=3)
+    iso2: str = Field(unique=True, max_length=2)
+    numeric: str = Field(max_length=3)
+    name: str
+    official_name: str | None = None
+    name_ru: str
+    name_zh: str
+    wikidata_qid: str | None = Field(default=None, max_length=16)
+
+
+class StatusPeriod(SQLModel, table=True):
+    __tablename__ = "status_period"
+    __table_args__ = (_end_after_start(),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_iso3: str = Field(foreign_key="state.iso3", index=True, max_length=3)
+    status: Status = _enum(Status)
+    start_date: date
+    start_precision: Precision = _enum(Precision)
+    end_date: date | None = None
+    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    decided_on: date | None = None
+    decided_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    name_ru: str | None = None
+    name_zh: str | None = None
+    nationality_iso3: str = Field(foreign_key="state.iso3", max_length=3)
+
+
+class Term(SQLModel, table=True):
+    __table_args__ = (_end_after_start(),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
+    post: Post = _enum(Post)
+    start_date: date
+    start_precision: Precision = _enum(Precision)
+    end_date: date | None = None
+    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Summit(SQLModel, table=True):
+    __table_args__ = (_end_after_start(),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    host_iso3: str = Field(foreign_key="state.iso3", max_length=3)
+    city: str
+    start_date: date
+    end_date: date
+    format: SummitFormat = _enum(SummitFormat)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Presidency(SQLModel, table=True):
+    __table_args__ = (_end_after_start(),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chair_iso3: str = Field(foreign_key="state.iso3", max_length=3)
+    start_date: date
+    start_precision: Precision = _enum(Precision)
+    end_date: date | None = None
+    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    summit_id: str | None = Field(default=None, foreign_key="summit.id", unique=True, max_length=64)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class PermanentBody(SQLModel, table=True):
+    """A permanent body of the organisation (the Secretariat) and its seat."""
+
+    __tablename__ = "permanent_body"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    seat_city: str
+    seat_state_iso3: str = Field(foreign_key="state.iso3", max_length=3)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Source(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    kind: SourceKind = _enum(SourceKind)
+    title: str
+    publisher: str
+    published_on: date | None = None
+    published_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    url: str | None = None
+    language: str = Field(max_length=8)
+    text: str | None = Field(default=None, sa_type=Text)
+    text_scope: TextScope | None = _enum(TextScope, default=None, nullable=True)
+
+
+# The kinds of fact a citation may point at: exactly one of these columns is set.
+CITED_COLUMNS = (
+    "status_period_id",
+    "term_id",
+    "summit_id",
+    "presidency_id",
+    "permanent_body_id",
+)
+
+
+def _exactly_one_fact() -> CheckConstraint:
+    count = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in CITED_COLUMNS)
+    return CheckConstraint(f"{count} = 1", name="exactly_one_fact")
+
+
+class Citation(SQLModel, table=True):
+    __table_args__ = (_exactly_one_fact(),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", index=True, max_length=64)
+    quote: str | None = Field(default=None, sa_type=Text)
+    status_period_id: int | None = Field(
+        default=None, foreign_key="status_period.id", index=True, ondelete="CASCADE"
+    )
+    term_id: int | None = Field(default=None, foreign_key="term.id", index=True, ondelete="CASCADE")
+    summit_id: str | None = Field(
+        default=None, foreign_key="summit.id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    presidency_id: int | None = Field(
+        default=None, foreign_key="presidency.id", index=True, ondelete="CASCADE"
+    )
+    permanent_body_id: str | None = Field(
+        default=None,
+        foreign_key="permanent_body.id",
+        index=True,
+        max_length=64,
+        ondelete="CASCADE",
+    )
+
+
+class Claim(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", index=True, max_length=64)
+    statement: str = Field(sa_type=Text)
+    kind: str = Field(max_length=32)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    verdict: Verdict = _enum(Verdict)
+    detail: str = Field(sa_type=Text)
+
+
+class DatasetVersion(SQLModel, table=True):
+    """One row. `version` grows on every write to a data table (database triggers do it),
+    so every worker can tell in one cheap read whether its cached answers are stale."""
+
+    __tablename__ = "dataset_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    content_hash: str | None = Field(default=None, max_length=64)
+    loaded_at: datetime | None = None
+
+
+class Coverage(SQLModel, table=True):
+    """From which day on the dataset holds every fact of one kind (member, presidency, ...).
+    A kind with no row, or a day before `since`, is not covered: absence there proves nothing."""
+
+    kind: str = Field(primary_key=True, max_length=32)
+    since: date

@@ -1,0 +1,38 @@
+"""The documents the facts come from."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+
+from app import queries
+from app.deps import PageDep, StoreDep, respond
+from app.errors import problem_responses
+from app.schemas import Page, SourceDetail, SourceSummary
+
+router = APIRouter(tags=["sources"])
+
+
+@router.get("/sources", response_model=Page[SourceSummary], responses=problem_responses(422))
+async def list_sources(request: Request, store: StoreDep, page: PageDep) -> Response:
+    """Every source, by id."""
+    return await respond(
+        request,
+        store,
+        ("sources", page.limit, page.offset),
+        lambda ds: queries.paginate(queries.sources(ds), page.limit, page.offset),
+    )
+
+
+@router.get(
+    "/sources/{source_id}", response_model=SourceDetail, responses=problem_responses(404, 422)
+)
+async def get_source(
+    request: Request,
+    store: StoreDep,
+    source_id: Annotated[str, Path(max_length=64, examples=["mfa-china-2022-03-17"])],
+) -> Response:
+    """One source: its text where stored, the facts it is cited for, and the claims it
+    makes about the organisation with the verdict of checking each against the dataset."""
+    return await respond(
+        request, store, ("source", source_id), lambda ds: queries.source_detail(ds, source_id)
+    )

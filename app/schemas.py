@@ -1,0 +1,211 @@
+"""What the API sends: the public models. Field names follow the design contract."""
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.dates import PartialDate
+from app.models import (
+    Post,
+    Precision,
+    SourceKind,
+    Status,
+    SummitFormat,
+    TextScope,
+    Verdict,
+)
+
+T = TypeVar("T")
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SourceRef(Public):
+    """A source that states a fact, with the passage that states it where one is stored."""
+
+    id: str
+    title: str
+    quote: str | None = None
+
+
+class StateRef(Public):
+    iso3: str = Field(examples=["IND"])
+    iso2: str = Field(examples=["IN"])
+    name: str = Field(examples=["India"])
+
+
+class Dated(Public):
+    start_date: PartialDate
+    start_date_precision: Precision
+    end_date: PartialDate | None = Field(description="Last day the fact held; null: it still holds")
+    end_date_precision: Precision | None
+
+
+class StatusPeriodPublic(Dated):
+    """One status held by one state from `start_date` to `end_date`."""
+
+    status: Status
+    decided_on: PartialDate | None = Field(
+        description="Day of the decision that granted the status, where it differs from "
+        "the day the status took effect (start_date)"
+    )
+    decided_on_precision: Precision | None
+    note: str | None
+    sources: list[SourceRef]
+
+
+class StateStatus(StatusPeriodPublic):
+    """A state with one of its status periods: the items of the state collections."""
+
+    iso3: str = Field(examples=["IND"])
+    iso2: str = Field(examples=["IN"])
+    name: str = Field(examples=["India"])
+
+
+class Names(Public):
+    en: str
+    ru: str
+    zh: str
+
+
+class StateDetail(Public):
+    """One state with its whole status history."""
+
+    iso3: str
+    iso2: str
+    numeric: str
+    name: str
+    official_name: str | None
+    names: Names
+    wikidata: str | None = Field(description="Wikidata item id (QID)")
+    status: Status | None = Field(description="Status held today; null: none")
+    history: list[StatusPeriodPublic]
+
+
+class PersonPublic(Public):
+    id: str
+    name: str
+    name_ru: str | None
+    name_zh: str | None
+    nationality: StateRef
+
+
+class TermPublic(Dated):
+    """A term of office."""
+
+    post: Post
+    person: PersonPublic
+    note: str | None
+    sources: list[SourceRef]
+
+
+class SummitRef(Public):
+    id: str
+    city: str
+    start_date: date
+    end_date: date
+
+
+class SummitPublic(Public):
+    """A meeting of the Council of Heads of State."""
+
+    id: str = Field(examples=["2022-samarkand"])
+    host: StateRef
+    city: str
+    start_date: date
+    end_date: date
+    format: SummitFormat
+    note: str | None
+    sources: list[SourceRef]
+
+
+class PresidencyPublic(Dated):
+    """A rotating presidency; it passes at the close of the summit that ends it."""
+
+    chair: StateRef
+    summit: SummitRef | None = Field(description="The summit that closed it; null: not yet")
+    note: str | None
+    sources: list[SourceRef]
+
+
+class PermanentBodyPublic(Public):
+    id: str
+    name: str
+    seat_city: str
+    seat_state: StateRef
+    note: str | None
+    sources: list[SourceRef]
+
+
+class Snapshot(Public):
+    """The organisation on one day."""
+
+    as_of: date
+    member_states: list[StateRef]
+    observer_states: list[StateRef]
+    dialogue_partners: list[StateRef]
+    partners: list[StateRef]
+    secretary_general: TermPublic | None
+    presidency: PresidencyPublic | None
+    permanent_bodies: list[PermanentBodyPublic]
+    not_covered: list[str] = Field(
+        description="Kinds of fact the dataset does not yet cover on this day: an empty list "
+        "there means 'not known here', not 'none'"
+    )
+
+
+class SourceSummary(Public):
+    id: str
+    kind: SourceKind
+    title: str
+    publisher: str
+    published_on: PartialDate | None
+    published_on_precision: Precision | None
+    url: str | None
+    language: str
+    text_scope: TextScope | None = Field(
+        description="How much of the text is stored: full, excerpt (the passage read), or none"
+    )
+
+
+class CitationPublic(Public):
+    fact: str = Field(description="The fact cited, in words")
+    fact_type: str
+    quote: str | None
+
+
+class ClaimPublic(Public):
+    statement: str = Field(description="What the source says, verbatim")
+    kind: str
+    params: dict[str, Any]
+    verdict: Verdict
+    detail: str
+
+
+class SourceDetail(SourceSummary):
+    text: str | None
+    citations: list[CitationPublic]
+    claims: list[ClaimPublic]
+
+
+class Page(Public, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Items matching, on all pages")
+    limit: int
+    offset: int
+
+
+class DatasetInfo(Public):
+    """What this service holds."""
+
+    version: int = Field(description="Grows on every change to the data")
+    content_hash: str | None
+    loaded_at: str | None
+    coverage: dict[str, date | None] = Field(
+        description="For each kind of fact, the first day the dataset covers completely "
+        "(null: not covered yet)"
+    )
+    counts: dict[str, int]

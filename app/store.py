@@ -1,0 +1,170 @@
+"""The read path: cached answers keyed on the dataset version stored in the database.
+
+Every request reads the version (one indexed row) without the ORM or a threadpool hop:
+SQLite through the standard library's driver, which answers in microseconds; PostgreSQL
+through one asynchronous psycopg connection, shared by the requests that arrive while a
+read is under way. Triggers bump the version on every write to a data table, so no worker
+ever serves an answer older than the request. When the version moves, the dataset is read
+again (in a thread) and the answers cached under the old version are dropped.
+"""
+
+import asyncio
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Protocol
+
+import psycopg
+from cachetools import LRUCache
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from starlette.concurrency import run_in_threadpool
+
+from app.dataset import Dataset, load
+from app.db import is_sqlite, transaction
+from app.errors import Unavailable
+
+VERSION_SQL = "SELECT version FROM dataset_version WHERE id = 1"
+NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
+
+
+class VersionProbe(Protocol):
+    async def version(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+
+class SqliteProbe:
+    """Reads the version on one stdlib connection; a local read takes microseconds, so it
+    runs on the event loop itself."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+
+    async def version(self) -> int:
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(
+                    f"file:{self._path}?mode=ro",
+                    uri=True,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
+            row = self._conn.execute(VERSION_SQL).fetchone()
+        except sqlite3.Error as exc:
+            await self.close()
+            raise Unavailable(NOT_READY) from exc
+        if row is None:
+            raise Unavailable(NOT_READY)
+        return int(row[0])
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class PostgresProbe:
+    """Reads the version on one async connection. A request joins a read that began after
+    it arrived (so it sees every write committed before it) or starts a new one."""
+
+    def __init__(self, conninfo: str) -> None:
+        self._conninfo = conninfo
+        self._conn: psycopg.AsyncConnection[tuple[int]] | None = None
+        self._read: asyncio.Task[int] | None = None
+        self._read_started = 0.0
+
+    async def version(self) -> int:
+        arrived = time.monotonic()
+        read = self._read
+        if read is None or self._read_started < arrived:
+            self._read_started = time.monotonic()
+            read = self._read = asyncio.ensure_future(self._fetch())
+        return await asyncio.shield(read)
+
+    async def _fetch(self) -> int:
+        for attempt in (1, 2):
+            try:
+                if self._conn is None or self._conn.closed:
+                    self._conn = await psycopg.AsyncConnection.connect(
+                        self._conninfo, autocommit=True
+                    )
+                cursor = await self._conn.execute(VERSION_SQL)
+                row = await cursor.fetchone()
+                if row is None:
+                    raise Unavailable(NOT_READY)
+                return int(row[0])
+            except psycopg.errors.UndefinedTable as exc:
+                raise Unavailable(NOT_READY) from exc
+            except psycopg.OperationalError as exc:
+                # A dropped connection (server restart): reconnect once, then give up.
+                await self.close()
+                if attempt == 2:
+                    raise Unavailable(f"The database cannot be reached: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+
+def make_probe(url: str) -> VersionProbe:
+    parsed = make_url(url)
+    if is_sqlite(url):
+        return SqliteProbe(parsed.database or "")
+    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresProbe(conninfo)
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    etag: str
+
+
+class Store:
+    """The current dataset and the answers computed from it."""
+
+    def __init__(self, engine: Engine, probe: VersionProbe, cache_entries: int) -> None:
+        self._engine = engine
+        self._probe = probe
+        self._dataset: Dataset | None = None
+        self._answers: LRUCache[Hashable, Answer] = LRUCache(maxsize=cache_entries)
+        self._reload = asyncio.Lock()
+
+    async def dataset(self) -> Dataset:
+        """The dataset as of this request's arrival."""
+        version = await self._probe.version()
+        ds = self._dataset
+        if ds is not None and ds.version == version:
+            return ds
+        async with self._reload:
+            ds = self._dataset
+            if ds is None or ds.version != version:
+                ds = self._dataset = await run_in_threadpool(self._load)
+                self._answers.clear()
+        return ds
+
+    def _load(self) -> Dataset:
+        with transaction(self._engine) as session:
+            return load(session)
+
+    async def answer(self, key: Hashable, compute: Callable[[Dataset], BaseModel]) -> Answer:
+        """The serialised answer for `key`, computed once per dataset version."""
+        ds = await self.dataset()
+        cache_key = (ds.version, key)
+        found = self._answers.get(cache_key)
+        if found is None:
+            body = compute(ds).model_dump_json().encode()
+            found = Answer(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
+            self._answers[cache_key] = found
+        return found
+
+    async def close(self) -> None:
+        await self._probe.close()
+        self._engine.dispose()
