@@ -261,14 +261,14 @@ def describe(ds: Dataset, citation: Citation) -> tuple[str, str]:
     if column == "status_period_id":
         p = next(p for p in ds.periods if p.id == value)
         return "status_period", (
-            f"{ds.states[p.state_iso3].name}: {p.status.value} from "
+            f"{ds.states[p.state_iso3].name}: {p.status} from "
             f"{render(p.start_date, p.start_precision)}"
             + (f" to {render(p.end_date, p.end_precision)}" if p.end_date else "")
         )
     if column == "term_id":
         t = next(t for t in ds.terms if t.id == value)
         return "term", (
-            f"{ds.persons[t.person_id].name}: {t.post.value} from "
+            f"{ds.persons[t.person_id].name}: {t.post} from "
             f"{render(t.start_date, t.start_precision)}"
             + (f" to {render(t.end_date, t.end_precision)}" if t.end_date else "")
         )

@@ -348,7 +348,9 @@ def _add_cited(
     session.add(row)
     session.flush()
     for cite in fact.sources:
-        session.add(Citation(source_id=cite.source, quote=cite.quote, **{column: row.id}))
+        citation = Citation(source_id=cite.source, quote=cite.quote)
+        setattr(citation, column, row.id)
+        session.add(citation)
 
 
 def _write(session: Session, df: DatasetFile) -> dict[str, int]:
