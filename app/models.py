@@ -233,6 +233,9 @@ class DatasetVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     content_hash: str | None = Field(default=None, max_length=64)
+    seeded_version: int | None = Field(
+        default=None, description="`version` right after the last seed; differs once edited"
+    )
     loaded_at: datetime | None = None
 
 

@@ -464,7 +464,7 @@ def seed(engine: Engine, seed_dir: Path) -> Report:
         meta = session.get(DatasetVersion, 1)
         if meta is None:
             raise SeedError(["the database is not migrated: run `sco-api migrate` first"])
-        if meta.content_hash == digest:
+        if meta.content_hash == digest and meta.seeded_version == meta.version:
             return Report(changed=False, version=meta.version)
         counts = _write(session, df)
         ds = load(session)
@@ -496,6 +496,8 @@ def seed(engine: Engine, seed_dir: Path) -> Report:
         session.add(meta)
         session.flush()
         session.refresh(meta)
-        report.version = meta.version
+        # The update above bumped no version (dataset_version has no trigger).
+        meta.seeded_version = report.version = meta.version
+        session.add(meta)
         report.counts["claim"] = len(report.verdicts)
         return report

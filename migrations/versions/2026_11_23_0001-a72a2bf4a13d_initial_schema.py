@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("seeded_version", sa.Integer(), nullable=True),
         sa.Column("loaded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.CheckConstraint("id = 1", name=op.f("ck_dataset_version_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_version")),
