@@ -1,0 +1,161 @@
+"""Fixtures: every test runs against SQLite and against the real PostgreSQL server, each in
+a fresh database that the tests create (schema by Alembic) and drop afterwards.
+
+PostgreSQL is reached at SCO_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@
+127.0.0.1:5432/postgres). A server that cannot be reached fails the run; set
+SCO_TEST_SKIP_POSTGRES=1 to run on SQLite alone, knowingly (never in CI).
+"""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.cli import alembic_config
+from app.db import make_engine
+from app.main import create_app
+from app.seeding import seed
+from app.settings import ROOT, Settings
+
+ADMIN_URL = os.environ.get(
+    "SCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ["sqlite", "postgresql"]
+SEED_DIR = ROOT / "seed"
+
+
+def _admin_conninfo() -> str:
+    return make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class Databases:
+    """Makes and drops uniquely named databases on one backend."""
+
+    def __init__(self, backend: str, tmp: Path) -> None:
+        self.backend = backend
+        self.tmp = tmp
+        self.made: list[str] = []
+
+    def new(self) -> str:
+        name = f"sco_test_{uuid.uuid4().hex[:12]}"
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.tmp / (name + '.db')}"
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.made:
+            return
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            for name in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "postgresql":
+        if os.environ.get("SCO_TEST_SKIP_POSTGRES") == "1" and not os.environ.get("CI"):
+            pytest.skip("SCO_TEST_SKIP_POSTGRES=1")
+        try:
+            psycopg.connect(_admin_conninfo(), connect_timeout=5).close()
+        except psycopg.OperationalError as exc:
+            pytest.fail(f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}", pytrace=False)
+    return name
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(backend, tmp_path_factory.mktemp(backend))
+    yield dbs
+    dbs.drop_all()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+@pytest.fixture
+def empty_url(databases: Databases) -> str:
+    """A fresh database with no schema at all."""
+    return databases.new()
+
+
+@pytest.fixture
+def migrated_url(empty_url: str) -> str:
+    """A fresh database, migrated to head, with no data."""
+    migrate(empty_url)
+    return empty_url
+
+
+@pytest.fixture
+def engine_for() -> Iterator[Callable[[str], Engine]]:
+    engines: list[Engine] = []
+
+    def make(url: str) -> Engine:
+        engines.append(make_engine(url))
+        return engines[-1]
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_url(databases: Databases) -> str:
+    """One database per backend, migrated and seeded with the real dataset, shared by the
+    read-only tests. Tests that write use a fresh database of their own."""
+    url = databases.new()
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        seed(engine, SEED_DIR)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def _client(url: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(database_url=url))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def client(seeded_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the API over the shared seeded database."""
+    async for c in _client(seeded_url):
+        yield c
+
+
+OpenClient = Callable[[str], Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def client_for() -> AsyncIterator[OpenClient]:
+    """Opens clients on other databases (closed at the end of the test)."""
+    stack = AsyncExitStack()
+
+    async def open_client(url: str) -> httpx.AsyncClient:
+        return await stack.enter_async_context(asynccontextmanager(_client)(url))
+
+    async with stack:
+        yield open_client

@@ -1,0 +1,142 @@
+"""What the database itself enforces, whatever writes to it, and the migrations."""
+
+import datetime as dt
+from collections.abc import Callable
+
+import httpx
+import pytest
+from alembic import command
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from app.cli import alembic_config
+from app.seeding import seed
+from tests.conftest import SEED_DIR, OpenClient, migrate
+
+
+def insert(engine: Engine, sql: str, **params: object) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+class TestNoOverlaps:
+    @pytest.fixture
+    def engine(self, migrated_url: str, engine_for: Callable[[str], Engine]) -> Engine:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        return engine
+
+    def test_a_second_status_for_a_state_at_the_same_time_is_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "INSERT INTO status_period (state_iso3, status, start_date, "
+                "start_precision) VALUES ('IND', 'observer', :d, 'day')",
+                d=dt.date(2020, 1, 1),
+            )
+
+    def test_an_open_period_overlapping_a_later_one_is_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "INSERT INTO status_period (state_iso3, status, start_date, "
+                "start_precision) VALUES ('IND', 'observer', :d, 'day')",
+                d=dt.date(2005, 7, 5),
+            )
+
+    def test_a_period_ending_the_day_before_is_accepted(self, engine: Engine) -> None:
+        insert(
+            engine,
+            "INSERT INTO status_period (state_iso3, status, start_date, "
+            "start_precision, end_date, end_precision) "
+            "VALUES ('IND', 'observer', :s, 'day', :e, 'day')",
+            s=dt.date(2005, 7, 5),
+            e=dt.date(2017, 6, 8),
+        )
+
+    def test_two_secretaries_general_at_once_are_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "INSERT INTO term (person_id, post, start_date, start_precision) "
+                "VALUES ('zhang-ming', 'secretary_general', :d, 'day')",
+                d=dt.date(2020, 6, 1),
+            )
+
+    def test_two_presidencies_at_once_are_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "INSERT INTO presidency (chair_iso3, start_date, start_precision, "
+                "end_date, end_precision) VALUES ('RUS', :s, 'day', :e, 'day')",
+                s=dt.date(2022, 1, 1),
+                e=dt.date(2022, 2, 1),
+            )
+
+    def test_an_update_into_an_overlap_is_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "UPDATE presidency SET end_date = :e WHERE chair_iso3 = 'UZB'",
+                e=dt.date(2022, 12, 31),
+            )
+
+    def test_an_end_before_the_start_is_rejected(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(
+                engine,
+                "UPDATE summit SET end_date = :e WHERE id = '2022-samarkand'",
+                e=dt.date(2022, 1, 1),
+            )
+
+    def test_a_citation_must_name_exactly_one_fact(self, engine: Engine) -> None:
+        with pytest.raises(DBAPIError):
+            insert(engine, "INSERT INTO citation (source_id) VALUES ('indian-awaaz-2022-03-20')")
+
+
+class TestMigrations:
+    def test_upgrade_downgrade_upgrade(
+        self, empty_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(empty_url)
+        migrate(empty_url)
+        tables = set(inspect(engine).get_table_names())
+        assert {"state", "status_period", "term", "summit", "presidency", "source"} <= tables
+        command.downgrade(alembic_config(empty_url), "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate(empty_url)
+        seed(engine, SEED_DIR)
+        assert set(inspect(engine).get_table_names()) == tables
+
+    def test_models_and_migrations_agree(self, migrated_url: str) -> None:
+        command.check(alembic_config(migrated_url))
+
+
+@pytest.mark.anyio
+class TestFreshness:
+    async def test_a_write_is_served_at_once(
+        self, migrated_url: str, engine_for: Callable[[str], Engine], client_for: OpenClient
+    ) -> None:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        client: httpx.AsyncClient = await client_for(migrated_url)
+        before = (await client.get("/v1/summits?year=2017")).json()["items"][0]
+        assert before["city"] == "Astana"
+        insert(engine, "UPDATE summit SET city = 'Nur-Sultan' WHERE id = '2017-astana'")
+        after = (await client.get("/v1/summits?year=2017")).json()["items"][0]
+        assert after["city"] == "Nur-Sultan"
+
+    async def test_an_unmigrated_database_answers_503(
+        self, empty_url: str, client_for: OpenClient
+    ) -> None:
+        client: httpx.AsyncClient = await client_for(empty_url)
+        response = await client.get("/v1/member-states")
+        assert response.status_code == 503
+        assert "sco-api migrate" in response.json()["detail"]
+        health = await client.get("/healthz")
+        assert health.status_code == 503
+
+    async def test_health_is_ok_when_seeded(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"

@@ -1,0 +1,157 @@
+"""The loader: one transaction, idempotent, and refusing any quote its source lacks."""
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import Engine, text
+
+from app.seeding import SeedError, seed
+from tests.conftest import SEED_DIR
+
+TABLES = (
+    "state",
+    "status_period",
+    "person",
+    "term",
+    "summit",
+    "presidency",
+    "permanent_body",
+    "source",
+    "citation",
+    "claim",
+    "coverage",
+)
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every data table, in a stable order."""
+    with engine.connect() as conn:
+        return {
+            table: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {table}"))), key=repr)
+            for table in TABLES
+        }
+
+
+def version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT version FROM dataset_version")).scalar_one())
+
+
+def copy_seed(tmp_path: Path, edit: Callable[[dict[str, object]], None]) -> Path:
+    """A copy of the seed folder whose dataset.yaml has been edited."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target)
+    data = yaml.safe_load((target / "dataset.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    (target / "dataset.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return target
+
+
+def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SCO_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-c", "from app.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+class TestSeed:
+    def test_seeding_twice_changes_nothing(
+        self, migrated_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(migrated_url)
+        first = seed(engine, SEED_DIR)
+        rows, v = dump(engine), version(engine)
+        second = seed(engine, SEED_DIR)
+        assert first.changed
+        assert not second.changed
+        assert dump(engine) == rows
+        assert version(engine) == v
+        assert len(rows["status_period"]) == 10
+
+    def test_a_quote_missing_from_its_source_refuses_the_whole_load(
+        self, migrated_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
+    ) -> None:
+        def corrupt(data: dict[str, object]) -> None:
+            states = data["states"]
+            assert isinstance(states, list)
+            india = next(s for s in states if s["iso3"] == "IND")
+            india["periods"][0]["sources"][-1]["quote"] = "India joined SCO at the Ufa summit."
+
+        engine = engine_for(migrated_url)
+        with pytest.raises(SeedError) as refused:
+            seed(engine, copy_seed(tmp_path, corrupt))
+        [problem] = refused.value.problems
+        assert "IND member from 2017-06-09" in problem
+        assert "Ufa" in problem
+        assert all(not rows for rows in dump(engine).values()), "nothing was written"
+
+    def test_an_integrity_failure_rolls_back_every_row(
+        self, migrated_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
+    ) -> None:
+        def move_summit(data: dict[str, object]) -> None:
+            summits = data["summits"]
+            assert isinstance(summits, list)
+            next(s for s in summits if s["id"] == "2022-samarkand")["end"] = "2022-09-20"
+
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        before = dump(engine)
+        with pytest.raises(SeedError) as refused:
+            seed(engine, copy_seed(tmp_path, move_summit))
+        assert any("2022-samarkand" in p for p in refused.value.problems)
+        assert dump(engine) == before
+
+    def test_a_hand_edit_is_undone_by_the_next_seed(
+        self, migrated_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        before = dump(engine)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE summit SET city = 'Atlantis' WHERE id = '2017-astana'"))
+        assert seed(engine, SEED_DIR).changed
+        assert dump(engine)["summit"] == before["summit"]
+
+
+class TestCommands:
+    def test_migrate_seed_check_through_the_command(self, empty_url: str) -> None:
+        for command in ("migrate", "seed", "check"):
+            result = run_cli(empty_url, command)
+            assert result.returncode == 0, result.stderr
+        assert "check passed" in result.stdout
+        again = run_cli(empty_url, "seed")
+        assert "unchanged" in again.stdout
+
+    def test_check_fails_on_a_quote_edited_in_the_database(
+        self, migrated_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE source SET text = 'nothing here' WHERE id = 'indian-awaaz-2022-03-20'")
+            )
+        result = run_cli(migrated_url, "check")
+        assert result.returncode == 1
+        assert "indian-awaaz-2022-03-20" in result.stderr
+
+    def test_a_refused_seed_exits_non_zero_naming_the_problem(
+        self, migrated_url: str, tmp_path: Path
+    ) -> None:
+        def drop_sources(data: dict[str, object]) -> None:
+            data["summits"][0]["sources"] = []  # type: ignore[index]
+
+        result = run_cli(migrated_url, "seed", "--seed-dir", str(copy_seed(tmp_path, drop_sources)))
+        assert result.returncode == 1
+        assert "summits.0.sources" in result.stderr

@@ -1,0 +1,116 @@
+"""The state collections and single states."""
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+EIGHT = {"CHN", "IND", "KAZ", "KGZ", "PAK", "RUS", "TJK", "UZB"}
+
+
+async def iso3s(client: httpx.AsyncClient, path: str) -> set[str]:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == len(body["items"])
+    return {item["iso3"] for item in body["items"]}
+
+
+class TestMemberStates:
+    async def test_eight_members_on_the_seed_articles_date(self, client: httpx.AsyncClient) -> None:
+        assert await iso3s(client, "/v1/member-states?as_of=2022-03-17") == EIGHT
+
+    async def test_items_carry_the_contract_fields_and_sources(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = (await client.get("/v1/member-states?as_of=2022-03-17")).json()
+        india = next(i for i in body["items"] if i["iso3"] == "IND")
+        assert india["iso2"] == "IN"
+        assert india["name"] == "India"
+        assert india["status"] == "member"
+        assert india["start_date"] == "2017-06-09"
+        assert india["end_date"] is None
+        assert india["sources"], "every fact cites a source"
+        assert any(s["id"] == "indian-awaaz-2022-03-20" for s in india["sources"])
+        assert {"limit", "offset", "total"} <= body.keys()
+
+    async def test_india_is_not_a_member_the_day_before_astana(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        assert "IND" not in await iso3s(client, "/v1/member-states?as_of=2017-06-08")
+
+    async def test_india_is_a_member_on_its_first_day(self, client: httpx.AsyncClient) -> None:
+        assert "IND" in await iso3s(client, "/v1/member-states?as_of=2017-06-09")
+
+    async def test_iran_joins_in_2023_and_belarus_in_2024(self, client: httpx.AsyncClient) -> None:
+        assert "IRN" not in await iso3s(client, "/v1/member-states?as_of=2023-07-03")
+        assert "IRN" in await iso3s(client, "/v1/member-states?as_of=2023-07-04")
+        assert await iso3s(client, "/v1/member-states?as_of=2024-07-04") == EIGHT | {"IRN", "BLR"}
+
+    async def test_founders_on_the_founding_day_and_none_before(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        founders = {"CHN", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+        assert await iso3s(client, "/v1/member-states?as_of=2001-06-15") == founders
+        assert await iso3s(client, "/v1/member-states?as_of=2001-06-14") == set()
+
+    async def test_without_as_of_every_member_period_is_listed(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        assert await iso3s(client, "/v1/member-states") == EIGHT | {"IRN", "BLR"}
+
+    async def test_a_decision_before_the_status_took_effect_is_shown(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = (await client.get("/v1/member-states")).json()
+        iran = next(i for i in body["items"] if i["iso3"] == "IRN")
+        assert iran["start_date"] == "2023-07-04"
+        assert iran["decided_on"] == "2021-09-17"
+        assert iran["decided_on_precision"] == "day"
+
+
+class TestStates:
+    async def test_status_filter(self, client: httpx.AsyncClient) -> None:
+        assert await iso3s(client, "/v1/states?status=member&as_of=2022-03-17") == EIGHT
+
+    async def test_pagination(self, client: httpx.AsyncClient) -> None:
+        first = (await client.get("/v1/states?limit=3")).json()
+        second = (await client.get("/v1/states?limit=3&offset=3")).json()
+        assert len(first["items"]) == 3
+        assert first["total"] == second["total"] == 10
+        assert {i["iso3"] for i in first["items"]}.isdisjoint(i["iso3"] for i in second["items"])
+
+    async def test_other_statuses_are_empty_where_not_yet_covered(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for path in ("/v1/observer-states", "/v1/dialogue-partners", "/v1/partners"):
+            assert (await client.get(path)).json()["items"] == []
+
+
+class TestGetState:
+    @pytest.mark.parametrize("code", ["IND", "ind", "IN", "in", "Ind"])
+    async def test_any_code_in_any_case(self, client: httpx.AsyncClient, code: str) -> None:
+        response = await client.get(f"/v1/states/{code}")
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["iso3"], body["iso2"], body["numeric"]) == ("IND", "IN", "356")
+        assert body["names"] == {"en": "India", "ru": "Индия", "zh": "印度"}
+        assert body["wikidata"] == "Q668"
+        assert body["status"] == "member"
+        assert [p["start_date"] for p in body["history"]] == ["2017-06-09"]
+
+    async def test_a_real_country_without_status_is_404(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/states/FRA")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "France" in response.json()["detail"]
+
+    async def test_an_unknown_code_is_404(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/states/QQ")
+        assert response.status_code == 404
+        assert response.json()["type"] == "/problems/not-found"
+
+    async def test_a_malformed_code_is_422(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/states/INDIA")
+        assert response.status_code == 422
+        assert response.json()["invalid_params"][0]["name"] == "code"
