@@ -99,17 +99,27 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    params = [
-        InvalidParam(name=_param_name(tuple(err["loc"])), reason=err["msg"]) for err in exc.errors()
-    ]
-    names = ", ".join(sorted({p.name for p in params}))
+    unknown: list[InvalidParam] = []
+    invalid: list[InvalidParam] = []
+    for err in exc.errors():
+        name = _param_name(tuple(err["loc"]))
+        if err["type"] == "extra_forbidden":
+            unknown.append(InvalidParam(name=name, reason="not a parameter of this path"))
+        else:
+            invalid.append(InvalidParam(name=name, reason=err["msg"]))
+    parts = []
+    if unknown:
+        names = ", ".join(sorted({p.name for p in unknown}))
+        parts.append(f"Unknown query parameter(s): {names} (see /docs for this path's own)")
+    if invalid:
+        parts.append(f"Invalid value for: {', '.join(sorted({p.name for p in invalid}))}")
     return problem(
         request,
         422,
         InvalidParameters.title,
-        f"Invalid value for: {names}",
+        "; ".join(parts),
         InvalidParameters.type,
-        params,
+        invalid + unknown,
     )
 
 

@@ -3,13 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app import errors
 from app.db import make_engine
-from app.deps import reject_unknown_params
 from app.routers import organisation, service, sources, states
 from app.settings import Settings, get_settings
 from app.store import Store, make_probe
@@ -50,7 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_params)],
     )
     errors.install(app)
     for router in (states.router, organisation.router, sources.router):

@@ -36,7 +36,13 @@ class TestProblems:
         self, client: httpx.AsyncClient
     ) -> None:
         body = assert_problem(await client.get("/v1/member-states?asof=2022-03-17"), 422)
-        assert "as_of" in str(body["detail"])
+        assert "Unknown query parameter(s): asof" in str(body["detail"])
+        assert body["invalid_params"] == [  # type: ignore[comparison-overlap]
+            {"name": "asof", "reason": "not a parameter of this path"}
+        ]
+
+    async def test_a_path_without_parameters_refuses_any(self, client: httpx.AsyncClient) -> None:
+        assert_problem(await client.get("/v1/states/IND?as_of=2020-01-01"), 422)
 
     async def test_future_date(self, client: httpx.AsyncClient) -> None:
         assert_problem(await client.get("/v1/presidencies?as_of=2999-01-01"), 422)

@@ -1,12 +1,13 @@
 """Offices, presidencies, summits and the organisation on one day."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from app import queries
 from app.dataset import Dataset
-from app.deps import AsOf, AsOfOrToday, PageDep, StoreDep, respond
+from app.deps import DatedPage, DayQuery, SummitsQuery, respond, today
 from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.models import Post, Status
 from app.schemas import Page, PresidencyPublic, Snapshot, SummitPublic, TermPublic
@@ -17,17 +18,14 @@ router = APIRouter(tags=["organisation"])
 @router.get(
     "/secretaries-general", response_model=Page[TermPublic], responses=problem_responses(422)
 )
-async def list_secretaries_general(
-    request: Request, store: StoreDep, as_of: AsOf, page: PageDep
-) -> Response:
+async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Terms of the Secretaries-General, oldest first, with their persons; with `as_of`,
     the one in office on that day."""
     return await respond(
         request,
-        store,
-        ("secretaries-general", as_of, page.limit, page.offset),
+        ("secretaries-general", q.as_of, q.limit, q.offset),
         lambda ds: queries.paginate(
-            queries.terms(ds, Post.secretary_general, as_of), page.limit, page.offset
+            queries.terms(ds, Post.secretary_general, q.as_of), q.limit, q.offset
         ),
     )
 
@@ -35,38 +33,27 @@ async def list_secretaries_general(
 @router.get(
     "/presidencies", response_model=Page[PresidencyPublic], responses=problem_responses(422)
 )
-async def list_presidencies(
-    request: Request, store: StoreDep, as_of: AsOf, page: PageDep
-) -> Response:
+async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Rotating presidencies, oldest first, each with its chair and the summit that closed
     it; with `as_of`, the presidency on that day."""
     return await respond(
         request,
-        store,
-        ("presidencies", as_of, page.limit, page.offset),
-        lambda ds: queries.paginate(queries.presidencies(ds, as_of), page.limit, page.offset),
+        ("presidencies", q.as_of, q.limit, q.offset),
+        lambda ds: queries.paginate(queries.presidencies(ds, q.as_of), q.limit, q.offset),
     )
 
 
 @router.get("/summits", response_model=Page[SummitPublic], responses=problem_responses(422))
-async def list_summits(
-    request: Request,
-    store: StoreDep,
-    page: PageDep,
-    year: Annotated[
-        int | None, Query(ge=2001, le=2100, description="Only summits held in this year")
-    ] = None,
-) -> Response:
+async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) -> Response:
     """Meetings of the Council of Heads of State, oldest first."""
     return await respond(
         request,
-        store,
-        ("summits", year, page.limit, page.offset),
-        lambda ds: queries.paginate(queries.summits(ds, year), page.limit, page.offset),
+        ("summits", q.year, q.limit, q.offset),
+        lambda ds: queries.paginate(queries.summits(ds, q.year), q.limit, q.offset),
     )
 
 
-def _snapshot(ds: Dataset, as_of: AsOfOrToday) -> Snapshot:
+def _snapshot(ds: Dataset, as_of: date) -> Snapshot:
     founded = min((p.start_date for p in ds.periods if p.status == Status.member), default=None)
     if founded is not None and as_of < founded:
         raise InvalidParameters(
@@ -77,9 +64,10 @@ def _snapshot(ds: Dataset, as_of: AsOfOrToday) -> Snapshot:
 
 
 @router.get("/snapshot", response_model=Snapshot, responses=problem_responses(422))
-async def get_snapshot(request: Request, store: StoreDep, as_of: AsOfOrToday) -> Response:
+async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The whole organisation on one day (default today): member states, observers,
     dialogue partners, partners, the Secretary-General, the presidency and the permanent
     bodies. `not_covered` names the kinds of fact the dataset does not yet hold for that
     day, so an empty list there is not mistaken for 'none'."""
-    return await respond(request, store, ("snapshot", as_of), lambda ds: _snapshot(ds, as_of))
+    as_of = q.as_of or today()
+    return await respond(request, ("snapshot", as_of), lambda ds: _snapshot(ds, as_of))

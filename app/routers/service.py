@@ -1,13 +1,15 @@
 """The service itself: what it holds, and whether it is up."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.dataset import Dataset
-from app.deps import StoreDep, respond
+from app.deps import NoQuery, respond
 from app.errors import Unavailable, problem_responses
 from app.schemas import DatasetInfo
-from app.store import NOT_READY
+from app.store import NOT_READY, Store
 
 router = APIRouter(tags=["service"])
 
@@ -32,9 +34,9 @@ def _info(ds: Dataset) -> DatasetInfo:
 
 
 @router.get("/v1", response_model=DatasetInfo, responses=problem_responses(503))
-async def dataset_info(request: Request, store: StoreDep) -> Response:
+async def dataset_info(request: Request, q: Annotated[NoQuery, Query()]) -> Response:
     """The dataset this service holds: version, what it covers from which day, counts."""
-    return await respond(request, store, "info", _info)
+    return await respond(request, "info", _info)
 
 
 class Health(BaseModel):
@@ -43,8 +45,9 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, responses=problem_responses(503))
-async def health(store: StoreDep) -> Health:
+async def health(request: Request) -> Health:
     """200 when the database answers and holds a seeded dataset, else 503 (for probes)."""
+    store: Store = request.app.state.store
     ds = await store.dataset()
     if not ds.states:
         raise Unavailable(NOT_READY)

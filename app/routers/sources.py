@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
-from app.deps import PageDep, StoreDep, respond
+from app.deps import NoQuery, Paged, respond
 from app.errors import problem_responses
 from app.schemas import Page, SourceDetail, SourceSummary
 
@@ -13,13 +13,12 @@ router = APIRouter(tags=["sources"])
 
 
 @router.get("/sources", response_model=Page[SourceSummary], responses=problem_responses(422))
-async def list_sources(request: Request, store: StoreDep, page: PageDep) -> Response:
+async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Response:
     """Every source, by id."""
     return await respond(
         request,
-        store,
-        ("sources", page.limit, page.offset),
-        lambda ds: queries.paginate(queries.sources(ds), page.limit, page.offset),
+        ("sources", q.limit, q.offset),
+        lambda ds: queries.paginate(queries.sources(ds), q.limit, q.offset),
     )
 
 
@@ -28,11 +27,11 @@ async def list_sources(request: Request, store: StoreDep, page: PageDep) -> Resp
 )
 async def get_source(
     request: Request,
-    store: StoreDep,
-    source_id: Annotated[str, Path(max_length=64, examples=["mfa-china-2022-03-17"])],
+    source_id: Annotated[str, Path(max_length=64, examples=["indian-awaaz-2022-03-20"])],
+    q: Annotated[NoQuery, Query()],
 ) -> Response:
     """One source: its text where stored, the facts it is cited for, and the claims it
     makes about the organisation with the verdict of checking each against the dataset."""
     return await respond(
-        request, store, ("source", source_id), lambda ds: queries.source_detail(ds, source_id)
+        request, ("source", source_id), lambda ds: queries.source_detail(ds, source_id)
     )

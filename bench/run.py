@@ -1,0 +1,184 @@
+"""Read-path benchmark: requests per second of the API's routes as ratios to a baseline
+route that returns precomputed bytes, all measured in one run on this machine with wrk
+(32 connections, one uvicorn worker with uvloop and httptools), on 127.0.0.1 only.
+
+    ./dev python bench/run.py [--seconds 10] [--postgres]
+
+Ratios, not absolute numbers, are the result: they hold from one machine to another.
+Results are printed and written to bench/results/latest.json.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_APP = """
+from fastapi import FastAPI
+from fastapi.responses import Response
+app = FastAPI()
+BODY = open({path!r}, "rb").read()
+
+@app.get("/bytes")
+async def constant() -> Response:
+    return Response(BODY, media_type="application/json")
+"""
+PATHS = [
+    "/v1/member-states",
+    "/v1/member-states?as_of=2022-03-17",
+    "/v1/snapshot?as_of=2024-01-01",
+    "/v1/presidencies",
+    "/v1/states/IND",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(url: str) -> None:
+    for _ in range(100):
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, seconds: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99_ms = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p99_ms": p99_ms, "non_2xx": float(errors.group(1)) if errors else 0.0}
+
+
+def serve(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="sco-bench-"))
+    databases = {"sqlite": f"sqlite:///{tmp / 'bench.db'}"}
+    pg_name = f"sco_bench_{uuid.uuid4().hex[:8]}"
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    if args.postgres:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        databases["postgresql"] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_name}"
+
+    results: dict[str, object] = {"seconds": args.seconds, "connections": 32}
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        python = sys.executable
+        for backend, url in databases.items():
+            env = {**os.environ, "SCO_DATABASE_URL": url, "SCO_LOG_LEVEL": "warning"}
+            for step in ("migrate", "seed"):
+                subprocess.run(
+                    [python, "-c", "from app.cli import main; main()", step],
+                    env=env,
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                )
+            port = free_port()
+            procs.append(
+                serve(
+                    [
+                        python,
+                        "-c",
+                        "from app.cli import main; main()",
+                        "serve",
+                        "--port",
+                        str(port),
+                    ],
+                    env,
+                    ROOT,
+                )
+            )
+            base = f"http://127.0.0.1:{port}"
+            wait_up(f"{base}/healthz")
+            sample = httpx.get(f"{base}{PATHS[0]}").content
+            if backend == "sqlite":
+                body_file = tmp / "body.json"
+                body_file.write_bytes(sample)
+                (tmp / "baseline.py").write_text(BASELINE_APP.format(path=str(body_file)))
+                bport = free_port()
+                procs.append(
+                    serve(
+                        [
+                            python,
+                            "-m",
+                            "uvicorn",
+                            "baseline:app",
+                            "--port",
+                            str(bport),
+                            "--log-level",
+                            "warning",
+                        ],
+                        os.environ.copy(),
+                        tmp,
+                    )
+                )
+                wait_up(f"http://127.0.0.1:{bport}/bytes")
+                baseline = wrk(f"http://127.0.0.1:{bport}/bytes", args.seconds)
+                results["baseline_bytes"] = {**baseline, "body_bytes": len(sample)}
+                print(f"baseline (precomputed {len(sample)} bytes): {baseline['rps']:.0f} req/s")
+            rows = {}
+            for path in PATHS:
+                measured = wrk(f"{base}{path}", args.seconds)
+                ratio = measured["rps"] / results["baseline_bytes"]["rps"]  # type: ignore[index]
+                rows[path] = {**measured, "ratio_to_bytes": round(ratio, 3)}
+                print(
+                    f"{backend:10} {path:40} {measured['rps']:8.0f} req/s  "
+                    f"p99 {measured['p99_ms']:.1f} ms  ratio {ratio:.2f}"
+                )
+            results[backend] = rows
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        if args.postgres:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
