@@ -86,20 +86,25 @@ class State(SQLModel, table=True):
     wikidata_qid: str | None = Field(default=None, max_length=16)
 
 
-class StatusPeriod(SQLModel, table=True):
+class DatedFact(SQLModel):
+    """The fields every period shares (a data model, not a table)."""
+
+    start_date: date
+    start_precision: Precision = _enum(Precision)
+    end_date: date | None = None
+    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class StatusPeriod(DatedFact, table=True):
     __tablename__ = "status_period"
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
     state_iso3: str = Field(foreign_key="state.iso3", index=True, max_length=3)
     status: Status = _enum(Status)
-    start_date: date
-    start_precision: Precision = _enum(Precision)
-    end_date: date | None = None
-    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
     decided_on: date | None = None
     decided_precision: Precision | None = _enum(Precision, default=None, nullable=True)
-    note: str | None = Field(default=None, sa_type=Text)
 
 
 class Person(SQLModel, table=True):
@@ -110,17 +115,12 @@ class Person(SQLModel, table=True):
     nationality_iso3: str = Field(foreign_key="state.iso3", max_length=3)
 
 
-class Term(SQLModel, table=True):
+class Term(DatedFact, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
     post: Post = _enum(Post)
-    start_date: date
-    start_precision: Precision = _enum(Precision)
-    end_date: date | None = None
-    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
-    note: str | None = Field(default=None, sa_type=Text)
 
 
 class Summit(SQLModel, table=True):
@@ -135,17 +135,12 @@ class Summit(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
 
 
-class Presidency(SQLModel, table=True):
+class Presidency(DatedFact, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
     chair_iso3: str = Field(foreign_key="state.iso3", max_length=3)
-    start_date: date
-    start_precision: Precision = _enum(Precision)
-    end_date: date | None = None
-    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
     summit_id: str | None = Field(default=None, foreign_key="summit.id", unique=True, max_length=64)
-    note: str | None = Field(default=None, sa_type=Text)
 
 
 class PermanentBody(SQLModel, table=True):

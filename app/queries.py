@@ -9,7 +9,7 @@ import pycountry
 from app.dataset import Dataset, FactKey, fact_key
 from app.dates import holds_on, render
 from app.errors import NotFound
-from app.models import Citation, Post, Presidency, State, Status, StatusPeriod, Term
+from app.models import Citation, DatedFact, Post, Presidency, State, Status, StatusPeriod, Term
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
@@ -52,7 +52,7 @@ def state_ref(ds: Dataset, iso3: str) -> StateRef:
     return StateRef(iso3=state.iso3, iso2=state.iso2, name=state.name)
 
 
-def _dated(fact: StatusPeriod | Term | Presidency) -> dict[str, object]:
+def _dated(fact: DatedFact) -> dict[str, object]:
     return {
         "start_date": render(fact.start_date, fact.start_precision),
         "start_date_precision": fact.start_precision,
@@ -255,32 +255,27 @@ def sources(ds: Dataset) -> list[SourceSummary]:
     return [SourceSummary(**source_summary_fields(ds, sid)) for sid in ds.sources]
 
 
+def _span(fact: DatedFact) -> str:
+    start = render(fact.start_date, fact.start_precision)
+    end = render(fact.end_date, fact.end_precision)
+    return f"from {start}" + (f" to {end}" if end else "")
+
+
 def describe(ds: Dataset, citation: Citation) -> tuple[str, str]:
     """(fact type, the cited fact in words)."""
     column, value = fact_key(citation)
     if column == "status_period_id":
         p = next(p for p in ds.periods if p.id == value)
-        return "status_period", (
-            f"{ds.states[p.state_iso3].name}: {p.status} from "
-            f"{render(p.start_date, p.start_precision)}"
-            + (f" to {render(p.end_date, p.end_precision)}" if p.end_date else "")
-        )
+        return "status_period", f"{ds.states[p.state_iso3].name}: {p.status} {_span(p)}"
     if column == "term_id":
         t = next(t for t in ds.terms if t.id == value)
-        return "term", (
-            f"{ds.persons[t.person_id].name}: {t.post} from "
-            f"{render(t.start_date, t.start_precision)}"
-            + (f" to {render(t.end_date, t.end_precision)}" if t.end_date else "")
-        )
+        return "term", f"{ds.persons[t.person_id].name}: {t.post} {_span(t)}"
     if column == "summit_id":
         s = ds.summits[str(value)]
         return "summit", f"Summit in {s.city}, {s.start_date} to {s.end_date}"
     if column == "presidency_id":
         pr = next(pr for pr in ds.presidencies if pr.id == value)
-        return "presidency", (
-            f"Presidency of {ds.states[pr.chair_iso3].name} from "
-            f"{render(pr.start_date, pr.start_precision)}"
-        )
+        return "presidency", f"Presidency of {ds.states[pr.chair_iso3].name} {_span(pr)}"
     body = next(b for b in ds.bodies if b.id == value)
     return "permanent_body", f"{body.name}, seated in {body.seat_city}"
 
