@@ -1,5 +1,5 @@
 """What routes receive: their query parameters as one validated model each, and the helper
-that answers from the cache.
+that computes an answer from the dataset.
 
 A query model forbids unknown parameters, so a misspelt one (`asof=`) is refused with 422
 rather than ignored with a silently wrong answer. Routes take no `Depends`: each dependency
@@ -7,7 +7,7 @@ costs FastAPI a resolution step per request (and a plain `def` one a threadpool 
 the cached read path must not pay.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import Request, Response
@@ -68,13 +68,9 @@ class DayQuery(NoQuery):
     _as_of_not_future = field_validator("as_of")(_not_future)
 
 
-async def respond(
-    request: Request, key: Hashable, compute: Callable[[Dataset], BaseModel]
-) -> Response:
-    """The cached JSON answer for `key`, or 304 when the client already holds it."""
+async def respond(request: Request, compute: Callable[[Dataset], BaseModel]) -> Response:
+    """The answer computed from the dataset as of this request. The read cache in front of
+    the application (app.read_cache) keeps it for the next request that asks the same."""
     store: Store = request.app.state.store
-    answer = await store.answer(key, compute)
-    headers = {"ETag": answer.etag, "Cache-Control": "no-cache"}
-    if request.headers.get("if-none-match") == answer.etag:
-        return Response(status_code=304, headers=headers)
-    return Response(answer.body, media_type="application/json", headers=headers)
+    body = compute(await store.dataset()).model_dump_json().encode()
+    return Response(body, media_type="application/json")

@@ -138,19 +138,69 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    """Answer every error as problem details, and document error answers as such only."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # A response `model` makes FastAPI document an application/json body beside the
+        # problem+json one these answers really have; keep only the true one.
+        spec = generate()
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    if PROBLEM_JSON in content:
+                        content.pop("application/json", None)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
-# For route declarations: the problem answers each route may give, documented in OpenAPI.
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    404: {
+        "type": NotFound.type,
+        "title": NotFound.title,
+        "status": 404,
+        "detail": "'XX' is not an ISO 3166-1 alpha-2 or alpha-3 country code",
+        "instance": "/v1/states/XX",
+    },
+    422: {
+        "type": InvalidParameters.type,
+        "title": InvalidParameters.title,
+        "status": 422,
+        "detail": "Invalid value for: as_of",
+        "instance": "/v1/member-states",
+        "invalid_params": [
+            {"name": "as_of", "reason": "Input should be a valid date in the format YYYY-MM-DD"}
+        ],
+    },
+    503: {
+        "type": Unavailable.type,
+        "title": Unavailable.title,
+        "status": 503,
+        "detail": "The database is not migrated and seeded: run `sco-api migrate` and "
+        "`sco-api seed`",
+        "instance": "/v1",
+    },
+}
+
+
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """For route declarations: the problems a route may answer, documented in OpenAPI."""
     return {
         code: {
             "model": Problem,
             "description": HTTPStatus(code).phrase,
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                PROBLEM_JSON: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": _EXAMPLES[code],
+                }
+            },
         }
         for code in codes
     }

@@ -9,6 +9,7 @@ from fastapi_offline import FastAPIOffline
 
 from app import errors
 from app.db import make_engine
+from app.read_cache import ReadCache
 from app.routers import organisation, service, sources, states
 from app.settings import Settings, get_settings
 from app.store import Store, make_probe
@@ -33,11 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store(
-            make_engine(settings.database_url),
-            make_probe(settings.database_url),
-            settings.cache_entries,
-        )
+        store = Store(make_engine(settings.database_url), make_probe(settings.database_url))
         app.state.store = store
         try:
             yield
@@ -51,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(ReadCache, entries=settings.cache_entries)
     for router in (states.router, organisation.router, sources.router):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)

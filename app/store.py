@@ -1,24 +1,19 @@
-"""The read path: cached answers keyed on the dataset version stored in the database.
+"""The dataset version stored in the database, and the dataset held in memory.
 
 Every request reads the version (one indexed row) without the ORM or a threadpool hop:
 SQLite through the standard library's driver, which answers in microseconds; PostgreSQL
 through one asynchronous psycopg connection, shared by the requests that arrive while a
 read is under way. Triggers bump the version on every write to a data table, so no worker
-ever serves an answer older than the request. When the version moves, the dataset is read
-again (in a thread) and the answers cached under the old version are dropped.
+ever answers from data older than the request. When the version moves, the dataset is read
+again, in a thread.
 """
 
 import asyncio
-import hashlib
 import sqlite3
 import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from typing import Protocol
 
 import psycopg
-from cachetools import LRUCache
-from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
@@ -121,25 +116,22 @@ def make_probe(url: str) -> VersionProbe:
     return PostgresProbe(conninfo)
 
 
-@dataclass(frozen=True)
-class Answer:
-    body: bytes
-    etag: str
-
-
 class Store:
-    """The current dataset and the answers computed from it."""
+    """The dataset as of each request."""
 
-    def __init__(self, engine: Engine, probe: VersionProbe, cache_entries: int) -> None:
+    def __init__(self, engine: Engine, probe: VersionProbe) -> None:
         self._engine = engine
         self._probe = probe
         self._dataset: Dataset | None = None
-        self._answers: LRUCache[Hashable, Answer] = LRUCache(maxsize=cache_entries)
         self._reload = asyncio.Lock()
 
+    async def version(self) -> int:
+        """The dataset version committed when this request arrived (or later)."""
+        return await self._probe.version()
+
     async def dataset(self) -> Dataset:
-        """The dataset as of this request's arrival."""
-        version = await self._probe.version()
+        """The dataset as of this request's arrival, read again only when it changed."""
+        version = await self.version()
         ds = self._dataset
         if ds is not None and ds.version == version:
             return ds
@@ -147,23 +139,11 @@ class Store:
             ds = self._dataset
             if ds is None or ds.version != version:
                 ds = self._dataset = await run_in_threadpool(self._load)
-                self._answers.clear()
         return ds
 
     def _load(self) -> Dataset:
         with transaction(self._engine) as session:
             return load(session)
-
-    async def answer(self, key: Hashable, compute: Callable[[Dataset], BaseModel]) -> Answer:
-        """The serialised answer for `key`, computed once per dataset version."""
-        ds = await self.dataset()
-        cache_key = (ds.version, key)
-        found = self._answers.get(cache_key)
-        if found is None:
-            body = compute(ds).model_dump_json().encode()
-            found = Answer(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
-            self._answers[cache_key] = found
-        return found
 
     async def close(self) -> None:
         await self._probe.close()

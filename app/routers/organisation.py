@@ -23,7 +23,6 @@ async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Que
     the one in office on that day."""
     return await respond(
         request,
-        ("secretaries-general", q.as_of, q.limit, q.offset),
         lambda ds: queries.paginate(
             queries.terms(ds, Post.secretary_general, q.as_of), q.limit, q.offset
         ),
@@ -38,7 +37,6 @@ async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) 
     it; with `as_of`, the presidency on that day."""
     return await respond(
         request,
-        ("presidencies", q.as_of, q.limit, q.offset),
         lambda ds: queries.paginate(queries.presidencies(ds, q.as_of), q.limit, q.offset),
     )
 
@@ -48,7 +46,6 @@ async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) ->
     """Meetings of the Council of Heads of State, oldest first."""
     return await respond(
         request,
-        ("summits", q.year, q.limit, q.offset),
         lambda ds: queries.paginate(queries.summits(ds, q.year), q.limit, q.offset),
     )
 
@@ -70,4 +67,4 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     bodies. `not_covered` names the kinds of fact the dataset does not yet hold for that
     day, so an empty list there is not mistaken for 'none'."""
     as_of = q.as_of or today()
-    return await respond(request, ("snapshot", as_of), lambda ds: _snapshot(ds, as_of))
+    return await respond(request, lambda ds: _snapshot(ds, as_of))

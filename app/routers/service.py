@@ -36,7 +36,7 @@ def _info(ds: Dataset) -> DatasetInfo:
 @router.get("/v1", response_model=DatasetInfo, responses=problem_responses(503))
 async def dataset_info(request: Request, q: Annotated[NoQuery, Query()]) -> Response:
     """The dataset this service holds: version, what it covers from which day, counts."""
-    return await respond(request, "info", _info)
+    return await respond(request, _info)
 
 
 class Health(BaseModel):

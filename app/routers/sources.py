@@ -17,7 +17,6 @@ async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Respon
     """Every source, by id."""
     return await respond(
         request,
-        ("sources", q.limit, q.offset),
         lambda ds: queries.paginate(queries.sources(ds), q.limit, q.offset),
     )
 
@@ -32,6 +31,4 @@ async def get_source(
 ) -> Response:
     """One source: its text where stored, the facts it is cited for, and the claims it
     makes about the organisation with the verdict of checking each against the dataset."""
-    return await respond(
-        request, ("source", source_id), lambda ds: queries.source_detail(ds, source_id)
-    )
+    return await respond(request, lambda ds: queries.source_detail(ds, source_id))

@@ -17,7 +17,6 @@ LIST_ERRORS = problem_responses(422)
 async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Response:
     return await respond(
         request,
-        ("states", status, q.as_of, q.limit, q.offset),
         lambda ds: queries.paginate(queries.state_statuses(ds, status, q.as_of), q.limit, q.offset),
     )
 
@@ -71,6 +70,4 @@ async def get_state(
     """One state with its codes, names (English, Russian, Chinese), Wikidata id, status
     today and whole status history."""
     day = today()
-    return await respond(
-        request, ("state", code.upper(), day), lambda ds: queries.state_detail(ds, code, day)
-    )
+    return await respond(request, lambda ds: queries.state_detail(ds, code, day))
