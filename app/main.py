@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
@@ -49,6 +50,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.add_middleware(ReadCache, entries=settings.cache_entries)
+    # Added last, so outermost: cached answers carry the CORS headers too.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET"],
+        expose_headers=["ETag"],
+    )
     for router in (states.router, organisation.router, sources.router):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)

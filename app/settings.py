@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     seed_dir: Path = ROOT / "seed"
     cache_entries: int = Field(default=4096, ge=1, description="Cached answers per worker")
     log_level: str = "info"
+    cors_origins: list[str] = Field(
+        default=["*"], description='Origins browsers may call from (JSON list); ["*"]: any'
+    )
 
 
 @lru_cache

@@ -60,6 +60,11 @@ class TestCaching:
         )
         assert again.status_code == 304
 
+    async def test_browsers_may_read_from_any_origin(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/summits", headers={"Origin": "https://example.org"})
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "etag" in response.headers["access-control-expose-headers"].lower()
+
 
 class TestDocs:
     @pytest.mark.parametrize("path", ["/docs", "/redoc"])
