@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from app import claims
 from app.dataset import Dataset
-from app.dates import Period, holds_on, overlaps
+from app.dates import Period, holds_on, overlaps, today
 from app.models import Post, Status, Verdict
 from app.queries import describe
 
@@ -91,7 +91,7 @@ def presidencies_pass_at_summits(ds: Dataset) -> Iterator[str]:
 
 def _member_throughout(ds: Dataset, iso3: str, start: date, end: date | None) -> bool:
     """Whether one membership period of `iso3` covers start..end (end None: to today)."""
-    last = end or date.today()
+    last = end or today()
     return any(
         p.status == Status.member and holds_on(p, start) and holds_on(p, last)
         for p in ds.periods_by_state.get(iso3, [])
@@ -130,11 +130,18 @@ def integrity(ds: Dataset) -> list[str]:
     return [problem for rule in RULES for problem in rule(ds)]
 
 
-def contradicted_claims(ds: Dataset) -> list[str]:
-    """Claims whose verdict, checked again now, is `contradicted`."""
+def claim_problems(ds: Dataset) -> list[str]:
+    """Claims the data contradicts, and stored verdicts that differ from checking again
+    (what /v1/sources serves would be stale: `sco-api seed` recomputes them)."""
     found = []
     for claim in ds.claims:
         result = claims.evaluate(ds, ds.sources[claim.source_id], claim.kind, claim.params)
+        name = f"{claim.source_id}: {claim.statement!r}"
         if result.verdict == Verdict.contradicted:
-            found.append(f"{claim.source_id}: {claim.statement!r} is contradicted: {result.detail}")
+            found.append(f"{name} is contradicted: {result.detail}")
+        if (claim.verdict, claim.detail) != (result.verdict, result.detail):
+            found.append(
+                f"{name}: stored verdict {claim.verdict!r} ({claim.detail}) differs "
+                f"from {result.verdict.value!r} ({result.detail})"
+            )
     return found

@@ -1,13 +1,15 @@
 """Claims: countable statements a source makes about the organisation, checked against the
 dataset as it stands on the source's date (or on the day a claim names).
 
-Each kind has a parameter model (validated when the dataset is loaded) and a check that
-gives a verdict: `holds`, `contradicted`, or `not_covered` when the dataset does not hold
-every fact of that kind on that day, so that a missing fact is never taken for a refutation.
+Each kind has a parameter model (validated when the dataset is loaded) and a check. The
+verdict is `holds` or `contradicted` where the data decides it; `not_covered` where the
+claim rests on the absence of a fact in a period the dataset does not cover completely,
+so a missing fact is never taken for a refutation; `undetermined` where dates known only to
+the month or year leave both answers open.
 """
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -15,8 +17,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from app.dataset import Dataset
-from app.dates import holds_on
-from app.models import Post, Source, Status, Verdict
+from app.dates import certainly_holds, could_be, holds_on
+from app.models import DatedFact, Post, Precision, Source, Status, Verdict
 
 
 class Params(BaseModel):
@@ -31,7 +33,7 @@ class Result:
     detail: str
 
 
-def _verdict(ok: bool, detail: str) -> Result:
+def _decide(ok: bool, detail: str) -> Result:
     return Result(Verdict.holds if ok else Verdict.contradicted, detail)
 
 
@@ -39,8 +41,25 @@ def _not_covered(kind: str, day: date) -> Result:
     return Result(Verdict.not_covered, f"the dataset does not cover every {kind} on {day}")
 
 
-def _holders(ds: Dataset, status: Status, day: date) -> list[str]:
-    return sorted(p.state_iso3 for p in ds.periods if p.status == status and holds_on(p, day))
+def _who(
+    facts: Iterable[DatedFact], name: Callable[[Any], str], day: date
+) -> tuple[list[str], list[str]]:
+    """Who certainly holds on `day`, and who may (imprecise dates widen the second)."""
+    facts = list(facts)
+    certain = sorted(name(f) for f in facts if certainly_holds(f, day))
+    possible = sorted(name(f) for f in facts if holds_on(f, day))
+    return certain, possible
+
+
+def _compare(
+    certain: list[str], possible: list[str], fits: Callable[[list[str]], bool], detail: str
+) -> Result:
+    """Decide a claim about who holds: on what is certain, unless imprecision splits it."""
+    if certain == possible:
+        return _decide(fits(certain), detail)
+    if fits(certain) or fits(possible):
+        return Result(Verdict.undetermined, f"{detail} (certainly: {', '.join(certain)})")
+    return _decide(False, detail)
 
 
 class StatusCount(Params):
@@ -51,8 +70,15 @@ class StatusCount(Params):
 def status_count(ds: Dataset, p: StatusCount, day: date) -> Result:
     if not ds.covered(p.status, day):
         return _not_covered(p.status, day)
-    found = _holders(ds, p.status, day)
-    return _verdict(len(found) == p.count, f"{len(found)} {p.status} on {day}: {', '.join(found)}")
+    certain, possible = _who(
+        (q for q in ds.periods if q.status == p.status), lambda q: q.state_iso3, day
+    )
+    return _compare(
+        certain,
+        possible,
+        lambda found: len(found) == p.count,
+        f"{len(possible)} {p.status} on {day}: {', '.join(possible)}",
+    )
 
 
 class StatusSet(Params):
@@ -63,14 +89,15 @@ class StatusSet(Params):
 def status_set(ds: Dataset, p: StatusSet, day: date) -> Result:
     if not ds.covered(p.status, day):
         return _not_covered(p.status, day)
-    found, said = _holders(ds, p.status, day), sorted(p.states)
-    missing, extra = sorted(set(said) - set(found)), sorted(set(found) - set(said))
-    detail = f"{p.status} on {day}: {', '.join(found)}"
+    certain, possible = _who(
+        (q for q in ds.periods if q.status == p.status), lambda q: q.state_iso3, day
+    )
+    said = sorted(p.states)
+    detail = f"{p.status} on {day}: {', '.join(possible)}"
+    missing, extra = sorted(set(said) - set(possible)), sorted(set(possible) - set(said))
     if missing or extra:
-        detail += (
-            f" (claimed but absent: {missing or 'none'}; present but unclaimed: {extra or 'none'})"
-        )
-    return _verdict(not missing and not extra, detail)
+        detail += f" (claimed, absent: {missing or 'none'}; present, unclaimed: {extra or 'none'})"
+    return _compare(certain, possible, lambda found: found == said, detail)
 
 
 class GrantedAtSummit(Params):
@@ -80,20 +107,29 @@ class GrantedAtSummit(Params):
 
 
 def granted_at_summit(ds: Dataset, p: GrantedAtSummit, day: date) -> Result:
-    summit = ds.summits.get(p.summit)
-    if summit is None:
-        return _verdict(False, f"no summit {p.summit!r} in the dataset")
+    summit = ds.summits[p.summit]
+    undecided = None
     for period in ds.periods_by_state.get(p.state, []):
         if period.status != p.status:
             continue
-        granted = period.decided_on or period.start_date
-        if summit.start_date <= granted <= summit.end_date:
-            return _verdict(
+        granted, precision = (
+            (period.decided_on, period.decided_precision)
+            if period.decided_on
+            else (period.start_date, period.start_precision)
+        )
+        if precision in (None, Precision.day) and summit.start_date <= granted <= summit.end_date:
+            return _decide(
                 True,
-                f"{p.state} {p.status} from {period.start_date}, "
-                f"decided at the {summit.city} summit ({summit.end_date})",
+                f"{p.state} {p.status} from {period.start_date}, granted at "
+                f"{summit.city} ({granted})",
             )
-    return _verdict(False, f"no {p.status} period of {p.state} was granted at {summit.id}")
+        if any(could_be(granted, precision, d) for d in (summit.start_date, summit.end_date)):
+            undecided = f"{p.state} {p.status} granted {granted:%Y} ({precision} only)"
+    if undecided:
+        return Result(Verdict.undetermined, undecided)
+    if not ds.covered(p.status, summit.start_date):
+        return _not_covered(p.status, summit.start_date)
+    return _decide(False, f"no {p.status} period of {p.state} was granted at {summit.id}")
 
 
 class Anniversary(Params):
@@ -102,11 +138,11 @@ class Anniversary(Params):
 
 
 def anniversary(ds: Dataset, p: Anniversary, day: date) -> Result:
-    starts = [q.start_date for q in ds.periods if q.status == Status.member]
-    founded = min(starts, default=day)
-    if not ds.covered(Status.member, founded):
-        return _not_covered("member", founded)
-    return _verdict(
+    founders = [q for q in ds.periods if q.status == Status.member]
+    if not founders or not ds.covered(Status.member, founders[0].start_date):
+        return _not_covered(Status.member, day)
+    founded = founders[0].start_date  # periods are in order of start
+    return _decide(
         founded.year + p.years == p.year,
         f"founded {founded}; {p.years} years on is {founded.year + p.years}",
     )
@@ -120,8 +156,13 @@ class OfficeHolder(Params):
 def office_holder(ds: Dataset, p: OfficeHolder, day: date) -> Result:
     if not ds.covered(p.post, day):
         return _not_covered(p.post, day)
-    holders = [t.person_id for t in ds.terms if t.post == p.post and holds_on(t, day)]
-    return _verdict(holders == [p.person], f"{p.post} on {day}: {', '.join(holders) or 'none'}")
+    certain, possible = _who((t for t in ds.terms if t.post == p.post), lambda t: t.person_id, day)
+    return _compare(
+        certain,
+        possible,
+        lambda found: found == [p.person],
+        f"{p.post} on {day}: {', '.join(possible) or 'none'}",
+    )
 
 
 class TermBoundary(Params):
@@ -133,13 +174,27 @@ class TermBoundary(Params):
 
 def term_boundary(ds: Dataset, p: TermBoundary, day: date) -> Result:
     terms = [t for t in ds.terms if t.person_id == p.person and t.post == p.post]
-    ok = any(
-        (p.start_date is None or t.start_date == p.start_date)
-        and (p.end_date is None or t.end_date == p.end_date)
-        for t in terms
-    )
     held = "; ".join(f"{t.start_date} to {t.end_date or 'today'}" for t in terms) or "no term"
-    return _verdict(ok, f"{p.person} as {p.post}: {held}")
+    detail = f"{p.person} as {p.post}: {held}"
+    verdicts = []
+    for t in terms:
+        checks = [
+            (value, precision, claimed)
+            for value, precision, claimed in (
+                (t.start_date, t.start_precision, p.start_date),
+                (t.end_date, t.end_precision, p.end_date),
+            )
+            if claimed is not None
+        ]
+        if any(value is None or not could_be(value, prec, c) for value, prec, c in checks):
+            continue
+        exact = all(prec in (None, Precision.day) for _, prec, _ in checks)
+        verdicts.append(Verdict.holds if exact else Verdict.undetermined)
+    if Verdict.holds in verdicts:
+        return _decide(True, detail)
+    if verdicts:
+        return Result(Verdict.undetermined, f"{detail} (dates known only to the month or year)")
+    return _decide(False, detail)
 
 
 class Nationality(Params):
@@ -148,9 +203,8 @@ class Nationality(Params):
 
 
 def nationality(ds: Dataset, p: Nationality, day: date) -> Result:
-    person = ds.persons.get(p.person)
-    found = person.nationality_iso3 if person else "unknown person"
-    return _verdict(found == p.state, f"{p.person}: {found}")
+    found = ds.persons[p.person].nationality_iso3
+    return _decide(found == p.state, f"{p.person}: {found}")
 
 
 class PresidencyAfter(Params):
@@ -162,22 +216,27 @@ class PresidencyAfter(Params):
 
 def presidency_after(ds: Dataset, p: PresidencyAfter, day: date) -> Result:
     chain = ds.presidencies
+    seen = []
     for before, current in itertools.pairwise(chain):
         if current.chair_iso3 != p.chair:
             continue
-        years_ok = (p.start_year in (None, current.start_date.year)) and (
-            p.end_year is None
-            or (current.end_date is not None and current.end_date.year == p.end_year)
+        seen.append(
+            f"{before.chair_iso3} to {before.end_date}, then {current.chair_iso3} "
+            f"{current.start_date} to {current.end_date or 'today'}"
         )
         follows = before.chair_iso3 == p.after and before.end_date == (
             current.start_date - timedelta(days=1)
         )
-        return _verdict(
-            follows and years_ok,
-            f"{before.chair_iso3} to {before.end_date}, then {current.chair_iso3} "
-            f"{current.start_date} to {current.end_date or 'today'}",
+        years = p.start_year in (None, current.start_date.year) and p.end_year in (
+            None,
+            current.end_date.year if current.end_date else None,
         )
-    return _verdict(False, f"no presidency of {p.chair} follows another in the dataset")
+        if follows and years:
+            return _decide(True, seen[-1])
+    since = date(p.start_year, 1, 1) if p.start_year else day
+    if not ds.covered("presidency", since):
+        return _not_covered("presidency", since)
+    return _decide(False, "; ".join(seen) or f"no presidency of {p.chair} follows another")
 
 
 class SummitHosted(Params):
@@ -189,7 +248,11 @@ def summit_hosted(ds: Dataset, p: SummitHosted, day: date) -> Result:
     found = [
         s.id for s in ds.summits.values() if s.host_iso3 == p.host and s.start_date.year == p.year
     ]
-    return _verdict(bool(found), f"summits hosted by {p.host} in {p.year}: {found or 'none'}")
+    if found:
+        return _decide(True, f"summits hosted by {p.host} in {p.year}: {', '.join(found)}")
+    if not ds.covered("summit", date(p.year, 1, 1)):
+        return _not_covered("summit", date(p.year, 1, 1))
+    return _decide(False, f"no summit hosted by {p.host} in {p.year}")
 
 
 class Seat(Params):
@@ -199,11 +262,9 @@ class Seat(Params):
 
 
 def seat(ds: Dataset, p: Seat, day: date) -> Result:
-    body = next((b for b in ds.bodies if b.id == p.body), None)
-    if body is None:
-        return _verdict(False, f"no permanent body {p.body!r}")
+    body = next(b for b in ds.bodies if b.id == p.body)
     ok = p.city in (None, body.seat_city) and p.state in (None, body.seat_state_iso3)
-    return _verdict(ok, f"{body.name}: {body.seat_city}, {body.seat_state_iso3}")
+    return _decide(ok, f"{body.name}: {body.seat_city}, {body.seat_state_iso3}")
 
 
 @dataclass(frozen=True)
@@ -225,6 +286,13 @@ KINDS: dict[str, Kind] = {
     "seat": Kind(Seat, seat),
 }
 
+# Parameters that name a fact of the dataset, and where each must be found.
+REFERENCES: dict[str, Callable[[Dataset], Iterable[str]]] = {
+    "person": lambda ds: ds.persons,
+    "summit": lambda ds: ds.summits,
+    "body": lambda ds: (b.id for b in ds.bodies),
+}
+
 
 def parse_params(kind: str, params: dict[str, Any]) -> Params:
     """Validate a claim's parameters; raises ValueError naming the problem."""
@@ -233,10 +301,24 @@ def parse_params(kind: str, params: dict[str, Any]) -> Params:
     return KINDS[kind].params.model_validate(params)
 
 
+def unknown_references(ds: Dataset, params: Params) -> list[str]:
+    """The parameters naming a person, summit or body the dataset does not hold."""
+    return [
+        f"unknown {name} {getattr(params, name)!r}"
+        for name, known in REFERENCES.items()
+        if hasattr(params, name) and getattr(params, name) not in set(known(ds))
+    ]
+
+
 def evaluate(ds: Dataset, source: Source, kind: str, params: dict[str, Any]) -> Result:
     """Check one claim against the dataset, on the day it speaks of."""
     parsed = parse_params(kind, params)
-    day = parsed.on or source.published_on
-    if day is None:
-        return Result(Verdict.not_covered, "neither the claim nor its source gives a date")
+    if parsed.on is not None:
+        day = parsed.on
+    elif source.published_on is None:
+        return Result(Verdict.undetermined, "neither the claim nor its source gives a day")
+    elif source.published_precision not in (None, Precision.day):
+        return Result(Verdict.undetermined, "the source's date has no day; give the claim `on`")
+    else:
+        day = source.published_on
     return KINDS[kind].check(ds, parsed, day)

@@ -65,15 +65,16 @@ def seed(
 @cli.command()
 def check() -> None:
     """Verify quotes, integrity rules and claims in the database; exit 1 on any failure."""
-    from app.checks import contradicted_claims, integrity
+    from app.checks import claim_problems, integrity
     from app.dataset import load
-    from app.db import make_engine, transaction
+    from app.db import make_engine
 
     engine = make_engine(get_settings().database_url)
-    with transaction(engine) as session:
-        ds = load(session)
-    engine.dispose()
-    problems = integrity(ds) + contradicted_claims(ds)
+    try:
+        ds = load(engine)
+    finally:
+        engine.dispose()
+    problems = integrity(ds) + claim_problems(ds)
     if not ds.states:
         problems.append("the database holds no dataset: run `sco-api seed`")
     for claim in ds.claims:

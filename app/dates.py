@@ -2,12 +2,12 @@
 
 import calendar
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Protocol
 
 from pydantic import Field
 
-from app.models import Precision
+from app.models import DatedFact, Precision
 
 # A date as the API shows it: to the day, or reduced to a month or a year (ISO 8601).
 PartialDate = Annotated[
@@ -28,6 +28,16 @@ class Period(Protocol):
 
     @property
     def end_date(self) -> date | None: ...
+
+
+def today() -> date:
+    """Today in UTC: the day answers that depend on the day are computed for."""
+    return datetime.now(UTC).date()
+
+
+def latest_day() -> date:
+    """The latest `as_of` accepted: today somewhere on Earth (UTC+14 is a day ahead)."""
+    return today() + timedelta(days=1)
 
 
 def parse(text: str, *, end: bool = False) -> tuple[date, Precision]:
@@ -68,3 +78,33 @@ def holds_on(period: Period, day: date) -> bool:
 def overlaps(a: Period, b: Period) -> bool:
     """Whether two periods share at least one day."""
     return holds_on(a, b.start_date) or holds_on(b, a.start_date)
+
+
+def _first_day(value: date, precision: Precision | None) -> date:
+    if precision == Precision.year:
+        return date(value.year, 1, 1)
+    if precision == Precision.month:
+        return date(value.year, value.month, 1)
+    return value
+
+
+def _last_day(value: date, precision: Precision | None) -> date:
+    if precision == Precision.year:
+        return date(value.year, 12, 31)
+    if precision == Precision.month:
+        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+def certainly_holds(fact: DatedFact, day: date) -> bool:
+    """Whether `fact` holds on `day` however its imprecise dates resolve: from the last day
+    its start can mean to the first day its end can mean. (`holds_on` is the widest reading.)"""
+    latest_start = _last_day(fact.start_date, fact.start_precision)
+    if latest_start > day:
+        return False
+    return fact.end_date is None or day <= _first_day(fact.end_date, fact.end_precision)
+
+
+def could_be(value: date, precision: Precision | None, claimed: date) -> bool:
+    """Whether a date stored with `precision` can mean `claimed`."""
+    return _first_day(value, precision) <= claimed <= _last_day(value, precision)

@@ -7,19 +7,32 @@ costs FastAPI a resolution step per request (and a plain `def` one a threadpool 
 the cached read path must not pay.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Request, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from app.dataset import Dataset
+from app.dates import latest_day
+from app.errors import InvalidParam, InvalidParameters
 from app.models import Status
 from app.store import Store
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-def today() -> date:
-    return date.today()
+
+def _iso_day(value: Any) -> Any:
+    # Pydantic would also read 86400 or 2022-03-17T00:00 as a date: a wrong value must not
+    # look like an answer.
+    if isinstance(value, str) and not _DAY.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class NoQuery(BaseModel):
@@ -34,15 +47,16 @@ class Paged(NoQuery):
 
 
 def _not_future(value: date | None) -> date | None:
-    if value is not None and value > today():
+    if value is not None and value > latest_day():
         raise ValueError(
-            f"must not be later than today ({today()}): the dataset records facts up to today"
+            f"must not be later than today ({latest_day()} at the latest, the date somewhere "
+            "on Earth): the dataset records facts up to today"
         )
     return value
 
 
 class DatedPage(Paged):
-    as_of: date | None = Field(
+    as_of: Day | None = Field(
         default=None,
         description="Only facts holding on this day (YYYY-MM-DD); default: every period",
     )
@@ -54,14 +68,14 @@ class StatesQuery(DatedPage):
     status: Status | None = Field(default=None, description="Only periods of this status")
 
 
-class SummitsQuery(Paged):
+class SummitsQuery(DatedPage):
     year: int | None = Field(
         default=None, ge=2001, le=2100, description="Only summits held in this year"
     )
 
 
 class DayQuery(NoQuery):
-    as_of: date | None = Field(
+    as_of: Day | None = Field(
         default=None, description="The day to describe (YYYY-MM-DD); default: today"
     )
 
@@ -71,6 +85,18 @@ class DayQuery(NoQuery):
 async def respond(request: Request, compute: Callable[[Dataset], BaseModel]) -> Response:
     """The answer computed from the dataset as of this request. The read cache in front of
     the application (app.read_cache) keeps it for the next request that asks the same."""
+    repeated = sorted(
+        {
+            k
+            for k, _ in request.query_params.multi_items()
+            if len(request.query_params.getlist(k)) > 1
+        }
+    )
+    if repeated:
+        raise InvalidParameters(
+            f"Repeated query parameter(s): {', '.join(repeated)}; give each once",
+            [InvalidParam(name=name, reason="given more than once") for name in repeated],
+        )
     store: Store = request.app.state.store
     body = compute(await store.dataset()).model_dump_json().encode()
     return Response(body, media_type="application/json")

@@ -63,7 +63,10 @@ class TextScope(StrEnum):
 class Verdict(StrEnum):
     holds = "holds"
     contradicted = "contradicted"
+    # The dataset does not hold every fact of the kind on the day: absence proves nothing.
     not_covered = "not_covered"
+    # The dataset's dates are too imprecise (a month, a year) to decide either way.
+    undetermined = "undetermined"
 
 
 def _enum(enum: type[StrEnum], **kw: Any) -> Any:
@@ -234,9 +237,15 @@ class DatasetVersion(SQLModel, table=True):
     loaded_at: datetime | None = None
 
 
+# The kinds of fact whose completeness the dataset declares (see Coverage).
+COVERAGE_KINDS = (*(s.value for s in Status), Post.secretary_general.value, "presidency", "summit")
+
+
 class Coverage(SQLModel, table=True):
-    """From which day on the dataset holds every fact of one kind (member, presidency, ...).
-    A kind with no row, or a day before `since`, is not covered: absence there proves nothing."""
+    """The days on which the dataset holds every fact of one kind (member, presidency, ...):
+    from `since` to `until` (the last day the research reached; null: to today). A kind with
+    no row, or a day outside that span, is not covered: absence there proves nothing."""
 
     kind: str = Field(primary_key=True, max_length=32)
     since: date
+    until: date | None = None

@@ -9,7 +9,17 @@ import pycountry
 from app.dataset import Dataset, FactKey, fact_key
 from app.dates import holds_on, render
 from app.errors import NotFound
-from app.models import Citation, DatedFact, Post, Presidency, State, Status, StatusPeriod, Term
+from app.models import (
+    COVERAGE_KINDS,
+    Citation,
+    DatedFact,
+    Post,
+    Presidency,
+    State,
+    Status,
+    StatusPeriod,
+    Term,
+)
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
@@ -169,11 +179,12 @@ def summit_public(ds: Dataset, summit_id: str) -> SummitPublic:
     )
 
 
-def summits(ds: Dataset, year: int | None) -> list[SummitPublic]:
+def summits(ds: Dataset, year: int | None, as_of: date | None) -> list[SummitPublic]:
     return [
         summit_public(ds, sid)
         for sid, s in ds.summits.items()
-        if year is None or year in (s.start_date.year, s.end_date.year)
+        if (year is None or year in (s.start_date.year, s.end_date.year))
+        and (as_of is None or holds_on(s, as_of))
     ]
 
 
@@ -212,7 +223,7 @@ def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
     ]
 
 
-SNAPSHOT_KINDS = (*(s.value for s in Status), Post.secretary_general.value, "presidency")
+SNAPSHOT_KINDS = [kind for kind in COVERAGE_KINDS if kind != "summit"]
 
 
 def snapshot(ds: Dataset, day: date) -> Snapshot:

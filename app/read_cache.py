@@ -13,6 +13,7 @@ from datetime import date
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.dates import today
 from app.errors import AppError
 from app.store import Store
 
@@ -48,7 +49,7 @@ class ReadCache:
         except AppError:
             await self.app(scope, receive, send)  # the application answers the problem
             return
-        key = (version, date.today(), scope["path"], scope["query_string"])
+        key = (version, today(), scope["path"], scope["query_string"])
         answer = self.answers.get(key)
         if answer is None:
             answer = await self._through_app(scope, receive, send)

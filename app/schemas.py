@@ -198,14 +198,19 @@ class Page(Public, Generic[T]):
     offset: int
 
 
+class CoveragePublic(Public):
+    since: date
+    until: date | None = Field(description="Last day the research reached; null: to today")
+
+
 class DatasetInfo(Public):
     """What this service holds."""
 
     version: int = Field(description="Grows on every change to the data")
     content_hash: str | None
     loaded_at: str | None
-    coverage: dict[str, date | None] = Field(
-        description="For each kind of fact, the first day the dataset covers completely "
-        "(null: not covered yet)"
+    coverage: dict[str, "CoveragePublic | None"] = Field(
+        description="For each kind of fact, the days on which the dataset holds every such "
+        "fact (null: not covered at all)"
     )
     counts: dict[str, int]

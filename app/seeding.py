@@ -1,26 +1,32 @@
-"""The loader: reads seed/dataset.yaml and its source texts, verifies them, and makes the
-database hold exactly that dataset, in one transaction.
+"""The loader: makes the database hold exactly the dataset of seed/dataset.yaml.
 
-Running it again with the same files changes nothing: the dataset's content hash is kept
-in the database, and an unchanged dataset is not written at all.
+It reads the file, builds every row in memory and checks the whole dataset there (sources
+on every fact, quotes verbatim, no overlaps, presidencies passing at summits, roles held by
+members), evaluates the claims, and only then writes, in one transaction. A refusal names
+every fact at fault and writes nothing. Running it again changes nothing: the content hash
+(of the file, and of the code and library data that shape the rows) is kept in the
+database, and an unchanged dataset is not written.
 """
 
 import gettext
 import hashlib
+import importlib.metadata
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Engine, delete, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from app import checks, claims
-from app.dataset import load
+from app.dataset import Dataset, assemble
+from app.dataset_file import Cited, DatasetFile, DatedIn, SeedError, read
 from app.dates import parse
 from app.db import transaction
 from app.models import (
@@ -30,183 +36,20 @@ from app.models import (
     DatasetVersion,
     PermanentBody,
     Person,
-    Post,
     Presidency,
     Source,
-    SourceKind,
     State,
-    Status,
     StatusPeriod,
     Summit,
-    SummitFormat,
     Term,
-    TextScope,
+    metadata,
 )
 
-DATASET_FILE = "dataset.yaml"
+__all__ = ["Report", "SeedError", "seed"]
 
-
-class SeedError(Exception):
-    """The dataset was refused; `problems` names every fact at fault."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the dataset")
-        self.problems = problems
-
-
-# ---- the file's shape -------------------------------------------------------------------
-
-
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _as_text(value: Any) -> Any:
-    # YAML reads 2017-06-09 as a date and 2017 as an int; the file's dates are text.
-    return (
-        value.isoformat()
-        if isinstance(value, date)
-        else str(value)
-        if isinstance(value, int)
-        else value
-    )
-
-
-class Cite(In):
-    source: str
-    quote: str | None = None
-
-
-class Cited(In):
-    sources: list[Cite] = Field(min_length=1)
-    note: str | None = None
-
-
-class Dated(Cited):
-    start: str
-    end: str | None = None
-
-    _text = field_validator("start", "end", mode="before")(_as_text)
-
-
-class PeriodIn(Dated):
-    status: Status
-    decided: str | None = None
-
-    _decided_text = field_validator("decided", mode="before")(_as_text)
-
-
-class StateIn(In):
-    iso3: str = Field(pattern="^[A-Z]{3}$")
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
-    periods: list[PeriodIn] = []
-
-
-class TermIn(Dated):
-    post: Post = Post.secretary_general
-
-
-class PersonIn(In):
-    id: str = Field(pattern="^[a-z0-9-]+$")
-    name: str
-    name_ru: str | None = None
-    name_zh: str | None = None
-    nationality: str
-    terms: list[TermIn] = []
-
-
-class SummitIn(Cited):
-    id: str = Field(pattern="^[a-z0-9-]+$")
-    host: str
-    city: str
-    start: date
-    end: date
-    format: SummitFormat
-
-
-class PresidencyIn(Dated):
-    chair: str
-    summit: str | None = None
-
-
-class BodyIn(Cited):
-    id: str = Field(pattern="^[a-z0-9-]+$")
-    name: str
-    seat_city: str
-    seat_state: str
-
-
-class ClaimIn(In):
-    statement: str
-    kind: str
-    params: dict[str, Any] = {}
-
-
-class SourceIn(In):
-    id: str = Field(pattern="^[a-z0-9-]+$")
-    kind: SourceKind
-    title: str
-    publisher: str
-    published: str | None = None
-    url: str | None = None
-    language: str
-    text: str | None = None
-    text_file: str | None = None
-    text_scope: TextScope | None = None
-    claims: list[ClaimIn] = []
-
-    _published_text = field_validator("published", mode="before")(_as_text)
-
-
-class DatasetFile(In):
-    coverage: dict[str, date] = {}
-    sources: list[SourceIn]
-    states: list[StateIn]
-    people: list[PersonIn] = []
-    summits: list[SummitIn] = []
-    presidencies: list[PresidencyIn] = []
-    permanent_bodies: list[BodyIn] = []
-
-
-# ---- reading and verifying ---------------------------------------------------------------
-
-
-def read(seed_dir: Path) -> DatasetFile:
-    """Parse the dataset file, with each `text_file` read into its source's `text`."""
-    path = seed_dir / DATASET_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SeedError([f"{path}: {exc}"]) from exc
-    try:
-        df = DatasetFile.model_validate(raw)
-    except ValidationError as exc:
-        raise SeedError(
-            [
-                f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-                for err in exc.errors()
-            ]
-        ) from exc
-    sources = []
-    for s in df.sources:
-        if s.text_file is not None:
-            try:
-                body = (seed_dir / s.text_file).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SeedError([f"source {s.id}: {exc}"]) from exc
-            s = s.model_copy(
-                update={
-                    "text": body,
-                    "text_file": None,
-                    "text_scope": s.text_scope or TextScope.full,
-                }
-            )
-        sources.append(s)
-    return df.model_copy(update={"sources": sources})
-
-
-def content_hash(df: DatasetFile) -> str:
-    return hashlib.sha256(df.model_dump_json().encode()).hexdigest()
+# The code and library data that decide what rows a file becomes: a change to any of them
+# makes an unchanged file load again (names from a new pycountry, verdicts from new checks).
+_SHAPING = ("seeding.py", "dataset_file.py", "claims.py", "checks.py", "dates.py", "models.py")
 
 
 @cache
@@ -217,8 +60,8 @@ def _translations(language: str) -> gettext.NullTranslations:
 def state_row(iso3: str, wikidata: str | None) -> State:
     """Codes and names from pycountry (ISO 3166-1 and its translations), never typed here."""
     country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:
-        raise SeedError([f"{iso3!r} is not an ISO 3166-1 alpha-3 code"])
+    if country is None:  # _verify refuses such a file first
+        raise SeedError([f"state {iso3!r} is not an ISO 3166-1 alpha-3 code"])
     return State(
         iso3=country.alpha_3,
         iso2=country.alpha_2,
@@ -231,103 +74,122 @@ def state_row(iso3: str, wikidata: str | None) -> State:
     )
 
 
+def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
+    return [f"{kind} {i!r} is listed {n} times" for i, n in Counter(ids).items() if n > 1]
+
+
 def _verify(df: DatasetFile) -> list[str]:
-    """Problems a dataset file has before it touches the database."""
-    problems: list[str] = []
-    texts = {s.id: s.text for s in df.sources}
+    """References and identities the file must get right before rows can be built."""
+    source_ids = {s.id for s in df.sources}
     states = {s.iso3 for s in df.states}
+    summits = {s.id for s in df.summits}
+    problems = [
+        *_duplicates("source", (s.id for s in df.sources)),
+        *_duplicates("state", (s.iso3 for s in df.states)),
+        *_duplicates("person", (p.id for p in df.people)),
+        *_duplicates("summit", (s.id for s in df.summits)),
+        *_duplicates("permanent body", (b.id for b in df.permanent_bodies)),
+        *(
+            f"state {s.iso3!r} is not an ISO 3166-1 alpha-3 code"
+            for s in df.states
+            if pycountry.countries.get(alpha_3=s.iso3) is None
+        ),
+    ]
 
     def cites(what: str, fact: Cited) -> None:
-        for cite in fact.sources:
-            if cite.source not in texts:
-                problems.append(f"{what}: unknown source {cite.source!r}")
-            elif cite.quote is not None:
-                text_ = texts[cite.source]
-                if text_ is None:
-                    problems.append(f"{what}: quotes source {cite.source!r}, which stores no text")
-                elif cite.quote not in text_:
-                    problems.append(
-                        f"{what}: quote not found verbatim in source {cite.source!r}: "
-                        f"{cite.quote!r}"
-                    )
+        problems.extend(
+            f"{what}: unknown source {c.source!r}"
+            for c in fact.sources
+            if c.source not in source_ids
+        )
 
     def state(what: str, iso3: str) -> None:
         if iso3 not in states:
             problems.append(f"{what}: state {iso3!r} is not listed under `states`")
 
-    def dates(what: str, fact: Dated) -> None:
-        for value, end in ((fact.start, False), (fact.end, True)):
-            if value is not None:
-                try:
-                    parse(value, end=end)
-                except ValueError as exc:
-                    problems.append(f"{what}: {exc}")
-
     for s in df.states:
         for p in s.periods:
-            what = f"{s.iso3} {p.status} from {p.start}"
-            cites(what, p)
-            dates(what, p)
-    summit_ids = {s.id for s in df.summits}
+            cites(f"{s.iso3} {p.status} from {p.start}", p)
     for person in df.people:
         state(f"person {person.id}", person.nationality)
         for t in person.terms:
-            what = f"{person.name}'s term from {t.start}"
-            cites(what, t)
-            dates(what, t)
+            cites(f"{person.name}'s term from {t.start}", t)
     for summit in df.summits:
         cites(f"summit {summit.id}", summit)
         state(f"summit {summit.id}", summit.host)
     for pr in df.presidencies:
         what = f"presidency of {pr.chair} from {pr.start}"
         cites(what, pr)
-        dates(what, pr)
         state(what, pr.chair)
-        if pr.summit is not None and pr.summit not in summit_ids:
+        if pr.summit is not None and pr.summit not in summits:
             problems.append(f"{what}: unknown summit {pr.summit!r}")
     for body in df.permanent_bodies:
         cites(f"permanent body {body.id}", body)
         state(f"permanent body {body.id}", body.seat_state)
     for source in df.sources:
         for claim in source.claims:
-            what = f"claim of {source.id} {claim.statement!r}"
-            if source.text is None or claim.statement not in source.text:
-                problems.append(f"{what}: statement not found verbatim in the source's text")
             try:
                 claims.parse_params(claim.kind, claim.params)
             except ValueError as exc:
-                problems.append(f"{what}: {exc}")
+                problems.append(f"claim of {source.id} {claim.statement!r}: {exc}")
     return problems
 
 
-# ---- writing -----------------------------------------------------------------------------
-
-
 @dataclass
-class Report:
-    changed: bool
-    version: int
-    counts: dict[str, int] = field(default_factory=dict)
-    verdicts: list[tuple[str, str, str]] = field(default_factory=list)
+class Rows:
+    """Every row the dataset file becomes, with its ids, in the order they are written."""
+
+    states: list[State] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
+    summits: list[Summit] = field(default_factory=list)
+    periods: list[StatusPeriod] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    presidencies: list[Presidency] = field(default_factory=list)
+    bodies: list[PermanentBody] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def all(self) -> list[Sequence[SQLModel]]:
+        return [
+            self.states,
+            self.sources,
+            self.coverage,
+            self.persons,
+            self.summits,
+            self.periods,
+            self.terms,
+            self.presidencies,
+            self.bodies,
+            self.citations,
+            self.claims,
+        ]
+
+    def dataset(self) -> Dataset:
+        return assemble(
+            DatasetVersion(version=0),
+            states=self.states,
+            periods=self.periods,
+            persons=self.persons,
+            terms=self.terms,
+            summits=self.summits,
+            presidencies=self.presidencies,
+            bodies=self.bodies,
+            sources=self.sources,
+            citations=self.citations,
+            claims=self.claims,
+            coverage=self.coverage,
+        )
+
+    def cite(self, fact: Cited, column: str, fact_id: int | str) -> None:
+        for c in fact.sources:
+            citation = Citation(id=len(self.citations) + 1, source_id=c.source, quote=c.quote)
+            setattr(citation, column, fact_id)
+            self.citations.append(citation)
 
 
-# Children first, so foreign keys hold at every step.
-_TABLES: tuple[type[SQLModel], ...] = (
-    Claim,
-    Citation,
-    Presidency,
-    Term,
-    Person,
-    StatusPeriod,
-    Summit,
-    PermanentBody,
-    Coverage,
-    Source,
-    State,
-)
-
-
-def _dated_fields(fact: Dated) -> dict[str, Any]:
+def _dated(fact: DatedIn) -> dict[str, Any]:
     start, start_precision = parse(fact.start)
     end, end_precision = parse(fact.end, end=True) if fact.end else (None, None)
     return {
@@ -339,28 +201,13 @@ def _dated_fields(fact: Dated) -> dict[str, Any]:
     }
 
 
-def _add_cited(
-    session: Session,
-    row: StatusPeriod | Term | Summit | Presidency | PermanentBody,
-    fact: Cited,
-    column: str,
-) -> None:
-    session.add(row)
-    session.flush()
-    for cite in fact.sources:
-        citation = Citation(source_id=cite.source, quote=cite.quote)
-        setattr(citation, column, row.id)
-        session.add(citation)
-
-
-def _write(session: Session, df: DatasetFile) -> dict[str, int]:
-    for table in _TABLES:
-        session.exec(delete(table))
-    referenced = {s.iso3: s.wikidata for s in df.states}
-    session.add_all(state_row(iso3, qid) for iso3, qid in referenced.items())
+def build(df: DatasetFile) -> Rows:
+    """The rows of a verified file. Ids are given here, in file order, so they are stable."""
+    rows = Rows()
+    rows.states = [state_row(s.iso3, s.wikidata) for s in df.states]
     for s in df.sources:
         published, precision = parse(s.published) if s.published else (None, None)
-        session.add(
+        rows.sources.append(
             Source(
                 id=s.id,
                 kind=s.kind,
@@ -374,22 +221,22 @@ def _write(session: Session, df: DatasetFile) -> dict[str, int]:
                 text_scope=s.text_scope if s.text is not None else None,
             )
         )
-    session.add_all(Coverage(kind=k, since=v) for k, v in df.coverage.items())
-    session.flush()
+    rows.coverage = [Coverage(kind=k, since=v.since, until=v.until) for k, v in df.coverage.items()]
     for state in df.states:
         for p in state.periods:
             decided, decided_precision = parse(p.decided) if p.decided else (None, None)
             row = StatusPeriod(
+                id=len(rows.periods) + 1,
                 state_iso3=state.iso3,
                 status=p.status,
                 decided_on=decided,
                 decided_precision=decided_precision,
-                **_dated_fields(p),
+                **_dated(p),
             )
-            _add_cited(session, row, p, "status_period_id")
+            rows.periods.append(row)
+            rows.cite(p, "status_period_id", row.id or 0)
     for summit in df.summits:
-        _add_cited(
-            session,
+        rows.summits.append(
             Summit(
                 id=summit.id,
                 host_iso3=summit.host,
@@ -398,12 +245,11 @@ def _write(session: Session, df: DatasetFile) -> dict[str, int]:
                 end_date=summit.end,
                 format=summit.format,
                 note=summit.note,
-            ),
-            summit,
-            "summit_id",
+            )
         )
+        rows.cite(summit, "summit_id", summit.id)
     for person in df.people:
-        session.add(
+        rows.persons.append(
             Person(
                 id=person.id,
                 name=person.name,
@@ -412,92 +258,130 @@ def _write(session: Session, df: DatasetFile) -> dict[str, int]:
                 nationality_iso3=person.nationality,
             )
         )
-        session.flush()
         for t in person.terms:
-            _add_cited(
-                session, Term(person_id=person.id, post=t.post, **_dated_fields(t)), t, "term_id"
-            )
+            term = Term(id=len(rows.terms) + 1, person_id=person.id, post=t.post, **_dated(t))
+            rows.terms.append(term)
+            rows.cite(t, "term_id", term.id or 0)
     for pr in df.presidencies:
-        _add_cited(
-            session,
-            Presidency(chair_iso3=pr.chair, summit_id=pr.summit, **_dated_fields(pr)),
-            pr,
-            "presidency_id",
+        presidency = Presidency(
+            id=len(rows.presidencies) + 1, chair_iso3=pr.chair, summit_id=pr.summit, **_dated(pr)
         )
-    for body in df.permanent_bodies:
-        _add_cited(
-            session,
+        rows.presidencies.append(presidency)
+        rows.cite(pr, "presidency_id", presidency.id or 0)
+    for b in df.permanent_bodies:
+        rows.bodies.append(
             PermanentBody(
-                id=body.id,
-                name=body.name,
-                seat_city=body.seat_city,
-                seat_state_iso3=body.seat_state,
-                note=body.note,
-            ),
-            body,
-            "permanent_body_id",
+                id=b.id,
+                name=b.name,
+                seat_city=b.seat_city,
+                seat_state_iso3=b.seat_state,
+                note=b.note,
+            )
         )
-    session.flush()
-    return {
-        str(table.__tablename__): int(
-            session.execute(text(f"SELECT count(*) FROM {table.__tablename__}")).scalar_one()
-        )
-        for table in _TABLES
-    }
+        rows.cite(b, "permanent_body_id", b.id)
+    return rows
 
 
-def _lock(session: Session) -> None:
-    # Two replicas starting at once on one PostgreSQL database must not seed concurrently.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sco-api seed'))"))
+def _add_claims(df: DatasetFile, rows: Rows, ds: Dataset) -> list[str]:
+    """Evaluate every claim against the dataset; the problems are unknown references."""
+    problems = []
+    for source in df.sources:
+        for c in source.claims:
+            params = claims.parse_params(c.kind, c.params)
+            unknown = claims.unknown_references(ds, params)
+            if unknown:
+                problems.append(f"claim of {source.id} {c.statement!r}: {'; '.join(unknown)}")
+                continue
+            result = claims.evaluate(ds, ds.sources[source.id], c.kind, c.params)
+            rows.claims.append(
+                Claim(
+                    id=len(rows.claims) + 1,
+                    source_id=source.id,
+                    statement=c.statement,
+                    kind=c.kind,
+                    params=params.model_dump(mode="json", exclude_none=True),
+                    verdict=result.verdict,
+                    detail=result.detail,
+                )
+            )
+    return problems
 
 
-def seed(engine: Engine, seed_dir: Path) -> Report:
-    """Make the database hold the dataset of `seed_dir`; refuse it whole on any problem."""
+def content_hash(df: DatasetFile) -> str:
+    digest = hashlib.sha256(df.model_dump_json().encode())
+    digest.update(importlib.metadata.version("pycountry").encode())
+    here = Path(__file__).parent
+    for name in _SHAPING:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Report:
+    changed: bool
+    version: int
+    counts: dict[str, int] = field(default_factory=dict)
+    verdicts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def prepare(seed_dir: Path) -> tuple[DatasetFile, Rows]:
+    """Read, verify and build the dataset of `seed_dir`; raise SeedError naming each fault."""
     df = read(seed_dir)
     problems = _verify(df)
     if problems:
         raise SeedError(problems)
+    rows = build(df)
+    ds = rows.dataset()
+    problems = checks.integrity(ds) + _add_claims(df, rows, ds)
+    if problems:
+        raise SeedError(problems)
+    return df, rows
+
+
+def _write(session: Session, rows: Rows) -> None:
+    data_tables = [t for t in metadata.sorted_tables if t.name != DatasetVersion.__tablename__]
+    for table in reversed(data_tables):  # children first, so foreign keys hold at each step
+        session.execute(delete(table))
+    for group in rows.all():  # parents first
+        session.add_all(group)
+        session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids were given explicitly: move each sequence past them for later inserts.
+        for table in data_tables:
+            if table.autoincrement_column is not None:
+                session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
+
+
+def seed(engine: Engine, seed_dir: Path) -> Report:
+    """Make the database hold the dataset of `seed_dir`; refuse it whole on any problem."""
+    df, rows = prepare(seed_dir)
     digest = content_hash(df)
     with transaction(engine) as session:
-        _lock(session)
+        if session.get_bind().dialect.name == "postgresql":
+            # Replicas starting at once on one database must not seed concurrently.
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sco-api seed'))"))
         meta = session.get(DatasetVersion, 1)
         if meta is None:
             raise SeedError(["the database is not migrated: run `sco-api migrate` first"])
         if meta.content_hash == digest and meta.seeded_version == meta.version:
             return Report(changed=False, version=meta.version)
-        counts = _write(session, df)
-        ds = load(session)
-        problems = checks.integrity(ds)
-        if problems:
-            raise SeedError(problems)  # rolls the whole load back
-        report = Report(changed=True, version=0, counts=counts)
-        for source in df.sources:
-            for c in source.claims:
-                result = claims.evaluate(ds, ds.sources[source.id], c.kind, c.params)
-                params = claims.parse_params(c.kind, c.params).model_dump(
-                    mode="json", exclude_none=True
-                )
-                session.add(
-                    Claim(
-                        source_id=source.id,
-                        statement=c.statement,
-                        kind=c.kind,
-                        params=params,
-                        verdict=result.verdict,
-                        detail=result.detail,
-                    )
-                )
-                report.verdicts.append((source.id, c.statement, result.verdict))
-        session.flush()
-        session.refresh(meta)
+        try:
+            _write(session, rows)
+        except IntegrityError as exc:  # a database rule the checks above did not foresee
+            raise SeedError([f"the database refused the dataset: {exc.orig}"]) from exc
+        session.refresh(meta)  # the triggers have moved the version
         meta.content_hash = digest
         meta.loaded_at = datetime.now(UTC)
+        meta.seeded_version = meta.version  # dataset_version itself has no trigger
         session.add(meta)
-        session.flush()
-        session.refresh(meta)
-        # The update above bumped no version (dataset_version has no trigger).
-        meta.seeded_version = report.version = meta.version
-        session.add(meta)
-        report.counts["claim"] = len(report.verdicts)
-        return report
+        return Report(
+            changed=True,
+            version=meta.version,
+            counts={str(group[0].__tablename__): len(group) for group in rows.all() if group},
+            verdicts=[(c.source_id, c.statement, c.verdict) for c in rows.claims],
+        )

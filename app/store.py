@@ -9,6 +9,8 @@ again, in a thread.
 """
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
 import time
 from typing import Protocol
@@ -16,14 +18,17 @@ from typing import Protocol
 import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app.dataset import Dataset, load
-from app.db import is_sqlite, transaction
+from app.db import is_sqlite
 from app.errors import Unavailable
 
 VERSION_SQL = "SELECT version FROM dataset_version WHERE id = 1"
 NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
+UNREACHABLE = "The database cannot be reached; the error was logged"
+log = logging.getLogger("app")
 
 
 class VersionProbe(Protocol):
@@ -75,11 +80,18 @@ class PostgresProbe:
 
     async def version(self) -> int:
         arrived = time.monotonic()
-        read = self._read
-        if read is None or self._read_started < arrived:
+        while True:
+            read = self._read
+            if read is not None and self._read_started >= arrived:
+                return await asyncio.shield(read)  # began after we arrived: it will do
+            if read is not None and not read.done():
+                # Began before we arrived, so it may miss a write we must see. Wait for it;
+                # then one of the waiters starts the next read and the others share it.
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(read)
+                continue
             self._read_started = time.monotonic()
-            read = self._read = asyncio.ensure_future(self._fetch())
-        return await asyncio.shield(read)
+            self._read = asyncio.ensure_future(self._fetch())
 
     async def _fetch(self) -> int:
         for attempt in (1, 2):
@@ -99,7 +111,8 @@ class PostgresProbe:
                 # A dropped connection (server restart): reconnect once, then give up.
                 await self.close()
                 if attempt == 2:
-                    raise Unavailable(f"The database cannot be reached: {exc}") from exc
+                    log.error("dataset version read failed: %s", exc)
+                    raise Unavailable(UNREACHABLE) from exc
         raise AssertionError("unreachable")
 
     async def close(self) -> None:
@@ -139,11 +152,16 @@ class Store:
             ds = self._dataset
             if ds is None or ds.version != version:
                 ds = self._dataset = await run_in_threadpool(self._load)
+        if not ds.seeded:
+            raise Unavailable(NOT_READY)
         return ds
 
     def _load(self) -> Dataset:
-        with transaction(self._engine) as session:
-            return load(session)
+        try:
+            return load(self._engine)
+        except SQLAlchemyError as exc:
+            log.error("dataset read failed: %s", exc)
+            raise Unavailable(UNREACHABLE) from exc
 
     async def close(self) -> None:
         await self._probe.close()

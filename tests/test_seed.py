@@ -82,7 +82,7 @@ class TestSeed:
         with pytest.raises(SeedError) as refused:
             seed(engine, copy_seed(tmp_path, corrupt))
         [problem] = refused.value.problems
-        assert "IND member from 2017-06-09" in problem
+        assert "India: member from 2017-06-09" in problem
         assert "Ufa" in problem
         assert all(not rows for rows in dump(engine).values()), "nothing was written"
 

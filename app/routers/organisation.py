@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app import queries
 from app.dataset import Dataset
-from app.deps import DatedPage, DayQuery, SummitsQuery, respond, today
+from app.dates import today
+from app.deps import DatedPage, DayQuery, SummitsQuery, respond
 from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.models import Post, Status
 from app.schemas import Page, PresidencyPublic, Snapshot, SummitPublic, TermPublic
@@ -43,10 +44,11 @@ async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) 
 
 @router.get("/summits", response_model=Page[SummitPublic], responses=problem_responses(422))
 async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) -> Response:
-    """Meetings of the Council of Heads of State, oldest first."""
+    """Meetings of the Council of Heads of State, oldest first; with `as_of`, the summit
+    in session on that day, with `year`, those held in that year."""
     return await respond(
         request,
-        lambda ds: queries.paginate(queries.summits(ds, q.year), q.limit, q.offset),
+        lambda ds: queries.paginate(queries.summits(ds, q.year, q.as_of), q.limit, q.offset),
     )
 
 

@@ -7,9 +7,10 @@ from pydantic import BaseModel, Field
 
 from app.dataset import Dataset
 from app.deps import NoQuery, respond
-from app.errors import Unavailable, problem_responses
-from app.schemas import DatasetInfo
-from app.store import NOT_READY, Store
+from app.errors import problem_responses
+from app.models import COVERAGE_KINDS
+from app.schemas import CoveragePublic, DatasetInfo
+from app.store import Store
 
 router = APIRouter(tags=["service"])
 
@@ -19,7 +20,12 @@ def _info(ds: Dataset) -> DatasetInfo:
         version=ds.version,
         content_hash=ds.content_hash,
         loaded_at=ds.loaded_at,
-        coverage=ds.coverage,
+        coverage={
+            kind: CoveragePublic(since=span.since, until=span.until)
+            if (span := ds.coverage.get(kind))
+            else None
+            for kind in COVERAGE_KINDS
+        },
         counts={
             "states": len(ds.states),
             "status_periods": len(ds.periods),
@@ -45,10 +51,8 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, responses=problem_responses(503))
-async def health(request: Request) -> Health:
+async def health(request: Request, q: Annotated[NoQuery, Query()]) -> Health:
     """200 when the database answers and holds a seeded dataset, else 503 (for probes)."""
     store: Store = request.app.state.store
-    ds = await store.dataset()
-    if not ds.states:
-        raise Unavailable(NOT_READY)
+    ds = await store.dataset()  # 503 when the database is unreachable or not seeded
     return Health(status="ok", version=ds.version)

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
-from app.deps import DatedPage, NoQuery, StatesQuery, respond, today
+from app.dates import today
+from app.deps import DatedPage, NoQuery, StatesQuery, respond
 from app.errors import problem_responses
 from app.models import Status
 from app.schemas import Page, StateDetail, StateStatus

@@ -33,6 +33,7 @@ def upgrade() -> None:
         "coverage",
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("since", sa.Date(), nullable=False),
+        sa.Column("until", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("kind", name=op.f("pk_coverage")),
     )
     op.create_table(
