@@ -146,12 +146,11 @@ class Store:
         """The dataset as of this request's arrival, read again only when it changed."""
         version = await self.version()
         ds = self._dataset
-        if ds is not None and ds.version == version:
-            return ds
-        async with self._reload:
-            ds = self._dataset
-            if ds is None or ds.version != version:
-                ds = self._dataset = await run_in_threadpool(self._load)
+        if ds is None or ds.version != version:
+            async with self._reload:
+                ds = self._dataset
+                if ds is None or ds.version != version:
+                    ds = self._dataset = await run_in_threadpool(self._load)
         if not ds.seeded:
             raise Unavailable(NOT_READY)
         return ds

@@ -1,5 +1,6 @@
 """What the database itself enforces, whatever writes to it, and the migrations."""
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 
@@ -9,8 +10,11 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from app import store as store_module
 from app.cli import alembic_config
+from app.models import metadata
 from app.seeding import seed
+from app.store import PostgresProbe, make_probe
 from tests.conftest import SEED_DIR, OpenClient, migrate
 
 
@@ -140,3 +144,72 @@ class TestFreshness:
         response = await client.get("/healthz")
         assert response.status_code == 200
         assert response.json()["status"] == "ok"
+
+
+class TestVersionTriggers:
+    def test_a_write_to_any_data_table_moves_the_version(
+        self, migrated_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        for table in metadata.sorted_tables:
+            if table.name == "dataset_version":
+                continue
+            with engine.begin() as conn:
+                before = conn.execute(text("SELECT version FROM dataset_version")).scalar_one()
+                column = next(iter(table.primary_key.columns)).name
+                conn.execute(text(f"UPDATE {table.name} SET {column} = {column}"))
+                after = conn.execute(text("SELECT version FROM dataset_version")).scalar_one()
+            assert after > before, f"a write to {table.name} left the version at {before}"
+
+
+@pytest.mark.anyio
+class TestReadPath:
+    async def test_a_migrated_but_unseeded_database_answers_503(
+        self, migrated_url: str, client_for: OpenClient
+    ) -> None:
+        client = await client_for(migrated_url)
+        for path in ("/v1/member-states", "/v1/states/IND", "/v1", "/healthz"):
+            response = await client.get(path)
+            assert response.status_code == 503, path
+            assert response.headers["content-type"] == "application/problem+json"
+
+    async def test_a_cached_answer_takes_no_threadpool_hop(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        hops: list[object] = []
+        real = store_module.run_in_threadpool
+
+        async def counting(func: Callable[[], object]) -> object:
+            hops.append(func)
+            return await real(func)
+
+        monkeypatch.setattr(store_module, "run_in_threadpool", counting)
+        first = await client.get("/v1/presidencies?as_of=2020-01-01")
+        for _ in range(20):
+            again = await client.get("/v1/presidencies?as_of=2020-01-01")
+            assert again.content == first.content
+        assert hops == []
+
+    async def test_concurrent_requests_share_postgresql_version_reads(
+        self, backend: str, seeded_url: str
+    ) -> None:
+        if backend != "postgresql":
+            pytest.skip("the SQLite probe reads on the event loop, with nothing to share")
+        probe = make_probe(seeded_url)
+        assert isinstance(probe, PostgresProbe)
+        reads = 0
+        fetch = probe._fetch
+
+        async def counted() -> int:
+            nonlocal reads
+            reads += 1
+            return await fetch()
+
+        probe._fetch = counted  # type: ignore[method-assign]
+        try:
+            versions = await asyncio.gather(*(probe.version() for _ in range(200)))
+        finally:
+            await probe.close()
+        assert len(set(versions)) == 1
+        assert reads <= 3, f"{reads} reads for 200 concurrent requests"

@@ -23,7 +23,19 @@ class TestProblems:
     async def test_wrong_method(self, client: httpx.AsyncClient) -> None:
         assert_problem(await client.post("/v1/member-states"), 405)
 
-    @pytest.mark.parametrize("value", ["2022-13-01", "yesterday", "2022-02-30", "17.03.2022"])
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "2022-13-01",
+            "yesterday",
+            "2022-02-30",
+            "17.03.2022",
+            "86400",
+            "1647475200",
+            "2022-03-17T00:00",
+            "2022-3-17",
+        ],
+    )
     async def test_malformed_date(self, client: httpx.AsyncClient, value: str) -> None:
         body = assert_problem(await client.get(f"/v1/member-states?as_of={value}"), 422)
         assert body["invalid_params"][0]["name"] == "as_of"  # type: ignore[index]
@@ -43,6 +55,13 @@ class TestProblems:
 
     async def test_a_path_without_parameters_refuses_any(self, client: httpx.AsyncClient) -> None:
         assert_problem(await client.get("/v1/states/IND?as_of=2020-01-01"), 422)
+
+    async def test_a_repeated_parameter_is_refused(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/member-states?as_of=2022-03-17&as_of=2001-06-15")
+        body = assert_problem(response, 422)
+        assert body["invalid_params"] == [  # type: ignore[comparison-overlap]
+            {"name": "as_of", "reason": "given more than once"}
+        ]
 
     async def test_future_date(self, client: httpx.AsyncClient) -> None:
         assert_problem(await client.get("/v1/presidencies?as_of=2999-01-01"), 422)

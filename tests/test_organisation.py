@@ -77,6 +77,12 @@ class TestSummits:
         assert new_delhi["format"] == "virtual"
         assert new_delhi["host"]["iso3"] == "IND"  # type: ignore[index]
 
+    async def test_the_summit_in_session_on_a_day(self, client: httpx.AsyncClient) -> None:
+        assert [s["id"] for s in await items(client, "/v1/summits?as_of=2022-09-16")] == [
+            "2022-samarkand"
+        ]
+        assert await items(client, "/v1/summits?as_of=2022-09-17") == []
+
     async def test_year_filter(self, client: httpx.AsyncClient) -> None:
         assert [s["id"] for s in await items(client, "/v1/summits?year=2024")] == ["2024-astana"]
 
@@ -90,6 +96,10 @@ class TestSnapshot:
         assert body["permanent_bodies"][0]["seat_city"] == "Beijing"
         assert "observer" in body["not_covered"]
         assert "member" not in body["not_covered"]
+
+    async def test_today_is_past_the_research_and_says_so(self, client: httpx.AsyncClient) -> None:
+        body = (await client.get("/v1/snapshot")).json()
+        assert {"member", "presidency", "secretary_general"} <= set(body["not_covered"])
 
     async def test_defaults_to_today(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/v1/snapshot")).json()

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,7 +34,7 @@ def version(engine: Engine) -> int:
         return int(conn.execute(text("SELECT version FROM dataset_version")).scalar_one())
 
 
-def copy_seed(tmp_path: Path, edit: Callable[[dict[str, object]], None]) -> Path:
+def copy_seed(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     """A copy of the seed folder whose dataset.yaml has been edited."""
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
@@ -114,6 +115,65 @@ class TestSeed:
         assert dump(engine)["summit"] == before["summit"]
 
 
+def _overlapping_status(data: dict[str, Any]) -> None:
+    india = next(s for s in data["states"] if s["iso3"] == "IND")
+    india["periods"].append(
+        {
+            "status": "observer",
+            "start": "2016-01-01",
+            "end": "2017-12-31",
+            "sources": india["periods"][0]["sources"],
+        }
+    )
+
+
+def _duplicate_source(data: dict[str, Any]) -> None:
+    data["sources"].append(dict(data["sources"][0]))
+
+
+def _unknown_coverage_kind(data: dict[str, Any]) -> None:
+    data["coverage"]["members"] = {"since": "2001-06-15"}
+
+
+def _claim_about_nobody(data: dict[str, Any]) -> None:
+    claim = data["sources"][0]["claims"][1]
+    assert claim["kind"] == "office_holder"
+    claim["params"]["person"] = "nobody"
+
+
+def _chair_not_a_member(data: dict[str, Any]) -> None:
+    data["presidencies"][0]["chair"] = "IRN"
+
+
+def _unknown_source(data: dict[str, Any]) -> None:
+    data["summits"][0]["sources"][0]["source"] = "no-such-source"
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (_overlapping_status, "status periods of IND"),
+        (_duplicate_source, "is listed 2 times"),
+        (_unknown_coverage_kind, "members"),
+        (_claim_about_nobody, "unknown person 'nobody'"),
+        (_chair_not_a_member, "IRN is not a member state"),
+        (_unknown_source, "unknown source 'no-such-source'"),
+    ],
+)
+def test_a_faulty_file_is_refused_naming_the_fault_and_nothing_is_written(
+    migrated_url: str,
+    engine_for: Callable[[str], Engine],
+    tmp_path: Path,
+    edit: Callable[[dict[str, Any]], None],
+    named: str,
+) -> None:
+    engine = engine_for(migrated_url)
+    with pytest.raises(SeedError) as refused:
+        seed(engine, copy_seed(tmp_path, edit))
+    assert any(named in problem for problem in refused.value.problems), refused.value.problems
+    assert all(not rows for rows in dump(engine).values())
+
+
 class TestCommands:
     def test_migrate_seed_check_through_the_command(self, empty_url: str) -> None:
         for command in ("migrate", "seed", "check"):
@@ -135,6 +195,17 @@ class TestCommands:
         result = run_cli(migrated_url, "check")
         assert result.returncode == 1
         assert "indian-awaaz-2022-03-20" in result.stderr
+
+    def test_check_fails_on_a_stored_verdict_that_checking_again_does_not_give(
+        self, migrated_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        engine = engine_for(migrated_url)
+        seed(engine, SEED_DIR)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE claim SET verdict = 'holds' WHERE kind = 'status_count'"))
+        result = run_cli(migrated_url, "check")
+        assert result.returncode == 1
+        assert "stored verdict 'holds'" in result.stderr
 
     def test_a_refused_seed_exits_non_zero_naming_the_problem(
         self, migrated_url: str, tmp_path: Path
