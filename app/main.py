@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    app.add_middleware(ReadCache, entries=settings.cache_entries)
+    app.add_middleware(ReadCache, max_bytes=settings.cache_mb * 1024 * 1024)
     # Added last, so outermost: cached answers carry the CORS headers too.
     app.add_middleware(
         CORSMiddleware,

@@ -1,5 +1,6 @@
 """Answers to every read, computed from the in-memory dataset."""
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
@@ -19,6 +20,7 @@ from app.models import (
     Status,
     StatusPeriod,
     Term,
+    Verdict,
 )
 from app.schemas import (
     CitationPublic,
@@ -249,7 +251,10 @@ def snapshot(ds: Dataset, day: date) -> Snapshot:
 
 def source_summary_fields(ds: Dataset, source_id: str) -> dict[str, object]:
     s = ds.sources[source_id]
+    verdicts = Counter(Verdict(c.verdict) for c in ds.claims if c.source_id == source_id)
     return {
+        "citation_count": sum(1 for c in ds.citations if c.source_id == source_id),
+        "claim_verdicts": dict(sorted(verdicts.items())),
         "id": s.id,
         "kind": s.kind,
         "title": s.title,

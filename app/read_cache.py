@@ -31,9 +31,12 @@ def _is_cached_path(path: str) -> bool:
 
 
 class ReadCache:
-    def __init__(self, app: ASGIApp, entries: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
-        self.answers: LRUCache[Key, Answer] = LRUCache(maxsize=entries)
+        # Bounded by bytes, so a few large pages cannot crowd the memory out.
+        self.answers: LRUCache[Key, Answer] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda answer: len(answer.body) + 200
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (

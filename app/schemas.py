@@ -169,6 +169,10 @@ class SourceSummary(Public):
     text_scope: TextScope | None = Field(
         description="How much of the text is stored: full, excerpt (the passage read), or none"
     )
+    citation_count: int = Field(description="Facts this source is cited for")
+    claim_verdicts: dict[Verdict, int] = Field(
+        description="Its claims about the organisation, counted by verdict"
+    )
 
 
 class CitationPublic(Public):

@@ -21,7 +21,7 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import Engine, delete, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import Session, SQLModel
 
 from app import checks, claims
@@ -365,7 +365,12 @@ def seed(engine: Engine, seed_dir: Path) -> Report:
         if session.get_bind().dialect.name == "postgresql":
             # Replicas starting at once on one database must not seed concurrently.
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sco-api seed'))"))
-        meta = session.get(DatasetVersion, 1)
+        try:
+            meta = session.get(DatasetVersion, 1)
+        except (OperationalError, ProgrammingError) as exc:
+            raise SeedError(
+                [f"the database is not migrated: run `sco-api migrate` ({exc.orig})"]
+            ) from exc
         if meta is None:
             raise SeedError(["the database is not migrated: run `sco-api migrate` first"])
         if meta.content_hash == digest and meta.seeded_version == meta.version:

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
     seed_dir: Path = ROOT / "seed"
-    cache_entries: int = Field(default=4096, ge=1, description="Cached answers per worker")
+    cache_mb: int = Field(default=64, ge=1, description="Memory for cached answers, per worker")
     log_level: str = "info"
     cors_origins: list[str] = Field(
         default=["*"], description='Origins browsers may call from (JSON list); ["*"]: any'

@@ -33,6 +33,9 @@ class TestSources:
         ids = {s["id"] for s in body["items"]}
         assert {"indian-awaaz-2022-03-20", "un-china-mission-2022-03-17"} <= ids
         assert body["total"] == len(ids)
+        awaaz = next(s for s in body["items"] if s["id"] == "indian-awaaz-2022-03-20")
+        assert awaaz["citation_count"] >= 10
+        assert awaaz["claim_verdicts"] == {"holds": 10, "not_covered": 2}
 
     async def test_unknown_source_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/sources/no-such-source")
