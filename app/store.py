@@ -70,7 +70,9 @@ class SqliteProbe:
 
 class PostgresProbe:
     """Reads the version on one async connection. A request joins a read that began after
-    it arrived (so it sees every write committed before it) or starts a new one."""
+    it arrived (so it sees every write committed before it); one that arrives while an
+    earlier read is under way waits for it, and then shares the next read with every other
+    request that waited: one round trip serves all the requests of a moment."""
 
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo
@@ -98,7 +100,7 @@ class PostgresProbe:
             try:
                 if self._conn is None or self._conn.closed:
                     self._conn = await psycopg.AsyncConnection.connect(
-                        self._conninfo, autocommit=True
+                        self._conninfo, autocommit=True, connect_timeout=5
                     )
                 cursor = await self._conn.execute(VERSION_SQL)
                 row = await cursor.fetchone()
