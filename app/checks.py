@@ -131,14 +131,17 @@ def integrity(ds: Dataset) -> list[str]:
 
 
 def claim_problems(ds: Dataset) -> list[str]:
-    """Claims the data contradicts, and stored verdicts that differ from checking again
-    (what /v1/sources serves would be stale: `sco-api seed` recomputes them)."""
+    """Claims the data contradicts with no note saying why, and stored verdicts that differ
+    from checking again (what /v1/sources serves would be stale: `sco-api seed` redoes them)."""
     found = []
     for claim in ds.claims:
         result = claims.evaluate(ds, ds.sources[claim.source_id], claim.kind, claim.params)
         name = f"{claim.source_id}: {claim.statement!r}"
-        if result.verdict == Verdict.contradicted:
-            found.append(f"{name} is contradicted: {result.detail}")
+        if result.verdict == Verdict.contradicted and not claim.note:
+            found.append(
+                f"{name} is contradicted by the data ({result.detail}): correct the data or "
+                "the claim, or say in the claim's `note` why the source is wrong"
+            )
         if (claim.verdict, claim.detail) != (result.verdict, result.detail):
             found.append(
                 f"{name}: stored verdict {claim.verdict!r} ({claim.detail}) differs "

@@ -12,13 +12,16 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.dataset import Dataset
 from app.dates import certainly_holds, could_be, holds_on
 from app.models import DatedFact, Post, Precision, Source, Status, Verdict
+
+Year = Annotated[int, Field(ge=1900, le=2999)]
 
 
 class Params(BaseModel):
@@ -51,13 +54,17 @@ def _who(
     return certain, possible
 
 
-def _compare(
-    certain: list[str], possible: list[str], fits: Callable[[list[str]], bool], detail: str
-) -> Result:
-    """Decide a claim about who holds: on what is certain, unless imprecision splits it."""
+def _compare(certain: list[str], possible: list[str], said: set[str] | int, detail: str) -> Result:
+    """Decide a claim about who holds (a set of holders, or how many): the truth lies
+    between those who certainly hold and those who may, so a claim in that range is
+    undetermined unless the two are the same."""
+    if isinstance(said, int):
+        exact, could = len(certain) == said, len(certain) <= said <= len(possible)
+    else:
+        exact, could = set(certain) == said, set(certain) <= said <= set(possible)
     if certain == possible:
-        return _decide(fits(certain), detail)
-    if fits(certain) or fits(possible):
+        return _decide(exact, detail)
+    if could:
         return Result(Verdict.undetermined, f"{detail} (certainly: {', '.join(certain)})")
     return _decide(False, detail)
 
@@ -74,10 +81,7 @@ def status_count(ds: Dataset, p: StatusCount, day: date) -> Result:
         (q for q in ds.periods if q.status == p.status), lambda q: q.state_iso3, day
     )
     return _compare(
-        certain,
-        possible,
-        lambda found: len(found) == p.count,
-        f"{len(possible)} {p.status} on {day}: {', '.join(possible)}",
+        certain, possible, p.count, f"{len(possible)} {p.status} on {day}: {', '.join(possible)}"
     )
 
 
@@ -97,7 +101,7 @@ def status_set(ds: Dataset, p: StatusSet, day: date) -> Result:
     missing, extra = sorted(set(said) - set(possible)), sorted(set(possible) - set(said))
     if missing or extra:
         detail += f" (claimed, absent: {missing or 'none'}; present, unclaimed: {extra or 'none'})"
-    return _compare(certain, possible, lambda found: found == said, detail)
+    return _compare(certain, possible, set(said), detail)
 
 
 class GrantedAtSummit(Params):
@@ -133,8 +137,8 @@ def granted_at_summit(ds: Dataset, p: GrantedAtSummit, day: date) -> Result:
 
 
 class Anniversary(Params):
-    years: int
-    year: int
+    years: int = Field(ge=1, le=1000)
+    year: Year
 
 
 def anniversary(ds: Dataset, p: Anniversary, day: date) -> Result:
@@ -158,10 +162,7 @@ def office_holder(ds: Dataset, p: OfficeHolder, day: date) -> Result:
         return _not_covered(p.post, day)
     certain, possible = _who((t for t in ds.terms if t.post == p.post), lambda t: t.person_id, day)
     return _compare(
-        certain,
-        possible,
-        lambda found: found == [p.person],
-        f"{p.post} on {day}: {', '.join(possible) or 'none'}",
+        certain, possible, {p.person}, f"{p.post} on {day}: {', '.join(possible) or 'none'}"
     )
 
 
@@ -210,8 +211,8 @@ def nationality(ds: Dataset, p: Nationality, day: date) -> Result:
 class PresidencyAfter(Params):
     chair: str
     after: str
-    start_year: int | None = None
-    end_year: int | None = None
+    start_year: Year | None = None
+    end_year: Year | None = None
 
 
 def presidency_after(ds: Dataset, p: PresidencyAfter, day: date) -> Result:
@@ -241,7 +242,7 @@ def presidency_after(ds: Dataset, p: PresidencyAfter, day: date) -> Result:
 
 class SummitHosted(Params):
     host: str
-    year: int
+    year: Year
 
 
 def summit_hosted(ds: Dataset, p: SummitHosted, day: date) -> Result:
@@ -292,6 +293,9 @@ REFERENCES: dict[str, Callable[[Dataset], Iterable[str]]] = {
     "summit": lambda ds: ds.summits,
     "body": lambda ds: (b.id for b in ds.bodies),
 }
+# Parameters that name states: each must be an ISO 3166-1 alpha-3 code (the state need not
+# be in the dataset: a claim may wrongly name one).
+STATE_PARAMETERS = ("state", "host", "chair", "after", "states")
 
 
 def parse_params(kind: str, params: dict[str, Any]) -> Params:
@@ -302,12 +306,22 @@ def parse_params(kind: str, params: dict[str, Any]) -> Params:
 
 
 def unknown_references(ds: Dataset, params: Params) -> list[str]:
-    """The parameters naming a person, summit or body the dataset does not hold."""
-    return [
+    """The parameters naming a person, summit or body the dataset does not hold, or a
+    state by anything but its ISO 3166-1 alpha-3 code."""
+    found = [
         f"unknown {name} {getattr(params, name)!r}"
         for name, known in REFERENCES.items()
         if hasattr(params, name) and getattr(params, name) not in set(known(ds))
     ]
+    for name in STATE_PARAMETERS:
+        value = getattr(params, name, None)
+        codes = value if isinstance(value, list) else [] if value is None else [value]
+        found += [
+            f"{name} {code!r} is not an ISO 3166-1 alpha-3 code"
+            for code in codes
+            if pycountry.countries.get(alpha_3=code) is None or code != code.upper()
+        ]
+    return found
 
 
 def evaluate(ds: Dataset, source: Source, kind: str, params: dict[str, Any]) -> Result:

@@ -25,12 +25,11 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 @cli.command()
-def migrate(
-    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
-) -> None:
-    """Upgrade the database schema (Alembic) to `revision`."""
-    command.upgrade(alembic_config(), revision)
-    typer.echo(f"migrated to {revision}")
+def migrate() -> None:
+    """Upgrade the database schema to the latest migration (Alembic `upgrade head`).
+    To go back, use Alembic itself: `alembic downgrade REVISION`."""
+    command.upgrade(alembic_config(), "head")
+    typer.echo("migrated to head")
 
 
 @cli.command()
@@ -65,6 +64,8 @@ def seed(
 @cli.command()
 def check() -> None:
     """Verify quotes, integrity rules and claims in the database; exit 1 on any failure."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.checks import claim_problems, integrity
     from app.dataset import load
     from app.db import make_engine
@@ -72,6 +73,9 @@ def check() -> None:
     engine = make_engine(get_settings().database_url)
     try:
         ds = load(engine)
+    except (SQLAlchemyError, RuntimeError) as exc:
+        typer.echo(f"FAILED: the database cannot be read (run `sco-api migrate`?): {exc}", err=True)
+        raise typer.Exit(1) from exc
     finally:
         engine.dispose()
     problems = integrity(ds) + claim_problems(ds)
@@ -118,7 +122,7 @@ def start(
     workers: Annotated[int | None, typer.Option(help="Worker processes (SCO_WORKERS)")] = None,
 ) -> None:
     """Migrate, seed, then serve: what the README's first command and the image run."""
-    migrate("head")
+    migrate()
     seed(None)
     serve(host, port, workers)
 

@@ -33,12 +33,15 @@ from app.models import (
     Term,
 )
 
+# Which state of which database: (epoch of the schema, version of the data).
+Stamp = tuple[str, int]
 # A cited fact: (citation column, the fact's id), e.g. ("summit_id", "2022-samarkand").
 FactKey = tuple[str, int | str]
 
 
 @dataclass(frozen=True)
 class Dataset:
+    epoch: str
     version: int
     content_hash: str | None
     loaded_at: str | None
@@ -68,6 +71,10 @@ class Dataset:
         """Whether the dataset holds every fact of `kind` on `day`."""
         span = self.coverage.get(kind)
         return span is not None and span.since <= day and (span.until is None or day <= span.until)
+
+    @property
+    def stamp(self) -> "Stamp":
+        return self.epoch, self.version
 
     @property
     def seeded(self) -> bool:
@@ -106,6 +113,7 @@ def assemble(
 ) -> Dataset:
     """A Dataset from rows in any order."""
     return Dataset(
+        epoch=meta.epoch,
         version=meta.version,
         content_hash=meta.content_hash,
         loaded_at=meta.loaded_at.isoformat() if meta.loaded_at else None,

@@ -78,7 +78,7 @@ class PeriodIn(DatedIn):
 
 class StateIn(In):
     iso3: Iso3
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d{1,15}$")
     periods: list[PeriodIn] = []
 
 
@@ -120,6 +120,7 @@ class ClaimIn(In):
     statement: str
     kind: str
     params: dict[str, Any] = {}
+    note: str | None = None  # required where the data contradicts the claim: why
 
 
 class SourceIn(In):
@@ -152,7 +153,7 @@ def read(seed_dir: Path) -> DatasetFile:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         df = DatasetFile.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SeedError([f"{path}: {exc}"]) from exc
     except ValidationError as exc:
         raise SeedError(
@@ -166,8 +167,8 @@ def read(seed_dir: Path) -> DatasetFile:
         if s.text_file is not None:
             try:
                 body = (seed_dir / s.text_file).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SeedError([f"source {s.id}: {exc}"]) from exc
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SeedError([f"source {s.id}: {s.text_file}: {exc}"]) from exc
             update = {"text": body, "text_file": None, "text_scope": s.text_scope or TextScope.full}
             s = s.model_copy(update=update)
         sources.append(s)

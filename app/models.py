@@ -219,6 +219,8 @@ class Claim(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     verdict: Verdict = _enum(Verdict)
     detail: str = Field(sa_type=Text)
+    # Why the dataset departs from the source, where the data contradicts it.
+    note: str | None = Field(default=None, sa_type=Text)
 
 
 class DatasetVersion(SQLModel, table=True):
@@ -229,6 +231,9 @@ class DatasetVersion(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: int = Field(default=1, primary_key=True)
+    # Made anew with the schema (a random token), so that a rebuilt database, whose version
+    # count starts again, is never mistaken for the one a worker has cached.
+    epoch: str = Field(default="", max_length=32)
     version: int = 0
     content_hash: str | None = Field(default=None, max_length=64)
     seeded_version: int | None = Field(

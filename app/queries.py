@@ -315,6 +315,7 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
                 params=c.params,
                 verdict=c.verdict,
                 detail=c.detail,
+                note=c.note,
             )
             for c in ds.claims
             if c.source_id == source_id

@@ -13,17 +13,28 @@ from datetime import date
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.dataset import Stamp
 from app.dates import today
 from app.errors import AppError
 from app.store import Store
 
-Key = tuple[int, date, str, bytes]
+Key = tuple[Stamp, date, str, bytes]
+ENTRY_OVERHEAD = 200  # bytes counted for an answer's key and headers
 
 
 @dataclass(frozen=True)
 class Answer:
     body: bytes
     etag: bytes
+
+
+def _matches(scope: Scope, etag: bytes) -> bool:
+    """Whether If-None-Match names this answer (weak comparison, lists and `*` included)."""
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            tags = {t.strip().removeprefix(b"W/") for t in value.split(b",")}
+            return etag in tags or b"*" in tags
+    return False
 
 
 def _is_cached_path(path: str) -> bool:
@@ -35,7 +46,7 @@ class ReadCache:
         self.app = app
         # Bounded by bytes, so a few large pages cannot crowd the memory out.
         self.answers: LRUCache[Key, Answer] = LRUCache(
-            maxsize=max_bytes, getsizeof=lambda answer: len(answer.body) + 200
+            maxsize=max_bytes, getsizeof=lambda answer: len(answer.body) + ENTRY_OVERHEAD
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -58,7 +69,8 @@ class ReadCache:
             answer = await self._through_app(scope, receive, send)
             if answer is None:
                 return
-            self.answers[key] = answer
+            if len(answer.body) + ENTRY_OVERHEAD <= self.answers.maxsize:
+                self.answers[key] = answer
         await self._send(scope, answer, send)
 
     async def _through_app(self, scope: Scope, receive: Receive, send: Send) -> Answer | None:
@@ -84,7 +96,7 @@ class ReadCache:
     @staticmethod
     async def _send(scope: Scope, answer: Answer, send: Send) -> None:
         headers = [(b"etag", answer.etag), (b"cache-control", b"no-cache")]
-        if (b"if-none-match", answer.etag) in scope["headers"]:
+        if _matches(scope, answer.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -187,6 +187,7 @@ class ClaimPublic(Public):
     params: dict[str, Any]
     verdict: Verdict
     detail: str
+    note: str | None = Field(description="Why the dataset departs from the source, if it does")
 
 
 class SourceDetail(SourceSummary):

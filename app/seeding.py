@@ -21,7 +21,7 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import Engine, delete, text
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 from sqlmodel import Session, SQLModel
 
 from app import checks, claims
@@ -302,6 +302,7 @@ def _add_claims(df: DatasetFile, rows: Rows, ds: Dataset) -> list[str]:
                     params=params.model_dump(mode="json", exclude_none=True),
                     verdict=result.verdict,
                     detail=result.detail,
+                    note=c.note,
                 )
             )
     return problems
@@ -331,8 +332,14 @@ def prepare(seed_dir: Path) -> tuple[DatasetFile, Rows]:
     if problems:
         raise SeedError(problems)
     rows = build(df)
-    ds = rows.dataset()
-    problems = checks.integrity(ds) + _add_claims(df, rows, ds)
+    facts = rows.dataset()
+    problems = checks.integrity(facts) + _add_claims(df, rows, facts)
+    if problems:
+        raise SeedError(problems)
+    # With the claims: their statements verbatim in their sources, none contradicted
+    # unexplained (the same rules `sco-api check` applies to the database).
+    complete = rows.dataset()
+    problems = list(checks.quotes_are_verbatim(complete)) + checks.claim_problems(complete)
     if problems:
         raise SeedError(problems)
     return df, rows
@@ -361,32 +368,40 @@ def seed(engine: Engine, seed_dir: Path) -> Report:
     """Make the database hold the dataset of `seed_dir`; refuse it whole on any problem."""
     df, rows = prepare(seed_dir)
     digest = content_hash(df)
-    with transaction(engine) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            # Replicas starting at once on one database must not seed concurrently.
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sco-api seed'))"))
-        try:
-            meta = session.get(DatasetVersion, 1)
-        except (OperationalError, ProgrammingError) as exc:
-            raise SeedError(
-                [f"the database is not migrated: run `sco-api migrate` ({exc.orig})"]
-            ) from exc
-        if meta is None:
-            raise SeedError(["the database is not migrated: run `sco-api migrate` first"])
-        if meta.content_hash == digest and meta.seeded_version == meta.version:
-            return Report(changed=False, version=meta.version)
-        try:
-            _write(session, rows)
-        except IntegrityError as exc:  # a database rule the checks above did not foresee
-            raise SeedError([f"the database refused the dataset: {exc.orig}"]) from exc
-        session.refresh(meta)  # the triggers have moved the version
-        meta.content_hash = digest
-        meta.loaded_at = datetime.now(UTC)
-        meta.seeded_version = meta.version  # dataset_version itself has no trigger
-        session.add(meta)
-        return Report(
-            changed=True,
-            version=meta.version,
-            counts={str(group[0].__tablename__): len(group) for group in rows.all() if group},
-            verdicts=[(c.source_id, c.statement, c.verdict) for c in rows.claims],
-        )
+    try:
+        with transaction(engine) as session:
+            return _store(session, rows, digest)
+    except DBAPIError as exc:
+        raise SeedError([_explain(exc)]) from exc
+
+
+def _explain(exc: DBAPIError) -> str:
+    if isinstance(exc, IntegrityError | DataError):  # a rule the checks did not foresee
+        return f"the database refused the dataset: {exc.orig}"
+    if isinstance(exc, ProgrammingError) or "no such table" in str(exc.orig):
+        return f"the database is not migrated: run `sco-api migrate` ({exc.orig})"
+    return f"the database cannot be reached: {exc.orig}"
+
+
+def _store(session: Session, rows: Rows, digest: str) -> Report:
+    """Write `rows` unless the database already holds exactly them (one transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Replicas starting at once on one database must not seed concurrently.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sco-api seed'))"))
+    meta = session.get(DatasetVersion, 1)
+    if meta is None:
+        raise SeedError(["the database is not migrated: run `sco-api migrate` first"])
+    if meta.content_hash == digest and meta.seeded_version == meta.version:
+        return Report(changed=False, version=meta.version)
+    _write(session, rows)
+    session.refresh(meta)  # the triggers have moved the version
+    meta.content_hash = digest
+    meta.loaded_at = datetime.now(UTC)
+    meta.seeded_version = meta.version  # dataset_version itself has no trigger
+    session.add(meta)
+    return Report(
+        changed=True,
+        version=meta.version,
+        counts={str(group[0].__tablename__): len(group) for group in rows.all() if group},
+        verdicts=[(c.source_id, c.statement, c.verdict) for c in rows.claims],
+    )

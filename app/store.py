@@ -13,6 +13,7 @@ import contextlib
 import logging
 import sqlite3
 import time
+from pathlib import Path
 from typing import Protocol
 
 import psycopg
@@ -21,18 +22,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app.dataset import Dataset, load
+from app.dataset import Dataset, Stamp, load
 from app.db import is_sqlite
 from app.errors import Unavailable
 
-VERSION_SQL = "SELECT version FROM dataset_version WHERE id = 1"
+VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
 NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
 UNREACHABLE = "The database cannot be reached; the error was logged"
+READ_TIMEOUT = 5.0  # seconds a version read may take before the request answers 503
 log = logging.getLogger("app")
 
 
 class VersionProbe(Protocol):
-    async def version(self) -> int: ...
+    async def version(self) -> Stamp: ...
 
     async def close(self) -> None: ...
 
@@ -42,14 +44,15 @@ class SqliteProbe:
     runs on the event loop itself."""
 
     def __init__(self, path: str) -> None:
-        self._path = path
+        # A URI, so that a path holding `#`, `?` or `%` still names its file.
+        self._uri = Path(path).resolve().as_uri() + "?mode=ro"
         self._conn: sqlite3.Connection | None = None
 
-    async def version(self) -> int:
+    async def version(self) -> Stamp:
         try:
             if self._conn is None:
                 self._conn = sqlite3.connect(
-                    f"file:{self._path}?mode=ro",
+                    self._uri,
                     uri=True,
                     check_same_thread=False,
                     isolation_level=None,
@@ -60,7 +63,7 @@ class SqliteProbe:
             raise Unavailable(NOT_READY) from exc
         if row is None:
             raise Unavailable(NOT_READY)
-        return int(row[0])
+        return str(row[0]), int(row[1])
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -76,11 +79,11 @@ class PostgresProbe:
 
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo
-        self._conn: psycopg.AsyncConnection[tuple[int]] | None = None
-        self._read: asyncio.Task[int] | None = None
+        self._conn: psycopg.AsyncConnection[tuple[str, int]] | None = None
+        self._read: asyncio.Task[Stamp] | None = None
         self._read_started = 0.0
 
-    async def version(self) -> int:
+    async def version(self) -> Stamp:
         arrived = time.monotonic()
         while True:
             read = self._read
@@ -95,27 +98,42 @@ class PostgresProbe:
             self._read_started = time.monotonic()
             self._read = asyncio.ensure_future(self._fetch())
 
-    async def _fetch(self) -> int:
+    async def _fetch(self) -> Stamp:
         for attempt in (1, 2):
             try:
-                if self._conn is None or self._conn.closed:
-                    self._conn = await psycopg.AsyncConnection.connect(
-                        self._conninfo, autocommit=True, connect_timeout=5
-                    )
-                cursor = await self._conn.execute(VERSION_SQL)
-                row = await cursor.fetchone()
-                if row is None:
-                    raise Unavailable(NOT_READY)
-                return int(row[0])
+                async with asyncio.timeout(READ_TIMEOUT):
+                    return await self._read_once()
             except psycopg.errors.UndefinedTable as exc:
                 raise Unavailable(NOT_READY) from exc
-            except psycopg.OperationalError as exc:
-                # A dropped connection (server restart): reconnect once, then give up.
-                await self.close()
+            except (psycopg.OperationalError, TimeoutError) as exc:
+                # A dropped or stalled connection (a server restart, a network cut): start
+                # afresh once, then answer 503 rather than keep every request waiting.
+                await self._discard()
                 if attempt == 2:
-                    log.error("dataset version read failed: %s", exc)
+                    log.error("dataset version read failed: %r", exc)
                     raise Unavailable(UNREACHABLE) from exc
+            except psycopg.Error as exc:
+                await self._discard()
+                log.error("dataset version read failed: %r", exc)
+                raise Unavailable(UNREACHABLE) from exc
         raise AssertionError("unreachable")
+
+    async def _read_once(self) -> Stamp:
+        if self._conn is None or self._conn.closed:
+            self._conn = await psycopg.AsyncConnection.connect(
+                self._conninfo, autocommit=True, connect_timeout=int(READ_TIMEOUT)
+            )
+        cursor = await self._conn.execute(VERSION_SQL)
+        row = await cursor.fetchone()
+        if row is None:
+            raise Unavailable(NOT_READY)
+        return str(row[0]), int(row[1])
+
+    async def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 1)
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -140,18 +158,18 @@ class Store:
         self._dataset: Dataset | None = None
         self._reload = asyncio.Lock()
 
-    async def version(self) -> int:
-        """The dataset version committed when this request arrived (or later)."""
+    async def version(self) -> Stamp:
+        """The (epoch, version) committed when this request arrived (or later)."""
         return await self._probe.version()
 
     async def dataset(self) -> Dataset:
         """The dataset as of this request's arrival, read again only when it changed."""
         version = await self.version()
         ds = self._dataset
-        if ds is None or ds.version != version:
+        if ds is None or ds.stamp != version:
             async with self._reload:
                 ds = self._dataset
-                if ds is None or ds.version != version:
+                if ds is None or ds.stamp != version:
                     ds = self._dataset = await run_in_threadpool(self._load)
         if not ds.seeded:
             raise Unavailable(NOT_READY)

@@ -5,6 +5,7 @@ Revises:
 Create Date: 2026-11-23 18:44:42.228701
 """
 
+import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "dataset_version",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("epoch", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("seeded_version", sa.Integer(), nullable=True),
@@ -72,6 +74,7 @@ def upgrade() -> None:
         sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("verdict", sa.String(length=20), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"], ["source.id"], name=op.f("fk_claim_source_id_source")
         ),
@@ -253,7 +256,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_citation_term_id"), ["term_id"], unique=False)
 
     # ### end Alembic commands ###
-    op.execute("INSERT INTO dataset_version (id, version) VALUES (1, 0)")
+    op.execute(
+        sa.text(
+            "INSERT INTO dataset_version (id, epoch, version) VALUES (1, :epoch, 0)"
+        ).bindparams(epoch=uuid.uuid4().hex)
+    )
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_guards()
     else:
