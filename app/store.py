@@ -121,7 +121,7 @@ class PostgresProbe:
     async def _read_once(self) -> Stamp:
         if self._conn is None or self._conn.closed:
             self._conn = await psycopg.AsyncConnection.connect(
-                self._conninfo, autocommit=True, connect_timeout=int(READ_TIMEOUT)
+                self._conninfo, autocommit=True, connect_timeout=max(1, round(READ_TIMEOUT))
             )
         cursor = await self._conn.execute(VERSION_SQL)
         row = await cursor.fetchone()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import store as store_module
 from app.cli import alembic_config
+from app.errors import Unavailable
 from app.models import metadata
 from app.seeding import seed
 from app.store import PostgresProbe, Store, make_probe
@@ -236,3 +237,29 @@ class TestReadPath:
             await probe.close()
         assert len(set(versions)) == 1
         assert reads <= 3, f"{reads} reads for 200 concurrent requests"
+
+
+@pytest.mark.anyio
+async def test_a_database_that_stops_answering_gives_503_not_a_hang(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A listener that accepts connections and never answers: a stalled server or network.
+    silent: list[asyncio.StreamWriter] = []
+
+    async def accept(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        silent.append(writer)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(store_module, "READ_TIMEOUT", 0.5)
+    probe = make_probe(f"postgresql+psycopg://postgres@127.0.0.1:{port}/sco")
+    try:
+        async with asyncio.timeout(10):
+            with pytest.raises(Unavailable, match="cannot be reached"):
+                await probe.version()
+    finally:
+        await probe.close()
+        for writer in silent:
+            writer.close()
+        server.close()
+        await server.wait_closed()
