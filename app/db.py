@@ -17,7 +17,7 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite, its folder is made and foreign keys are enforced."""
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
