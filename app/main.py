@@ -1,5 +1,6 @@
 """The FastAPI application."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from app import errors
 from app.db import make_engine
+from app.errors import AppError
 from app.read_cache import ReadCache
 from app.routers import organisation, service, sources, states
 from app.settings import Settings, get_settings
@@ -37,6 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(make_engine(settings.database_url), make_probe(settings.database_url))
         app.state.store = store
+        # Read the dataset before the first request rather than during it; a database not
+        # ready yet is fine here (requests answer 503 until it is).
+        with contextlib.suppress(AppError):
+            await store.dataset()
         try:
             yield
         finally:
