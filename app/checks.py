@@ -131,16 +131,19 @@ def integrity(ds: Dataset) -> list[str]:
 
 
 def claim_problems(ds: Dataset) -> list[str]:
-    """Claims the data contradicts with no note saying why, and stored verdicts that differ
-    from checking again (what /v1/sources serves would be stale: `sco-api seed` redoes them)."""
+    """Claims the data contradicts, and stored verdicts that differ from checking again
+    (what /v1/sources serves would be stale: `sco-api seed` redoes them).
+
+    A source that is wrong keeps its disagreement in the `note` of the fact it concerns;
+    it carries no claim the data contradicts."""
     found = []
     for claim in ds.claims:
         result = claims.evaluate(ds, ds.sources[claim.source_id], claim.kind, claim.params)
         name = f"{claim.source_id}: {claim.statement!r}"
-        if result.verdict == Verdict.contradicted and not claim.note:
+        if result.verdict == Verdict.contradicted:
             found.append(
-                f"{name} is contradicted by the data ({result.detail}): correct the data or "
-                "the claim, or say in the claim's `note` why the source is wrong"
+                f"{name} is contradicted by the data ({result.detail}): correct the data, or "
+                "drop the claim and record the disagreement in the note of the fact"
             )
         if (claim.verdict, claim.detail) != (result.verdict, result.detail):
             found.append(

@@ -120,7 +120,7 @@ class ClaimIn(In):
     statement: str
     kind: str
     params: dict[str, Any] = {}
-    note: str | None = None  # required where the data contradicts the claim: why
+    note: str | None = None  # context for the claim, e.g. how its words were read
 
 
 class SourceIn(In):

@@ -13,12 +13,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Request, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 
 from app.dataset import Dataset
 from app.dates import latest_day
 from app.errors import InvalidParam, InvalidParameters
 from app.models import Status
+from app.schemas import EventType
 from app.store import Store
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -72,6 +80,46 @@ class SummitsQuery(DatedPage):
     year: int | None = Field(
         default=None, ge=2001, le=2100, description="Only summits held in this year"
     )
+
+
+def _event_types(value: str) -> str:
+    names = [part.strip() for part in value.split(",")]
+    unknown = [n for n in names if n not in EventType.__members__]
+    if unknown:
+        raise ValueError(
+            f"unknown event type(s) {', '.join(map(repr, unknown))}; known: {', '.join(EventType)}"
+        )
+    return value
+
+
+class TimelineQuery(Paged):
+    since: Day | None = Field(
+        default=None,
+        alias="from",
+        description="Only events on or after this day (YYYY-MM-DD); an event known only to "
+        "the month or year is kept if it may fall in the range",
+    )
+    until: Day | None = Field(
+        default=None, alias="to", description="Only events on or before this day (YYYY-MM-DD)"
+    )
+    type: Annotated[str, AfterValidator(_event_types)] | None = Field(
+        default=None,
+        description="Only events of these types, comma-separated: " + ", ".join(EventType),
+        examples=["status_granted,status_changed"],
+    )
+
+    @property
+    def types(self) -> frozenset[EventType] | None:
+        if self.type is None:
+            return None
+        return frozenset(EventType(part.strip()) for part in self.type.split(","))
+
+    def check_range(self) -> None:
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise InvalidParameters(
+                f"The range is empty: from ({self.since}) is later than to ({self.until})",
+                [InvalidParam(name="from", reason=f"must not be later than to ({self.until})")],
+            )
 
 
 class DayQuery(NoQuery):

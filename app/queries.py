@@ -1,20 +1,22 @@
 """Answers to every read, computed from the in-memory dataset."""
 
+import itertools
 from collections import Counter
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Collection, Iterator, Sequence
+from datetime import date, timedelta
 from typing import TypeVar
 
 import pycountry
 
 from app.dataset import Dataset, FactKey, fact_key
-from app.dates import holds_on, render
+from app.dates import holds_on, parse, render
 from app.errors import NotFound
 from app.models import (
     COVERAGE_KINDS,
     Citation,
     DatedFact,
     Post,
+    Precision,
     Presidency,
     State,
     Status,
@@ -25,10 +27,12 @@ from app.models import (
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
+    EventType,
     Names,
     Page,
     PermanentBodyPublic,
     PersonPublic,
+    PersonRef,
     PresidencyPublic,
     Snapshot,
     SourceDetail,
@@ -37,10 +41,12 @@ from app.schemas import (
     StateDetail,
     StateRef,
     StateStatus,
+    StateTimeline,
     StatusPeriodPublic,
     SummitPublic,
     SummitRef,
     TermPublic,
+    TimelineEvent,
 )
 
 T = TypeVar("T")
@@ -191,15 +197,10 @@ def summits(ds: Dataset, year: int | None, as_of: date | None) -> list[SummitPub
 
 
 def presidency_public(ds: Dataset, p: Presidency) -> PresidencyPublic:
-    summit = ds.summits.get(p.summit_id) if p.summit_id else None
     return PresidencyPublic(
         **_dated(p),
         chair=state_ref(ds, p.chair_iso3),
-        summit=SummitRef(
-            id=summit.id, city=summit.city, start_date=summit.start_date, end_date=summit.end_date
-        )
-        if summit
-        else None,
+        summit=_summit_ref(ds, p.summit_id),
         note=p.note,
         sources=sources_of(ds, ("presidency_id", p.id or 0)),
     )
@@ -321,3 +322,207 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
             if c.source_id == source_id
         ],
     )
+
+
+# --- Timelines -------------------------------------------------------------------------
+
+# Order of events on one day: a summit first, then what it decided, then who took over.
+EVENT_ORDER = {
+    t: i
+    for i, t in enumerate(
+        [
+            EventType.summit,
+            EventType.status_ended,
+            EventType.status_changed,
+            EventType.status_granted,
+            EventType.presidency_handover,
+            EventType.term_ended,
+            EventType.term_began,
+        ]
+    )
+}
+STATUS_WORDS = {
+    Status.member: "member state",
+    Status.observer: "observer state",
+    Status.dialogue_partner: "dialogue partner",
+    Status.partner: "partner",
+}
+
+POST_TITLES = {Post.secretary_general: "Secretary-General"}
+
+
+def _event(
+    value: date, precision: Precision | None, type_: EventType, summary: str, **fields: object
+) -> TimelineEvent:
+    fields.setdefault("state", None)
+    fields.setdefault("from_status", None)
+    fields.setdefault("to_status", None)
+    fields.setdefault("decided_on", None)
+    fields.setdefault("note", None)
+    return TimelineEvent(
+        date=render(value, precision) or "",
+        date_precision=precision or Precision.day,
+        type=type_,
+        summary=summary,
+        **fields,
+    )
+
+
+def _follows(before: DatedFact, after: DatedFact) -> bool:
+    """Whether `after` begins the day after `before` ends."""
+    return before.end_date is not None and before.end_date + timedelta(days=1) == after.start_date
+
+
+def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
+    """A state's changes of status: a status granted (nothing held the day before), one
+    status changed into another (observer → member, …), a status ended with none after."""
+    ref = state_ref(ds, iso3)
+    name = ref.name
+    periods = ds.periods_by_state.get(iso3, [])
+
+    def ended(p: StatusPeriod) -> TimelineEvent:
+        assert p.end_date is not None
+        return _event(
+            p.end_date,
+            p.end_precision,
+            EventType.status_ended,
+            f"{name}: {STATUS_WORDS[Status(p.status)]} status ends",
+            state=ref,
+            from_status=p.status,
+            note=p.note,
+            sources=sources_of(ds, ("status_period_id", p.id or 0)),
+        )
+
+    before: StatusPeriod | None = None
+    for period in periods:
+        changed = before is not None and _follows(before, period)
+        if before is not None and before.end_date is not None and not changed:
+            yield ended(before)
+        to_words = STATUS_WORDS[Status(period.status)]
+        yield _event(
+            period.start_date,
+            period.start_precision,
+            EventType.status_changed if changed else EventType.status_granted,
+            f"{name}: {STATUS_WORDS[Status(before.status)]} → {to_words}"
+            if changed and before is not None
+            else f"{name} becomes {'an' if to_words[0] in 'aeiou' else 'a'} {to_words}",
+            state=ref,
+            from_status=before.status if changed and before is not None else None,
+            to_status=period.status,
+            decided_on=render(period.decided_on, period.decided_precision),
+            note=period.note,
+            sources=sources_of(ds, ("status_period_id", period.id or 0)),
+        )
+        before = period
+    if before is not None and before.end_date is not None:
+        yield ended(before)
+
+
+def _term_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for t in ds.terms:
+        person = ds.persons[t.person_id]
+        who = f"{person.name} ({ds.states[person.nationality_iso3].name})"
+        common = {
+            "state": state_ref(ds, person.nationality_iso3),
+            "person": PersonRef(id=person.id, name=person.name),
+            "post": t.post,
+            "note": t.note,
+            "sources": sources_of(ds, ("term_id", t.id or 0)),
+        }
+        post = POST_TITLES[Post(t.post)]
+        yield _event(
+            t.start_date,
+            t.start_precision,
+            EventType.term_began,
+            f"{who} takes office as {post}",
+            **common,
+        )
+        if t.end_date is not None:
+            yield _event(
+                t.end_date,
+                t.end_precision,
+                EventType.term_ended,
+                f"{who} leaves office as {post}",
+                **common,
+            )
+
+
+def _summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
+    summit = ds.summits.get(summit_id) if summit_id else None
+    if summit is None:
+        return None
+    return SummitRef(
+        id=summit.id, city=summit.city, start_date=summit.start_date, end_date=summit.end_date
+    )
+
+
+def _presidency_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    before: Presidency | None = None
+    for p in ds.presidencies:
+        chair = state_ref(ds, p.chair_iso3)
+        previous = before if before is not None and _follows(before, p) else None
+        yield _event(
+            p.start_date,
+            p.start_precision,
+            EventType.presidency_handover,
+            f"Presidency: {ds.states[previous.chair_iso3].name} → {chair.name}"
+            if previous
+            else f"Presidency: {chair.name} takes the chair",
+            state=chair,
+            previous_chair=state_ref(ds, previous.chair_iso3) if previous else None,
+            summit=_summit_ref(ds, previous.summit_id) if previous else None,
+            note=p.note,
+            sources=sources_of(ds, ("presidency_id", p.id or 0)),
+        )
+        before = p
+
+
+def _summit_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for s in ds.summits.values():
+        host = state_ref(ds, s.host_iso3)
+        days = str(s.start_date) + (f" to {s.end_date}" if s.end_date != s.start_date else "")
+        yield _event(
+            s.start_date,
+            Precision.day,
+            EventType.summit,
+            f"Summit in {s.city} ({host.name}), {days}"
+            + (", by video link" if s.format != "in_person" else ""),
+            state=host,
+            summit=_summit_ref(ds, s.id),
+            note=s.note,
+            sources=sources_of(ds, ("summit_id", s.id)),
+        )
+
+
+def _in_order(events: Iterator[TimelineEvent]) -> list[TimelineEvent]:
+    return sorted(events, key=lambda e: (parse(e.date)[0], EVENT_ORDER[e.type], e.summary))
+
+
+def state_timeline(ds: Dataset, code: str) -> StateTimeline:
+    state = find_state(ds, code)
+    return StateTimeline(
+        state=state_ref(ds, state.iso3), events=_in_order(status_events(ds, state.iso3))
+    )
+
+
+def timeline(
+    ds: Dataset, since: date | None, until: date | None, types: Collection[EventType] | None
+) -> list[TimelineEvent]:
+    """Every event in order; those whose day (or the month or year it may be) falls in
+    since..until, of the given types."""
+
+    def wanted(e: TimelineEvent) -> bool:
+        first, last = parse(e.date)[0], parse(e.date, end=True)[0]
+        return (
+            (types is None or e.type in types)
+            and (since is None or last >= since)
+            and (until is None or first <= until)
+        )
+
+    every = itertools.chain(
+        (e for iso3 in ds.states for e in status_events(ds, iso3)),
+        _term_events(ds),
+        _presidency_events(ds),
+        _summit_events(ds),
+    )
+    return [e for e in _in_order(every) if wanted(e)]

@@ -1,6 +1,7 @@
 """What the API sends: the public models. Field names follow the design contract."""
 
 from datetime import date
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -129,6 +130,56 @@ class PresidencyPublic(Dated):
     summit: SummitRef | None = Field(description="The summit that closed it; null: not yet")
     note: str | None
     sources: list[SourceRef]
+
+
+class EventType(StrEnum):
+    """What happened on a timeline day."""
+
+    status_granted = "status_granted"
+    status_changed = "status_changed"
+    status_ended = "status_ended"
+    term_began = "term_began"
+    term_ended = "term_ended"
+    presidency_handover = "presidency_handover"
+    summit = "summit"
+
+
+class PersonRef(Public):
+    id: str
+    name: str
+
+
+class TimelineEvent(Public):
+    """One dated change. Status events name the state and the statuses before and after;
+    term events the person and post; handovers the chairs; summit events the summit."""
+
+    date: PartialDate = Field(
+        description="Day of the event, or its month or year where the sources give no day"
+    )
+    date_precision: Precision
+    type: EventType
+    summary: str = Field(examples=["India: observer → member"])
+    state: StateRef | None = Field(
+        description="The state whose status changed, the new chair, or the summit host"
+    )
+    from_status: Status | None = Field(description="Status held until the day before")
+    to_status: Status | None = Field(description="Status held from this day")
+    decided_on: PartialDate | None = Field(
+        description="Day of the decision that granted the new status, where it differs"
+    )
+    previous_chair: StateRef | None = None
+    person: PersonRef | None = None
+    post: Post | None = None
+    summit: SummitRef | None = None
+    note: str | None
+    sources: list[SourceRef]
+
+
+class StateTimeline(Public):
+    """One state's changes of status, oldest first."""
+
+    state: StateRef
+    events: list[TimelineEvent]
 
 
 class PermanentBodyPublic(Public):

@@ -8,10 +8,17 @@ from fastapi import APIRouter, Query, Request, Response
 from app import queries
 from app.dataset import Dataset
 from app.dates import today
-from app.deps import DatedPage, DayQuery, SummitsQuery, respond
+from app.deps import DatedPage, DayQuery, SummitsQuery, TimelineQuery, respond
 from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.models import Post, Status
-from app.schemas import Page, PresidencyPublic, Snapshot, SummitPublic, TermPublic
+from app.schemas import (
+    Page,
+    PresidencyPublic,
+    Snapshot,
+    SummitPublic,
+    TermPublic,
+    TimelineEvent,
+)
 
 router = APIRouter(tags=["organisation"])
 
@@ -70,3 +77,19 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     day, so an empty list there is not mistaken for 'none'."""
     as_of = q.as_of or today()
     return await respond(request, lambda ds: _snapshot(ds, as_of))
+
+
+@router.get("/timeline", response_model=Page[TimelineEvent], responses=problem_responses(422))
+async def get_timeline(request: Request, q: Annotated[TimelineQuery, Query()]) -> Response:
+    """Every event in order: states' status changes (`status_granted`, `status_changed`,
+    `status_ended`), Secretaries-General's terms (`term_began`, `term_ended`), presidency
+    handovers (`presidency_handover`) and summits (`summit`). Filter with `from`, `to`
+    (inclusive days) and `type` (comma-separated). An event known only to the month or year
+    is dated so, and kept when it may fall in the range."""
+    q.check_range()
+    return await respond(
+        request,
+        lambda ds: queries.paginate(
+            queries.timeline(ds, q.since, q.until, q.types), q.limit, q.offset
+        ),
+    )

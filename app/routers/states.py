@@ -9,7 +9,7 @@ from app.dates import today
 from app.deps import DatedPage, NoQuery, StatesQuery, respond
 from app.errors import problem_responses
 from app.models import Status
-from app.schemas import Page, StateDetail, StateStatus
+from app.schemas import Page, StateDetail, StateStatus, StateTimeline
 
 router = APIRouter(tags=["states"])
 LIST_ERRORS = problem_responses(422)
@@ -55,20 +55,34 @@ async def list_partners(request: Request, q: Annotated[DatedPage, Query()]) -> R
     return await _statuses(request, Status.partner, q)
 
 
+StateCode = Annotated[
+    str,
+    Path(
+        pattern="^[A-Za-z]{2,3}$",
+        description="ISO 3166-1 alpha-2 or alpha-3 code, any case",
+        examples=["IN", "ind"],
+    ),
+]
+
+
 @router.get("/states/{code}", response_model=StateDetail, responses=problem_responses(404, 422))
-async def get_state(
-    request: Request,
-    code: Annotated[
-        str,
-        Path(
-            pattern="^[A-Za-z]{2,3}$",
-            description="ISO 3166-1 alpha-2 or alpha-3 code, any case",
-            examples=["IN", "ind"],
-        ),
-    ],
-    q: Annotated[NoQuery, Query()],
-) -> Response:
+async def get_state(request: Request, code: StateCode, q: Annotated[NoQuery, Query()]) -> Response:
     """One state with its codes, names (English, Russian, Chinese), Wikidata id, status
     today and whole status history."""
     day = today()
     return await respond(request, lambda ds: queries.state_detail(ds, code, day))
+
+
+@router.get(
+    "/states/{code}/timeline",
+    response_model=StateTimeline,
+    responses=problem_responses(404, 422),
+)
+async def get_state_timeline(
+    request: Request, code: StateCode, q: Annotated[NoQuery, Query()]
+) -> Response:
+    """One state's changes of status, oldest first: `status_granted` (a status begins with
+    none held the day before; `decided_on` is the decision where it came earlier),
+    `status_changed` (one status turns into another the next day, e.g. observer → member)
+    and `status_ended` (dated on the last day the status held), each with its sources."""
+    return await respond(request, lambda ds: queries.state_timeline(ds, code))

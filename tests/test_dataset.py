@@ -1,0 +1,195 @@
+"""The dataset itself, read back through the API: rules a wrong dataset would break.
+
+These do not reuse the loader's own rules (app.checks): they recompute each rule from what
+the API serves, so a fault in the loader and the same fault in the data cannot hide each
+other. Dates reduced to a month or a year are read at their widest (the API's convention).
+"""
+
+import calendar
+import itertools
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from app.dates import today
+
+pytestmark = pytest.mark.anyio
+
+Item = dict[str, Any]
+FOUNDING = date(2001, 6, 15)
+
+
+def first_day(text: str) -> date:
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def last_day(text: str | None) -> date:
+    """The last day a (possibly reduced) end date can mean; no end: today."""
+    if text is None:
+        return today()
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], 12, 31)
+
+
+def span(item: Item) -> tuple[date, date]:
+    return first_day(str(item["start_date"])), last_day(item["end_date"])
+
+
+async def every(client: httpx.AsyncClient, path: str) -> list[Item]:
+    """All items of a collection, page by page."""
+    found: list[Item] = []
+    while True:
+        sep = "&" if "?" in path else "?"
+        response = await client.get(f"{path}{sep}limit=1000&offset={len(found)}")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        found += body["items"]
+        if len(found) >= body["total"]:
+            return found
+
+
+def member_throughout(periods: list[Item], iso3: str, start: date, end: date) -> bool:
+    return any(
+        p["iso3"] == iso3 and span(p)[0] <= start and end <= span(p)[1]
+        for p in periods
+        if p["status"] == "member"
+    )
+
+
+@pytest.fixture(scope="module")
+async def data(client: httpx.AsyncClient) -> dict[str, list[Item]]:
+    return {
+        "periods": await every(client, "/v1/states"),
+        "terms": await every(client, "/v1/secretaries-general"),
+        "presidencies": await every(client, "/v1/presidencies"),
+        "summits": await every(client, "/v1/summits"),
+    }
+
+
+class TestEveryFactIsSourced:
+    @pytest.mark.parametrize("kind", ["periods", "terms", "presidencies", "summits"])
+    async def test_every_fact_cites_a_stored_source_with_a_url(
+        self, client: httpx.AsyncClient, data: dict[str, list[Item]], kind: str
+    ) -> None:
+        sources = {s["id"]: s for s in await every(client, "/v1/sources")}
+        assert data[kind]
+        for item in data[kind]:
+            assert item["sources"], f"{kind} item cites nothing: {item}"
+            for ref in item["sources"]:
+                assert ref["id"] in sources
+                assert sources[ref["id"]]["url"], f"source {ref['id']} has no URL"
+
+    async def test_dates_are_never_more_precise_than_their_precision(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        widths = {"day": 10, "month": 7, "year": 4}
+        for item in itertools.chain(data["periods"], data["terms"], data["presidencies"]):
+            for field in ("start_date", "end_date", "decided_on"):
+                value = item.get(field)
+                if value is not None:
+                    assert len(value) == widths[item[f"{field}_precision"]], item
+
+    async def test_every_state_has_codes_names_and_a_wikidata_id(
+        self, client: httpx.AsyncClient, data: dict[str, list[Item]]
+    ) -> None:
+        for iso3 in {p["iso3"] for p in data["periods"]}:
+            state = (await client.get(f"/v1/states/{iso3}")).json()
+            assert re.fullmatch(r"Q\d+", state["wikidata"] or ""), state
+            assert re.fullmatch(r"\d{3}", state["numeric"]), state
+            assert all(state["names"].values()), state
+            assert state["names"]["ru"] != state["names"]["en"], state
+            assert re.search(r"[\u4e00-\u9fff]", state["names"]["zh"]), state
+
+
+class TestNoOverlaps:
+    async def test_a_state_holds_one_status_at_a_time(self, data: dict[str, list[Item]]) -> None:
+        by_state: dict[str, list[Item]] = {}
+        for period in data["periods"]:
+            by_state.setdefault(period["iso3"], []).append(period)
+        for iso3, periods in by_state.items():
+            spans = sorted(span(p) for p in periods)
+            for (_, end), (start, _) in itertools.pairwise(spans):
+                assert end < start, f"{iso3}: periods overlap at {start}"
+
+    @pytest.mark.parametrize("kind", ["terms", "presidencies"])
+    async def test_one_at_a_time_and_no_gap_from_the_first_to_today(
+        self, data: dict[str, list[Item]], kind: str
+    ) -> None:
+        items = data[kind]
+        for before, after in itertools.pairwise(items):
+            assert span(before)[1] + timedelta(days=1) == span(after)[0], (before, after)
+        assert items[-1]["end_date"] is None, f"the last of {kind} should still hold today"
+
+
+class TestRolesGoToMembers:
+    async def test_every_chair_is_a_member_throughout_its_presidency(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        for p in data["presidencies"]:
+            start, end = span(p)
+            assert member_throughout(data["periods"], p["chair"]["iso3"], start, end), p
+
+    async def test_every_summit_host_is_a_member_on_the_summit_days(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        for s in data["summits"]:
+            start, end = date.fromisoformat(s["start_date"]), date.fromisoformat(s["end_date"])
+            assert member_throughout(data["periods"], s["host"]["iso3"], start, end), s["id"]
+
+    async def test_every_secretary_general_is_a_national_of_a_member_during_the_term(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        for t in data["terms"]:
+            start, end = span(t)
+            nationality = t["person"]["nationality"]["iso3"]
+            assert member_throughout(data["periods"], nationality, start, end), t
+
+
+class TestSummitsClosePresidencies:
+    async def test_each_presidency_ends_on_the_last_day_of_its_chairs_summit(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        summits = {s["id"]: s for s in data["summits"]}
+        for p in data["presidencies"][:-1]:
+            summit = summits[p["summit"]["id"]]
+            assert p["end_date"] == summit["end_date"], p
+            assert summit["host"]["iso3"] == p["chair"]["iso3"], p
+
+    async def test_every_summit_after_the_first_closes_one_presidency(
+        self, data: dict[str, list[Item]]
+    ) -> None:
+        closing = [p["summit"]["id"] for p in data["presidencies"] if p["summit"]]
+        assert len(closing) == len(set(closing))
+        first_presidency = span(data["presidencies"][0])[0]
+        later = [s["id"] for s in data["summits"] if first_day(s["start_date"]) > first_presidency]
+        assert later == closing
+
+    async def test_a_summit_every_year_from_the_founding(self, data: dict[str, list[Item]]) -> None:
+        years = {first_day(s["start_date"]).year for s in data["summits"]}
+        assert set(range(FOUNDING.year, 2026)) <= years
+
+
+class TestSeedArticles:
+    @pytest.mark.parametrize("source", ["un-china-mission-2022-03-17", "indian-awaaz-2022-03-20"])
+    async def test_every_claim_of_the_seed_articles_holds(
+        self, client: httpx.AsyncClient, source: str
+    ) -> None:
+        body = (await client.get(f"/v1/sources/{source}")).json()
+        assert body["claims"]
+        assert {c["statement"]: c["verdict"] for c in body["claims"]} == {
+            c["statement"]: "holds" for c in body["claims"]
+        }
+
+    async def test_every_stored_claim_holds_or_is_left_open(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for source in await every(client, "/v1/sources"):
+            assert "contradicted" not in source["claim_verdicts"], source["id"]
