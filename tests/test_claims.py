@@ -35,8 +35,11 @@ def source(published: str, precision: Precision = Precision.day) -> Source:
 CASES = [
     ("status_count", "2022-03-20", {"status": "member", "count": 8}, Verdict.holds),
     ("status_count", "2022-03-20", {"status": "member", "count": 9}, Verdict.contradicted),
-    # Observers are not covered: their absence proves nothing.
-    ("status_count", "2022-03-20", {"status": "observer", "count": 0}, Verdict.not_covered),
+    # Afghanistan, Belarus, Iran and Mongolia were the observers that day.
+    ("status_count", "2022-03-20", {"status": "observer", "count": 4}, Verdict.holds),
+    ("status_count", "2022-03-20", {"status": "observer", "count": 0}, Verdict.contradicted),
+    # The Secretaries-General are known only to the last source that names one.
+    ("office_holder", "2026-10-01", {"person": "nurlan-yermekbayev"}, Verdict.not_covered),
     # After the last day the research reached, neither.
     ("status_count", "2026-11-01", {"status": "member", "count": 10}, Verdict.not_covered),
     (
@@ -82,12 +85,19 @@ CASES = [
     (
         "presidency_after",
         "2022-03-20",
+        {"chair": "RUS", "after": "TJK", "start_year": 2014},
+        Verdict.holds,
+    ),
+    (
+        "presidency_after",
+        "2022-03-20",
         {"chair": "RUS", "after": "KGZ", "start_year": 2014},
-        Verdict.not_covered,
+        Verdict.contradicted,
     ),
     ("summit_hosted", "2022-03-20", {"host": "IND", "year": 2023}, Verdict.holds),
     ("summit_hosted", "2022-03-20", {"host": "PAK", "year": 2023}, Verdict.contradicted),
-    ("summit_hosted", "2022-03-20", {"host": "RUS", "year": 2009}, Verdict.not_covered),
+    ("summit_hosted", "2022-03-20", {"host": "RUS", "year": 2009}, Verdict.holds),
+    ("summit_hosted", "2022-03-20", {"host": "PAK", "year": 2027}, Verdict.not_covered),
     (
         "granted_at_summit",
         "2022-03-20",
@@ -104,7 +114,13 @@ CASES = [
         "granted_at_summit",
         "2022-03-20",
         {"state": "IND", "status": "observer", "summit": "2017-astana"},
-        Verdict.not_covered,
+        Verdict.contradicted,
+    ),
+    (
+        "granted_at_summit",
+        "2022-03-20",
+        {"state": "IND", "status": "observer", "summit": "2005-astana"},
+        Verdict.holds,
     ),
     # A claim may name its own day.
     (

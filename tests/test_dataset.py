@@ -141,7 +141,10 @@ class TestRolesGoToMembers:
         self, data: dict[str, list[Item]]
     ) -> None:
         for s in data["summits"]:
-            start, end = date.fromisoformat(s["start_date"]), date.fromisoformat(s["end_date"])
+            # The founding summit (Shanghai, 14-15 June 2001) began the day before the SCO
+            # existed: its host must be a member from the founding on.
+            start = max(date.fromisoformat(s["start_date"]), FOUNDING)
+            end = date.fromisoformat(s["end_date"])
             assert member_throughout(data["periods"], s["host"]["iso3"], start, end), s["id"]
 
     async def test_every_secretary_general_is_a_national_of_a_member_during_the_term(
@@ -153,6 +156,11 @@ class TestRolesGoToMembers:
             assert member_throughout(data["periods"], nationality, start, end), t
 
 
+# The one summit its host did not chair: Moscow 2003 replaced Astana, and Kazakhstan kept
+# the chair (sources in the dataset: Kremlin aide Prikhodko, Putin at the summit).
+HOSTED_FOR_THE_CHAIR = {"2003-moscow": ("RUS", "KAZ")}
+
+
 class TestSummitsClosePresidencies:
     async def test_each_presidency_ends_on_the_last_day_of_its_chairs_summit(
         self, data: dict[str, list[Item]]
@@ -161,7 +169,8 @@ class TestSummitsClosePresidencies:
         for p in data["presidencies"][:-1]:
             summit = summits[p["summit"]["id"]]
             assert p["end_date"] == summit["end_date"], p
-            assert summit["host"]["iso3"] == p["chair"]["iso3"], p
+            host, chair = summit["host"]["iso3"], p["chair"]["iso3"]
+            assert HOSTED_FOR_THE_CHAIR.get(summit["id"], (chair, chair)) == (host, chair), p
 
     async def test_every_summit_after_the_first_closes_one_presidency(
         self, data: dict[str, list[Item]]
