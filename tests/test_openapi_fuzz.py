@@ -18,9 +18,14 @@ FOUNDED = "2001-06-15"
 
 
 def refused_by_design(case: schemathesis.Case) -> bool:
-    """Days refused with a documented 422 whose bounds depend on today or on the data, so
-    the schema cannot state them: a future `as_of`, or a snapshot before the founding."""
-    as_of = str((case.query or {}).get("as_of", ""))
+    """Days refused with a documented 422 whose bounds depend on today, on the data or on
+    another parameter, so the schema cannot state them: a future `as_of`, a snapshot before
+    the founding, a timeline whose `from` is later than its `to`."""
+    query = case.query or {}
+    since, until = str(query.get("from", "")), str(query.get("to", ""))
+    if case.operation.path == "/v1/timeline" and since and until and since > until:
+        return True
+    as_of = str(query.get("as_of", ""))
     if not as_of:
         return False
     return as_of > date.today().isoformat() or (

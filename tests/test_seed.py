@@ -72,7 +72,8 @@ class TestSeed:
         assert not second.changed
         assert dump(engine) == rows
         assert version(engine) == v
-        assert len(rows["status_period"]) == 10
+        periods = yaml.safe_load((SEED_DIR / "dataset.yaml").read_text(encoding="utf-8"))
+        assert len(rows["status_period"]) == sum(len(s["periods"]) for s in periods["states"])
 
     def test_a_quote_missing_from_its_source_refuses_the_whole_load(
         self, migrated_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
@@ -81,7 +82,8 @@ class TestSeed:
             states = data["states"]
             assert isinstance(states, list)
             india = next(s for s in states if s["iso3"] == "IND")
-            india["periods"][0]["sources"][-1]["quote"] = "India joined SCO at the Ufa summit."
+            member = next(p for p in india["periods"] if p["status"] == "member")
+            member["sources"][-1]["quote"] = "India joined SCO at the Ufa summit."
 
         engine = engine_for(migrated_url)
         with pytest.raises(SeedError) as refused:
@@ -237,10 +239,12 @@ class TestCommands:
         engine = engine_for(migrated_url)
         seed(engine, SEED_DIR)
         with engine.begin() as conn:
-            conn.execute(text("UPDATE claim SET verdict = 'holds' WHERE kind = 'status_count'"))
+            conn.execute(
+                text("UPDATE claim SET verdict = 'undetermined' WHERE kind = 'status_count'")
+            )
         result = run_cli(migrated_url, "check")
         assert result.returncode == 1
-        assert "stored verdict 'holds'" in result.stderr
+        assert "stored verdict 'undetermined'" in result.stderr
 
     def test_a_refused_seed_exits_non_zero_naming_the_problem(
         self, migrated_url: str, tmp_path: Path

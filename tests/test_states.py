@@ -1,5 +1,7 @@
 """The state collections and single states."""
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -77,14 +79,35 @@ class TestStates:
         first = (await client.get("/v1/states?limit=3")).json()
         second = (await client.get("/v1/states?limit=3&offset=3")).json()
         assert len(first["items"]) == 3
-        assert first["total"] == second["total"] == 10
-        assert {i["iso3"] for i in first["items"]}.isdisjoint(i["iso3"] for i in second["items"])
+        assert first["total"] == second["total"] == 48  # every status period of every state
 
-    async def test_other_statuses_are_empty_where_not_yet_covered(
+        def keys(page: dict[str, Any]) -> set[tuple[str, str, str]]:
+            return {(i["iso3"], i["status"], i["start_date"]) for i in page["items"]}
+
+        assert keys(first).isdisjoint(keys(second))
+
+    async def test_the_other_statuses_on_the_seed_date(self, client: httpx.AsyncClient) -> None:
+        day = "as_of=2022-03-17"
+        assert await iso3s(client, f"/v1/observer-states?{day}") == {"AFG", "BLR", "IRN", "MNG"}
+        assert await iso3s(client, f"/v1/dialogue-partners?{day}") == {
+            "ARM",
+            "AZE",
+            "KHM",
+            "LKA",
+            "NPL",
+            "TUR",
+        }
+        assert await iso3s(client, f"/v1/partners?{day}") == set()
+
+    async def test_observers_and_dialogue_partners_merged_into_partners_at_tianjin(
         self, client: httpx.AsyncClient
     ) -> None:
-        for path in ("/v1/observer-states", "/v1/dialogue-partners", "/v1/partners"):
-            assert (await client.get(path)).json()["items"] == []
+        eve, day = "as_of=2025-08-31", "as_of=2025-09-01"
+        assert await iso3s(client, f"/v1/observer-states?{eve}") == {"AFG", "MNG"}
+        assert len(await iso3s(client, f"/v1/dialogue-partners?{eve}")) == 14
+        assert await iso3s(client, f"/v1/observer-states?{day}") == set()
+        assert await iso3s(client, f"/v1/dialogue-partners?{day}") == set()
+        assert len(await iso3s(client, f"/v1/partners?{day}")) == 17
 
 
 class TestGetState:
@@ -97,7 +120,10 @@ class TestGetState:
         assert body["names"] == {"en": "India", "ru": "Индия", "zh": "印度"}
         assert body["wikidata"] == "Q668"
         assert body["status"] == "member"
-        assert [p["start_date"] for p in body["history"]] == ["2017-06-09"]
+        assert [(p["status"], p["start_date"]) for p in body["history"]] == [
+            ("observer", "2005-07-05"),
+            ("member", "2017-06-09"),
+        ]
 
     async def test_a_real_country_without_status_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/states/FRA")
