@@ -232,8 +232,8 @@ STATED = [
     ("2023-07-04", "ccr-2023-iran-flag", 9, None, None, None),
     ("2024-07-03", "newsaz-2024-aliyev-sco-plus-14-dps", 9, {"AFG", "MNG", "BLR"}, 14, None),
     ("2024-07-06", "cctv-2024-belarus-flag-two-observers", 10, 2, 14, None),
-    ("2025-08-31", "tass-2025-wang-yi-unify-partners", 10, {"AFG", "MNG"}, 14, None),
-    ("2025-09-01", "interfax-2025-laos-partner", 10, 0, 0, 17),
+    ("2025-08-31", "tass-2025-wang-yi-laos-partner-27", 10, {"AFG", "MNG"}, 14, None),
+    ("2025-09-01", "interfax-2025-laos-sco-partner", 10, 0, 0, 17),
 ]
 
 
