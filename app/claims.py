@@ -111,24 +111,26 @@ class GrantedAtSummit(Params):
 
 
 def granted_at_summit(ds: Dataset, p: GrantedAtSummit, day: date) -> Result:
+    """Holds when a period of the status was decided or took effect during the summit: a
+    state "joins at" the summit that admits it, whether or not the decision came earlier."""
     summit = ds.summits[p.summit]
     undecided = None
     for period in ds.periods_by_state.get(p.state, []):
         if period.status != p.status:
             continue
-        granted, precision = (
-            (period.decided_on, period.decided_precision)
-            if period.decided_on
-            else (period.start_date, period.start_precision)
-        )
-        if precision in (None, Precision.day) and summit.start_date <= granted <= summit.end_date:
-            return _decide(
-                True,
-                f"{p.state} {p.status} from {period.start_date}, granted at "
-                f"{summit.city} ({granted})",
-            )
-        if any(could_be(granted, precision, d) for d in (summit.start_date, summit.end_date)):
-            undecided = f"{p.state} {p.status} granted {granted:%Y} ({precision} only)"
+        moments = [(period.decided_on, period.decided_precision)] if period.decided_on else []
+        for granted, precision in [*moments, (period.start_date, period.start_precision)]:
+            if (
+                precision in (None, Precision.day)
+                and summit.start_date <= granted <= summit.end_date
+            ):
+                return _decide(
+                    True,
+                    f"{p.state} {p.status} from {period.start_date}, granted at "
+                    f"{summit.city} ({granted})",
+                )
+            if any(could_be(granted, precision, d) for d in (summit.start_date, summit.end_date)):
+                undecided = f"{p.state} {p.status} granted {granted:%Y} ({precision} only)"
     if undecided:
         return Result(Verdict.undetermined, undecided)
     if not ds.covered(p.status, summit.start_date):

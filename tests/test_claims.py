@@ -122,6 +122,19 @@ CASES = [
         {"state": "IND", "status": "observer", "summit": "2005-astana"},
         Verdict.holds,
     ),
+    # Joining "at" a summit: the decision (Dushanbe) or the effect (New Delhi, by video).
+    (
+        "granted_at_summit",
+        "2023-07-05",
+        {"state": "IRN", "status": "member", "summit": "2021-dushanbe"},
+        Verdict.holds,
+    ),
+    (
+        "granted_at_summit",
+        "2023-07-05",
+        {"state": "IRN", "status": "member", "summit": "2023-new-delhi"},
+        Verdict.holds,
+    ),
     # A claim may name its own day.
     (
         "status_count",
