@@ -277,3 +277,12 @@ class TestSnapshotsGiveWhatTheSourcesState:
         assert body["secretary_general"]["person"]["id"] == "zhang-ming"
         assert body["presidency"]["chair"]["iso3"] == "KAZ"
         assert body["not_covered"] == []
+
+    async def test_the_founding_day_is_complete_with_no_secretary_general_or_presidency(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = (await client.get("/v1/snapshot?as_of=2001-06-15")).json()
+        assert body["not_covered"] == []
+        assert len(body["member_states"]) == 6
+        assert body["secretary_general"] is None  # the Secretariat opened on 2004-01-15
+        assert body["presidency"] is None  # Russia's, the first, began the next day
