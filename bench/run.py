@@ -41,6 +41,8 @@ PATHS = [
     "/v1/snapshot?as_of=2024-01-01",
     "/v1/presidencies",
     "/v1/states/IND",
+    "/v1/states/BLR/timeline",
+    "/v1/timeline?from=2022-01-01&to=2022-12-31",
 ]
 
 
