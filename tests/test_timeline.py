@@ -47,6 +47,16 @@ class TestStateTimeline:
         assert member["sources"]
         assert member["state"]["iso3"] == "IRN"
 
+    async def test_belarus_dialogue_partner_observer_member(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # The memorandum is known to the year only; each later change is one event.
+        assert await state_events(client, "BY") == [
+            ("2010", "status_granted", None, "dialogue_partner"),
+            ("2015-07-10", "status_changed", "dialogue_partner", "observer"),
+            ("2024-07-04", "status_changed", "observer", "member"),
+        ]
+
     async def test_events_are_in_order_and_sourced(self, client: httpx.AsyncClient) -> None:
         for code in ("CHN", "IND", "IRN", "BLR"):
             body = (await client.get(f"/v1/states/{code}/timeline")).json()
@@ -123,3 +133,13 @@ class TestTimeline:
         assert response.headers["content-type"] == "application/problem+json"
         names = [p["name"] for p in response.json()["invalid_params"]]
         assert any(name.split(".")[0] == param for name in names), names
+
+    async def test_the_tianjin_merger_is_one_day_of_changes_into_partner(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        items = await events(client, "&from=2025-09-01&to=2025-09-01")
+        changes = [e for e in items if e["type"] == "status_changed"]
+        assert len(changes) == 16  # 2 observers and 14 dialogue partners
+        assert {e["to_status"] for e in changes} == {"partner"}
+        [laos] = [e for e in items if e["type"] == "status_granted"]
+        assert (laos["state"]["iso3"], laos["to_status"]) == ("LAO", "partner")
