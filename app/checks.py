@@ -6,11 +6,11 @@ The loader refuses a dataset with problems; `sco-api check` reports them and fai
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from app import claims
 from app.dataset import Dataset
-from app.dates import Period, holds_on, overlaps, today
+from app.dates import Period, follows, holds_on, overlaps, today
 from app.models import Post, Status, Verdict
 from app.queries import describe
 
@@ -78,11 +78,7 @@ def presidencies_pass_at_summits(ds: Dataset) -> Iterator[str]:
                 f"the summit that closed it ({summit.id}, {summit.end_date})"
             )
     for before, after in itertools.pairwise(chain):
-        if (
-            before.summit_id
-            and before.end_date
-            and after.start_date != (before.end_date + timedelta(days=1))
-        ):
+        if before.summit_id and before.end_date and not follows(before, after):
             yield (
                 f"presidency of {after.chair_iso3} starts {after.start_date}, not the day "
                 f"after {before.chair_iso3}'s closed at {before.summit_id} ({before.end_date})"

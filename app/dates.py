@@ -75,6 +75,11 @@ def holds_on(period: Period, day: date) -> bool:
     return period.start_date <= day and (period.end_date is None or day <= period.end_date)
 
 
+def follows(before: Period, after: Period) -> bool:
+    """Whether `after` begins on the day after `before` ends."""
+    return before.end_date is not None and before.end_date + timedelta(days=1) == after.start_date
+
+
 def overlaps(a: Period, b: Period) -> bool:
     """Whether two periods share at least one day."""
     return holds_on(a, b.start_date) or holds_on(b, a.start_date)

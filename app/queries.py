@@ -3,13 +3,13 @@
 import itertools
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import TypeVar
 
 import pycountry
 
 from app.dataset import Dataset, FactKey, fact_key
-from app.dates import holds_on, parse, render
+from app.dates import follows, holds_on, parse, render
 from app.errors import NotFound
 from app.models import (
     COVERAGE_KINDS,
@@ -21,6 +21,7 @@ from app.models import (
     State,
     Status,
     StatusPeriod,
+    SummitFormat,
     Term,
     Verdict,
 )
@@ -349,16 +350,15 @@ STATUS_WORDS = {
 }
 
 POST_TITLES = {Post.secretary_general: "Secretary-General"}
+FORMAT_WORDS = {
+    SummitFormat.virtual: ", by video link",
+    SummitFormat.hybrid: ", in person and by video link",
+}
 
 
 def _event(
     value: date, precision: Precision | None, type_: EventType, summary: str, **fields: object
 ) -> TimelineEvent:
-    fields.setdefault("state", None)
-    fields.setdefault("from_status", None)
-    fields.setdefault("to_status", None)
-    fields.setdefault("decided_on", None)
-    fields.setdefault("note", None)
     return TimelineEvent(
         date=render(value, precision) or "",
         date_precision=precision or Precision.day,
@@ -366,11 +366,6 @@ def _event(
         summary=summary,
         **fields,
     )
-
-
-def _follows(before: DatedFact, after: DatedFact) -> bool:
-    """Whether `after` begins the day after `before` ends."""
-    return before.end_date is not None and before.end_date + timedelta(days=1) == after.start_date
 
 
 def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
@@ -395,7 +390,7 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
 
     before: StatusPeriod | None = None
     for period in periods:
-        changed = before is not None and _follows(before, period)
+        changed = before is not None and follows(before, period)
         if before is not None and before.end_date is not None and not changed:
             yield ended(before)
         to_words = STATUS_WORDS[Status(period.status)]
@@ -460,7 +455,7 @@ def _presidency_events(ds: Dataset) -> Iterator[TimelineEvent]:
     before: Presidency | None = None
     for p in ds.presidencies:
         chair = state_ref(ds, p.chair_iso3)
-        previous = before if before is not None and _follows(before, p) else None
+        previous = before if before is not None and follows(before, p) else None
         yield _event(
             p.start_date,
             p.start_precision,
@@ -485,8 +480,7 @@ def _summit_events(ds: Dataset) -> Iterator[TimelineEvent]:
             s.start_date,
             Precision.day,
             EventType.summit,
-            f"Summit in {s.city} ({host.name}), {days}"
-            + (", by video link" if s.format != "in_person" else ""),
+            f"Summit in {s.city} ({host.name}), {days}{FORMAT_WORDS.get(s.format, '')}",
             state=host,
             summit=_summit_ref(ds, s.id),
             note=s.note,

@@ -160,18 +160,20 @@ class TimelineEvent(Public):
     type: EventType
     summary: str = Field(examples=["India: observer → member"])
     state: StateRef | None = Field(
-        description="The state whose status changed, the new chair, or the summit host"
+        default=None,
+        description="The state whose status changed, the new chair, the Secretary-General's "
+        "state of nationality, or the summit host",
     )
-    from_status: Status | None = Field(description="Status held until the day before")
-    to_status: Status | None = Field(description="Status held from this day")
+    from_status: Status | None = Field(default=None, description="Status held until the day before")
+    to_status: Status | None = Field(default=None, description="Status held from this day")
     decided_on: PartialDate | None = Field(
-        description="Day of the decision that granted the new status, where it differs"
+        default=None, description="Day of the decision that began the new status"
     )
     previous_chair: StateRef | None = None
     person: PersonRef | None = None
     post: Post | None = None
     summit: SummitRef | None = None
-    note: str | None
+    note: str | None = None
     sources: list[SourceRef]
 
 

@@ -82,7 +82,7 @@ async def get_state_timeline(
     request: Request, code: StateCode, q: Annotated[NoQuery, Query()]
 ) -> Response:
     """One state's changes of status, oldest first: `status_granted` (a status begins with
-    none held the day before; `decided_on` is the decision where it came earlier),
+    none held the day before; `decided_on` is the decision that began it),
     `status_changed` (one status turns into another the next day, e.g. observer → member)
     and `status_ended` (dated on the last day the status held), each with its sources."""
     return await respond(request, lambda ds: queries.state_timeline(ds, code))
