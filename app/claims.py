@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-import pycountry
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.dataset import Dataset
-from app.dates import certainly_holds, could_be, holds_on
-from app.models import DatedFact, Post, Precision, Source, Status, Verdict
+from app.dataset import Dataset, SourceRec
+from app.dates import DatedFact, certainly_holds, could_be, holds_on
+from app.models import Post, Precision, Status, Verdict
 
 Year = Annotated[int, Field(ge=1900, le=2999)]
 
@@ -289,12 +288,6 @@ KINDS: dict[str, Kind] = {
     "seat": Kind(Seat, seat),
 }
 
-# Parameters that name a fact of the dataset, and where each must be found.
-REFERENCES: dict[str, Callable[[Dataset], Iterable[str]]] = {
-    "person": lambda ds: ds.persons,
-    "summit": lambda ds: ds.summits,
-    "body": lambda ds: (b.id for b in ds.bodies),
-}
 # Parameters that name states: each must be an ISO 3166-1 alpha-3 code (the state need not
 # be in the dataset: a claim may wrongly name one).
 STATE_PARAMETERS = ("state", "host", "chair", "after", "states")
@@ -307,26 +300,7 @@ def parse_params(kind: str, params: dict[str, Any]) -> Params:
     return KINDS[kind].params.model_validate(params)
 
 
-def unknown_references(ds: Dataset, params: Params) -> list[str]:
-    """The parameters naming a person, summit or body the dataset does not hold, or a
-    state by anything but its ISO 3166-1 alpha-3 code."""
-    found = [
-        f"unknown {name} {getattr(params, name)!r}"
-        for name, known in REFERENCES.items()
-        if hasattr(params, name) and getattr(params, name) not in set(known(ds))
-    ]
-    for name in STATE_PARAMETERS:
-        value = getattr(params, name, None)
-        codes = value if isinstance(value, list) else [] if value is None else [value]
-        found += [
-            f"{name} {code!r} is not an ISO 3166-1 alpha-3 code"
-            for code in codes
-            if pycountry.countries.get(alpha_3=code) is None or code != code.upper()
-        ]
-    return found
-
-
-def evaluate(ds: Dataset, source: Source, kind: str, params: dict[str, Any]) -> Result:
+def evaluate(ds: Dataset, source: SourceRec, kind: str, params: dict[str, Any]) -> Result:
     """Check one claim against the dataset, on the day it speaks of."""
     parsed = parse_params(kind, params)
     if parsed.on is not None:

@@ -1,14 +1,20 @@
 """The `sco-api` command: serve, migrate, seed, check."""
 
 import sys
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from alembic import command
 from alembic.config import Config
 
 from app.settings import ROOT, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from app.dataset_file import SeedError
 
 cli = typer.Typer(
     help="SCO Data API: serve, migrate, seed and check the dataset.",
@@ -32,65 +38,140 @@ def migrate() -> None:
     typer.echo("migrated to head")
 
 
+def _engine() -> "Engine":
+    from app.db import make_engine
+
+    return make_engine(get_settings().database_url)
+
+
+def _refused(exc: "SeedError", what: str) -> typer.Exit:
+    for problem in exc.problems:
+        typer.echo(f"refused: {problem}", err=True)
+    typer.echo(f"{what} refused: {len(exc.problems)} problem(s); nothing was written", err=True)
+    return typer.Exit(1)
+
+
 @cli.command()
 def seed(
     seed_dir: Annotated[Path | None, typer.Option(help="Folder holding dataset.yaml")] = None,
 ) -> None:
-    """Load the curated dataset in one transaction; unchanged files change nothing."""
-    from app.db import make_engine
-    from app.seeding import SeedError
-    from app.seeding import seed as load_seed
+    """Load the shipped dataset into an empty database (as its first change set). On a
+    seeded database nothing is written: it says whether the file differs (exit 0)."""
+    from app.importing import SeedError, describe
+    from app.importing import seed as load_seed
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = _engine()
     try:
-        report = load_seed(engine, seed_dir or settings.seed_dir)
+        report = load_seed(engine, seed_dir or get_settings().seed_dir)
     except SeedError as exc:
-        for problem in exc.problems:
-            typer.echo(f"refused: {problem}", err=True)
-        typer.echo(f"seed refused: {len(exc.problems)} problem(s); nothing was written", err=True)
-        raise typer.Exit(1) from exc
+        raise _refused(exc, "seed") from exc
     finally:
         engine.dispose()
-    if not report.changed:
-        typer.echo(f"dataset unchanged (version {report.version}); nothing written")
+    outcome = report.outcome
+    if report.seeded and outcome is not None:
+        counts = Counter(c.kind for c in outcome.changes)
+        listed = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        typer.echo(f"seeded (version {report.version}): {listed}")
         return
-    counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
-    typer.echo(f"seeded (version {report.version}): {counts}")
-    for source_id, statement, verdict in report.verdicts:
-        typer.echo(f"  claim [{verdict}] {source_id}: {statement}")
+    if outcome is None or not outcome.changes:
+        typer.echo(f"already seeded (version {report.version}); the file matches; nothing written")
+        return
+    n = outcome.counts()
+    typer.echo(
+        f"already seeded (version {report.version}); nothing written. The file differs from the "
+        f"database: {n['create']} added, {n['update']} changed, {n['delete']} removed "
+        "(`sco-api import FILE --dry-run` shows them)"
+    )
+    for line in list(describe(outcome))[:20]:
+        typer.echo(line)
+
+
+@cli.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A dataset file, or a folder with dataset.yaml")],
+    dry_run: Annotated[bool, typer.Option(help="Print the change set; write nothing")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Also undo changes made through other channels since")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help="Why (recorded in the change log)")] = None,
+    actor: Annotated[str, typer.Option(help="Who (recorded in the change log)")] = "sco-api import",
+) -> None:
+    """Apply the file's differences from the database as one change set."""
+    from app.importing import SeedError, describe, import_file
+
+    engine = _engine()
+    try:
+        outcome = import_file(
+            engine, file, dry_run=dry_run, force=force, actor=actor, reason=reason
+        )
+    except SeedError as exc:
+        raise _refused(exc, "import") from exc
+    finally:
+        engine.dispose()
+    n = outcome.counts()
+    summary = f"{n['create']} added, {n['update']} changed, {n['delete']} removed"
+    if not outcome.changes:
+        typer.echo("the file matches the database; nothing written")
+        return
+    if dry_run:
+        typer.echo(f"dry run: the change set would make {summary}; nothing written")
+    else:
+        typer.echo(f"imported as change set {outcome.seq}: {summary}")
+    for line in describe(outcome):
+        typer.echo(line)
+
+
+@cli.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write the dataset file")],
+) -> None:
+    """Write the database's dataset in the dataset-file format, every fact with its id."""
+    from app.importing import export as write_export
+
+    engine = _engine()
+    try:
+        count = write_export(engine, file)
+    finally:
+        engine.dispose()
+    typer.echo(f"exported {count} facts to {file}")
 
 
 @cli.command()
 def check() -> None:
-    """Verify quotes, integrity rules and claims in the database; exit 1 on any failure."""
+    """Run the rule set on the database (references, integrity, claims) and compare its
+    rows with a replay of the change log; exit 1 naming each failure."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.checks import claim_problems, integrity
-    from app.dataset import load
-    from app.db import make_engine
+    from app.changelog import differences
+    from app.db import snapshot
+    from app.facts import read
+    from app.rules import check as run_rules
 
-    engine = make_engine(get_settings().database_url)
+    engine = _engine()
     try:
-        ds = load(engine)
-    except (SQLAlchemyError, RuntimeError) as exc:
+        with snapshot(engine) as session:
+            facts = read(session.connection())
+            drift = differences(session.connection(), facts)
+    except SQLAlchemyError as exc:
         typer.echo(f"FAILED: the database cannot be read (run `sco-api migrate`?): {exc}", err=True)
         raise typer.Exit(1) from exc
     finally:
         engine.dispose()
-    problems = integrity(ds) + claim_problems(ds)
-    if not ds.states:
+    ds, found = run_rules(facts)
+    problems = [str(p) for p in found] + drift
+    if not facts.docs["state"]:
         problems.append("the database holds no dataset: run `sco-api seed`")
-    for claim in ds.claims:
+    for claim in ds.claims if ds else []:
         typer.echo(f"claim [{claim.verdict}] {claim.source_id}: {claim.statement}")
     for problem in problems:
         typer.echo(f"FAILED: {problem}", err=True)
-    if problems:
+    if problems or ds is None:
         raise typer.Exit(1)
     typer.echo(
         f"check passed: {len(ds.periods)} status periods, {len(ds.terms)} terms, "
         f"{len(ds.summits)} summits, {len(ds.presidencies)} presidencies, "
-        f"{len(ds.citations)} citations, {len(ds.claims)} claims"
+        f"{len(ds.citations)} citations, {len(ds.claims)} claims; the tables match the "
+        "change log"
     )
 
 

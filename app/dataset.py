@@ -1,71 +1,202 @@
-"""The whole dataset, held in memory: read from the database in one snapshot, or built by
-the loader from the dataset file before anything is written.
+"""The read model: the whole dataset as immutable plain records with indexes, built once
+per dataset version from the facts' documents (read from the tables, or rebuilt from the
+change log for an earlier version) and shared by every request answered from it.
 
-The data is small (hundreds of rows) and changes a few times a year, so every read
-answers from this snapshot; it is read again only when the dataset version changes.
-Orders are set here, in Python, so they do not depend on a database's collation.
+The data is small (hundreds of facts) and changes a few times a year. Orders are set here,
+in Python, so they do not depend on a database's collation. Claim verdicts are computed
+here, when the dataset is built, never stored.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import select
-
-from app.db import snapshot
-from app.models import (
-    CITED_COLUMNS,
-    Citation,
-    Claim,
-    Coverage,
-    DatasetVersion,
-    DatedFact,
-    PermanentBody,
-    Person,
-    Presidency,
-    Source,
-    State,
-    StatusPeriod,
-    Summit,
-    Term,
-)
+from app.countries import country_names
+from app.dates import parse
+from app.facts import Doc, Facts
+from app.models import Precision
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]
-# A cited fact: (citation column, the fact's id), e.g. ("summit_id", "2022-samarkand").
-FactKey = tuple[str, int | str]
+# A cited fact: (kind, id), e.g. ("summit", "2022-samarkand").
+FactKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StateRec:
+    iso3: str
+    revision: int
+    iso2: str
+    numeric: str
+    name: str
+    official_name: str | None
+    name_ru: str | None
+    name_zh: str | None
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.iso3
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    id: str
+    revision: int
+    start_date: date
+    start_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRec(Dated):
+    state_iso3: str
+    status: str
+    decided_on: date | None
+    decided_precision: Precision | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRec:
+    id: str
+    revision: int
+    name: str
+    name_ru: str | None
+    name_zh: str | None
+    nationality_iso3: str
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermRec(Dated):
+    person_id: str
+    post: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummitRec:
+    id: str
+    revision: int
+    start_date: date
+    start_precision: Precision
+    end_date: date
+    end_precision: Precision
+    note: str | None
+    host_iso3: str
+    city: str
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class PresidencyRec(Dated):
+    chair_iso3: str
+    summit_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRec:
+    id: str
+    revision: int
+    name: str
+    seat_city: str
+    seat_state_iso3: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRec:
+    id: str
+    revision: int
+    kind: str
+    title: str
+    publisher: str
+    published_on: date | None
+    published_precision: Precision | None
+    url: str | None
+    language: str
+    text: str | None
+    text_scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRec:
+    kind: str
+    fact_id: str
+    source_id: str
+    quote: str | None
+
+    @property
+    def fact(self) -> FactKey:
+        return self.kind, self.fact_id
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRec:
+    source_id: str
+    statement: str
+    kind: str
+    params: dict[str, Any]
+    note: str | None
+    verdict: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRec:
+    kind: str
+    since: date
+    until: date | None
 
 
 @dataclass(frozen=True)
 class Dataset:
     epoch: str
     version: int
-    content_hash: str | None
-    loaded_at: str | None
-    states: dict[str, State]  # by name
-    periods: list[StatusPeriod]  # by start, then id; likewise terms and presidencies
-    persons: dict[str, Person]
-    terms: list[Term]
-    summits: dict[str, Summit]  # by first day
-    presidencies: list[Presidency]
-    bodies: list[PermanentBody]
-    sources: dict[str, Source]  # by id
-    citations: list[Citation]
-    claims: list[Claim]
-    coverage: dict[str, Coverage]
-    citations_by_fact: dict[FactKey, list[Citation]] = field(default_factory=dict)
-    periods_by_state: dict[str, list[StatusPeriod]] = field(default_factory=dict)
+    committed_at: datetime | None
+    states: dict[str, StateRec]  # by name
+    periods: list[PeriodRec]  # by start, then id; likewise terms and presidencies
+    persons: dict[str, PersonRec]
+    terms: list[TermRec]
+    summits: dict[str, SummitRec]  # by first day
+    presidencies: list[PresidencyRec]
+    bodies: list[BodyRec]
+    sources: dict[str, SourceRec]  # by id
+    citations: list[CitationRec]
+    claims: list[ClaimRec]
+    coverage: dict[str, CoverageRec]
+    citations_by_fact: dict[FactKey, list[CitationRec]] = field(default_factory=dict)
+    citations_by_source: dict[str, list[CitationRec]] = field(default_factory=dict)
+    claims_by_source: dict[str, list[ClaimRec]] = field(default_factory=dict)
+    periods_by_state: dict[str, list[PeriodRec]] = field(default_factory=dict)
+    by_id: dict[FactKey, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for citation in self.citations:
-            self.citations_by_fact.setdefault(fact_key(citation), []).append(citation)
-        by_state: defaultdict[str, list[StatusPeriod]] = defaultdict(list)
+            self.citations_by_fact.setdefault(citation.fact, []).append(citation)
+            self.citations_by_source.setdefault(citation.source_id, []).append(citation)
+        for claim in self.claims:
+            self.claims_by_source.setdefault(claim.source_id, []).append(claim)
+        by_state: defaultdict[str, list[PeriodRec]] = defaultdict(list)
         for period in self.periods:
             by_state[period.state_iso3].append(period)
         self.periods_by_state.update(by_state)
+        for kind, facts in (
+            ("state", self.states.values()),
+            ("status_period", self.periods),
+            ("person", self.persons.values()),
+            ("term", self.terms),
+            ("summit", self.summits.values()),
+            ("presidency", self.presidencies),
+            ("permanent_body", self.bodies),
+            ("source", self.sources.values()),
+        ):
+            for fact in facts:
+                self.by_id[(kind, fact.id)] = fact
 
     def covered(self, kind: str, day: date) -> bool:
         """Whether the dataset holds every fact of `kind` on `day`."""
@@ -73,7 +204,7 @@ class Dataset:
         return span is not None and span.since <= day and (span.until is None or day <= span.until)
 
     @property
-    def stamp(self) -> "Stamp":
+    def stamp(self) -> Stamp:
         return self.epoch, self.version
 
     @property
@@ -81,73 +212,187 @@ class Dataset:
         return bool(self.states)
 
 
-def fact_key(citation: Citation) -> FactKey:
-    for column in CITED_COLUMNS:
-        value = getattr(citation, column)
-        if value is not None:
-            return column, value
-    raise ValueError(f"citation {citation.id} cites no fact")
+def _partial(text: str | None, *, end: bool = False) -> tuple[date | None, Precision | None]:
+    if text is None:
+        return None, None
+    value, precision = parse(text, end=end)
+    return value, precision
 
 
-F = TypeVar("F", bound=DatedFact)
+def _dated(doc: Doc, revision: int) -> dict[str, Any]:
+    start, start_precision = parse(doc["start"])
+    end, end_precision = _partial(doc.get("end"), end=True)
+    return {
+        "id": doc["id"],
+        "revision": revision,
+        "start_date": start,
+        "start_precision": start_precision,
+        "end_date": end,
+        "end_precision": end_precision,
+        "note": doc.get("note"),
+    }
 
 
-def _by_start(facts: Iterable[F]) -> list[F]:
-    return sorted(facts, key=lambda f: (f.start_date, getattr(f, "id", 0) or 0))
+def _by_start(facts: list[Any]) -> list[Any]:
+    return sorted(facts, key=lambda f: (f.start_date, f.id))
 
 
-def assemble(
-    meta: DatasetVersion,
-    *,
-    states: Iterable[State],
-    periods: Iterable[StatusPeriod],
-    persons: Iterable[Person],
-    terms: Iterable[Term],
-    summits: Iterable[Summit],
-    presidencies: Iterable[Presidency],
-    bodies: Iterable[PermanentBody],
-    sources: Iterable[Source],
-    citations: Iterable[Citation],
-    claims: Iterable[Claim],
-    coverage: Iterable[Coverage],
-) -> Dataset:
-    """A Dataset from rows in any order."""
-    return Dataset(
-        epoch=meta.epoch,
-        version=meta.version,
-        content_hash=meta.content_hash,
-        loaded_at=meta.loaded_at.isoformat() if meta.loaded_at else None,
+def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None = None) -> Dataset:
+    """The read model of `facts`, its claims evaluated. The facts must pass the reference
+    rules (app.rules.references): every state, person, summit and source they name exists."""
+    from app import claims as claim_checks
+
+    d = facts.docs
+
+    def rev(kind: str, fact_id: str) -> int:
+        return facts.revisions.get((kind, fact_id), 1)
+
+    states = [
+        StateRec(
+            iso3=i,
+            revision=rev("state", i),
+            wikidata_qid=s.get("wikidata"),
+            aliases=tuple(s.get("aliases", ())),
+            **country_names(i),
+        )
+        for i, s in d["state"].items()
+    ]
+    periods = [
+        PeriodRec(
+            **_dated(p, rev("status_period", i)),
+            state_iso3=p["state"],
+            status=p["status"],
+            decided_on=_partial(p.get("decided"))[0],
+            decided_precision=_partial(p.get("decided"))[1],
+        )
+        for i, p in d["status_period"].items()
+    ]
+    persons = [
+        PersonRec(
+            id=i,
+            revision=rev("person", i),
+            name=p["name"],
+            name_ru=p.get("name_ru"),
+            name_zh=p.get("name_zh"),
+            nationality_iso3=p["nationality"],
+            wikidata_qid=p.get("wikidata"),
+            aliases=tuple(p.get("aliases", ())),
+        )
+        for i, p in d["person"].items()
+    ]
+    terms = [
+        TermRec(**_dated(t, rev("term", i)), person_id=t["person"], post=t["post"])
+        for i, t in d["term"].items()
+    ]
+    summits = [
+        SummitRec(
+            id=i,
+            revision=rev("summit", i),
+            start_date=parse(s["start"])[0],
+            start_precision=Precision.day,
+            end_date=parse(s["end"])[0],
+            end_precision=Precision.day,
+            note=s.get("note"),
+            host_iso3=s["host"],
+            city=s["city"],
+            format=s["format"],
+        )
+        for i, s in d["summit"].items()
+    ]
+    presidencies = [
+        PresidencyRec(
+            **_dated(p, rev("presidency", i)), chair_iso3=p["chair"], summit_id=p.get("summit")
+        )
+        for i, p in d["presidency"].items()
+    ]
+    bodies = [
+        BodyRec(
+            id=i,
+            revision=rev("permanent_body", i),
+            name=b["name"],
+            seat_city=b["seat_city"],
+            seat_state_iso3=b["seat_state"],
+            note=b.get("note"),
+        )
+        for i, b in d["permanent_body"].items()
+    ]
+    sources = [
+        SourceRec(
+            id=i,
+            revision=rev("source", i),
+            kind=s["kind"],
+            title=s["title"],
+            publisher=s["publisher"],
+            published_on=_partial(s.get("published"))[0],
+            published_precision=_partial(s.get("published"))[1],
+            url=s.get("url"),
+            language=s["language"],
+            text=s.get("text"),
+            text_scope=s.get("text_scope"),
+        )
+        for i, s in d["source"].items()
+    ]
+    citations = [
+        CitationRec(kind=kind, fact_id=fact_id, source_id=c["source"], quote=c.get("quote"))
+        for kind in (
+            "state",
+            "person",
+            "summit",
+            "status_period",
+            "term",
+            "presidency",
+            "permanent_body",
+        )
+        for fact_id, doc in d[kind].items()
+        for c in doc.get("sources", [])
+    ]
+    claims = [
+        ClaimRec(
+            source_id=i,
+            statement=c["statement"],
+            kind=c["kind"],
+            params=c.get("params", {}),
+            note=c.get("note"),
+        )
+        for i in sorted(d["source"])
+        for c in d["source"][i].get("claims", [])
+    ]
+    coverage = {
+        k: CoverageRec(kind=k, since=parse(c["since"])[0], until=_partial(c.get("until"))[0])
+        for k, c in d["coverage"].items()
+    }
+    ds = Dataset(
+        epoch=epoch,
+        version=version,
+        committed_at=at,
         states={s.iso3: s for s in sorted(states, key=lambda s: s.name)},
         periods=_by_start(periods),
         persons={p.id: p for p in sorted(persons, key=lambda p: p.id)},
         terms=_by_start(terms),
-        summits={s.id: s for s in sorted(summits, key=lambda s: (s.start_date, s.id))},
+        summits={s.id: s for s in _by_start(summits)},
         presidencies=_by_start(presidencies),
         bodies=sorted(bodies, key=lambda b: b.id),
         sources={s.id: s for s in sorted(sources, key=lambda s: s.id)},
-        citations=sorted(citations, key=lambda c: c.id or 0),
-        claims=sorted(claims, key=lambda c: c.id or 0),
-        coverage={c.kind: c for c in coverage},
+        citations=citations,
+        claims=[],
+        coverage=coverage,
     )
-
-
-def load(engine: Engine) -> Dataset:
-    """Read every table in one consistent snapshot of the database."""
-    with snapshot(engine) as session:
-        meta = session.get(DatasetVersion, 1)
-        if meta is None:
-            raise RuntimeError("dataset_version row missing: run `sco-api migrate`")
-        return assemble(
-            meta,
-            states=session.exec(select(State)),
-            periods=session.exec(select(StatusPeriod)),
-            persons=session.exec(select(Person)),
-            terms=session.exec(select(Term)),
-            summits=session.exec(select(Summit)),
-            presidencies=session.exec(select(Presidency)),
-            bodies=session.exec(select(PermanentBody)),
-            sources=session.exec(select(Source)),
-            citations=session.exec(select(Citation)),
-            claims=session.exec(select(Claim)),
-            coverage=session.exec(select(Coverage)),
-        )
+    checked = []
+    for claim in claims:
+        try:
+            result = claim_checks.evaluate(
+                ds, ds.sources[claim.source_id], claim.kind, claim.params
+            )
+        except (ValueError, KeyError, StopIteration) as exc:  # app.rules names such a claim
+            checked.append(replace(claim, verdict="undetermined", detail=str(exc)))
+            continue
+        checked.append(replace(claim, verdict=result.verdict, detail=result.detail))
+    return replace(
+        ds,
+        claims=checked,
+        citations_by_fact={},
+        citations_by_source={},
+        claims_by_source={},
+        periods_by_state={},
+        by_id={},
+    )

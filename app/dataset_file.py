@@ -1,22 +1,49 @@
-"""The dataset file (seed/dataset.yaml): its shape, and reading it with its source texts."""
+"""The dataset file (seed/dataset.yaml): the format the dataset is imported from and
+exported to. Its shape, reading it (with its source texts and the line of every fact, so
+a refusal names where to look), and writing it.
 
+Reading never invents: dates stay the text they were written as (YAML's own timestamp
+reading is off, so an unquoted `2022-02-30` is refused by name rather than crashing the
+parser), and every size has a documented limit.
+"""
+
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from app.dates import parse
 from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
 
 DATASET_FILE = "dataset.yaml"
+
+# Limits (documented in the README): a file or field past them is refused whole.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TEXT_CHARS = 200_000  # a source's stored text
+MAX_NOTE_CHARS = 10_000  # a note, a quote, a claim's statement
+MAX_NAME_CHARS = 300  # a name, title, publisher, city, alias, URL
+
 Slug = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=64)]
+FactId = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=96)]
 Iso3 = Annotated[str, Field(pattern="^[A-Z]{3}$")]
+Qid = Annotated[str, Field(pattern=r"^Q\d{1,15}$")]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
 
 
 class SeedError(Exception):
-    """The dataset was refused; `problems` names every fact at fault."""
+    """A dataset file, or a change, was refused; `problems` names every fact at fault."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the dataset")
@@ -24,25 +51,47 @@ class SeedError(Exception):
 
 
 def _as_text(value: Any) -> Any:
-    # YAML reads 2017-06-09 as a date and 2017 as an int; the file's dates are text.
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value) if isinstance(value, int) else value
+    # A year written unquoted reads as an int; the file's dates are text.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _valid(text: str) -> str:
+def _valid_partial(text: str) -> str:
     parse(text)  # raises ValueError naming the problem
     return text
 
 
-PartialDate = Annotated[str, BeforeValidator(_as_text), AfterValidator(_valid)]
+def _valid_day(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date written YYYY-MM-DD") from None
+    if len(text) != 10:
+        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
+    return text
 
 
-class CoverageIn(BaseModel):
+PartialDate = Annotated[str, BeforeValidator(_as_text), AfterValidator(_valid_partial)]
+Day = Annotated[str, BeforeValidator(_as_text), AfterValidator(_valid_day)]
+
+
+class In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    since: date
-    until: date | None = None
+
+class Cite(In):
+    source: Slug
+    quote: Note | None = None
+
+
+class CoverageIn(In):
+    since: Day
+    until: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CoverageIn":
+        if self.until is not None and self.until < self.since:
+            raise ValueError(f"until {self.until} is before since {self.since}")
+        return self
 
 
 def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
@@ -52,86 +101,119 @@ def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
     return coverage
 
 
-class In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Cite(In):
-    source: Slug
-    quote: str | None = None
-
-
 class Cited(In):
     sources: list[Cite] = Field(min_length=1)
-    note: str | None = None
+    note: Note | None = None
+
+
+def end_not_before_start(start: str, end: str | None) -> None:
+    """Refuse an end before its start, comparing the widest reading of both."""
+    if end is not None and parse(end, end=True)[0] < parse(start)[0]:
+        raise ValueError(f"end {end} is before start {start}")
 
 
 class DatedIn(Cited):
     start: PartialDate
     end: PartialDate | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> "DatedIn":
+        end_not_before_start(self.start, self.end)
+        return self
 
-class PeriodIn(DatedIn):
+
+class PeriodFields(DatedIn):
     status: Status
     decided: PartialDate | None = None
 
 
-class StateIn(In):
-    iso3: Iso3
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d{1,15}$")
-    periods: list[PeriodIn] = []
+class PeriodIn(PeriodFields):
+    id: FactId | None = None
 
 
-class TermIn(DatedIn):
+class TermFields(DatedIn):
     post: Post = Post.secretary_general
 
 
-class PersonIn(In):
+class TermIn(TermFields):
+    id: FactId | None = None
+
+
+class StateFields(In):
+    wikidata: Qid | None = None
+    aliases: list[Name] = []
+    sources: list[Cite] = []  # the sources of its aliases
+
+    @model_validator(mode="after")
+    def _aliases_cited(self) -> "StateFields":
+        if self.aliases and not self.sources:
+            raise ValueError("aliases need a source that uses them")
+        return self
+
+
+class StateIn(StateFields):
+    iso3: Iso3
+    periods: list[PeriodIn] = []
+
+
+class PersonFields(In):
     id: Slug
-    name: str
-    name_ru: str | None = None
-    name_zh: str | None = None
+    name: Name
+    name_ru: Name | None = None
+    name_zh: Name | None = None
     nationality: Iso3
+    wikidata: Qid | None = None
+    aliases: list[Name] = []
+    sources: list[Cite] = []  # the sources of its names and aliases
+
+
+class PersonIn(PersonFields):
     terms: list[TermIn] = []
 
 
 class SummitIn(Cited):
     id: Slug
     host: Iso3
-    city: str
-    start: date
-    end: date
+    city: Name
+    start: Day
+    end: Day
     format: SummitFormat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SummitIn":
+        end_not_before_start(self.start, self.end)
+        return self
 
 
 class PresidencyIn(DatedIn):
+    id: FactId | None = None
     chair: Iso3
     summit: Slug | None = None
 
 
 class BodyIn(Cited):
     id: Slug
-    name: str
-    seat_city: str
+    name: Name
+    seat_city: Name
     seat_state: Iso3
 
 
 class ClaimIn(In):
-    statement: str
-    kind: str
+    statement: Note
+    kind: str = Field(max_length=32)
     params: dict[str, Any] = {}
-    note: str | None = None  # context for the claim, e.g. how its words were read
+    note: Note | None = None  # context for the claim, e.g. how its words were read
 
 
 class SourceIn(In):
     id: Slug
     kind: SourceKind
-    title: str
-    publisher: str
+    title: Name
+    publisher: Name
     published: PartialDate | None = None
-    url: str | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
     language: str = Field(max_length=8)
-    text: str | None = None
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
     text_file: str | None = None
     text_scope: TextScope | None = None
     claims: list[ClaimIn] = []
@@ -147,29 +229,216 @@ class DatasetFile(In):
     permanent_bodies: list[BodyIn] = []
 
 
-def read(seed_dir: Path) -> DatasetFile:
-    """Parse the dataset file, with each `text_file` read into its source's `text`."""
-    path = seed_dir / DATASET_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        df = DatasetFile.model_validate(raw)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SeedError([f"{path}: {exc}"]) from exc
-    except ValidationError as exc:
-        raise SeedError(
-            [
-                f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-                for err in exc.errors()
-            ]
-        ) from exc
-    sources = []
-    for s in df.sources:
+# --- Reading, with the line of every mapping --------------------------------------------
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the line it starts on, and the line of each key."""
+
+    line = 0
+    lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps (dates stay text) and with line numbers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(raw: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the innermost mapping on the path `loc` into the parsed file."""
+    line = None
+    node = raw
+    for part in loc:
+        if isinstance(node, _Mapping):
+            line = node.lines.get(str(part), node.line)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    if isinstance(node, _Mapping):
+        line = node.line
+    return line
+
+
+def _label(raw: Any, loc: tuple[Any, ...]) -> str:
+    """The fact a path points into, in words: `states[3] (IND) periods[1] (member from 2017)`."""
+    words = []
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            words.append(str(part))
+            break
+        if isinstance(part, int) and isinstance(node, dict):
+            name = node.get("id") or node.get("iso3") or node.get("statement")
+            extra = " ".join(str(node[k]) for k in ("status", "start") if k in node)
+            named = " ".join(str(w)[:60] for w in (name, extra) if w)
+            words.append(f"[{part}]" + (f" ({named})" if named else ""))
+        else:
+            words.append(f".{part}" if words else str(part))
+    return "".join(words)
+
+
+def located(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line else str(path)
+
+
+def _texts(df: DatasetFile, folder: Path, path: Path, raw: Any) -> DatasetFile:
+    """Read each `text_file` (which must lie inside the file's folder) into its `text`."""
+    root = folder.resolve()
+    sources, problems = [], []
+    for i, s in enumerate(df.sources):
         if s.text_file is not None:
+            where = f"{located(path, _line_of(raw, ('sources', i)))}: source {s.id}"
+            target = (folder / s.text_file).resolve()
+            if not target.is_relative_to(root):
+                problems.append(f"{where}: text_file {s.text_file!r} lies outside {folder}")
+                continue
             try:
-                body = (seed_dir / s.text_file).read_text(encoding="utf-8")
+                body = target.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise SeedError([f"source {s.id}: {s.text_file}: {exc}"]) from exc
+                problems.append(f"{where}: text_file {s.text_file!r}: {exc}")
+                continue
+            if len(body) > MAX_TEXT_CHARS:
+                problems.append(
+                    f"{where}: text_file {s.text_file!r} holds {len(body)} characters, "
+                    f"more than the limit of {MAX_TEXT_CHARS}"
+                )
+                continue
             update = {"text": body, "text_file": None, "text_scope": s.text_scope or TextScope.full}
             s = s.model_copy(update=update)
         sources.append(s)
+    if problems:
+        raise SeedError(problems)
     return df.model_copy(update={"sources": sources})
+
+
+def parse_file(path: Path) -> tuple[DatasetFile, dict[tuple[str, int], int]]:
+    """Parse a dataset file; answer it with the line of each fact entry, keyed by
+    (section, index) and (f"{section}.{i}.{child}", index) for periods and terms."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SeedError([f"{path}: {size} bytes, more than the limit of {MAX_FILE_BYTES}"])
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise SeedError([f"{located(path, line)}: not valid YAML: {exc.problem}"]) from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SeedError([f"{path}: {exc}"]) from exc
+    try:
+        df = DatasetFile.model_validate(raw)
+    except ValidationError as exc:
+        raise SeedError(
+            [
+                f"{located(path, _line_of(raw, tuple(err['loc'])))}: "
+                f"{_label(raw, tuple(err['loc']))}: {err['msg']}"
+                for err in exc.errors()
+            ]
+        ) from exc
+    lines: dict[tuple[str, int], int] = {}
+    for section, entries in raw.items() if isinstance(raw, dict) else ():
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if isinstance(entry, _Mapping):
+                lines[(section, i)] = entry.line
+                for child in ("periods", "terms"):
+                    for j, sub in enumerate(entry.get(child) or []):
+                        if isinstance(sub, _Mapping):
+                            lines[(f"{section}.{i}.{child}", j)] = sub.line
+    return _texts(df, path.parent, path, raw), lines
+
+
+def dataset_path(location: Path) -> Path:
+    """A dataset file, or the folder holding `dataset.yaml`."""
+    return location / DATASET_FILE if location.is_dir() else location
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+HEADER = """\
+# The SCO dataset. Every fact cites at least one source below; a quote must occur verbatim
+# in the source's stored text (the import refuses the file where it does not).
+# Dates: YYYY-MM-DD, or YYYY-MM / YYYY where the sources give no day (never invent one).
+# `decided` is the day of the decision that began a status; `start` the day it took effect.
+# Coverage: the days on which the dataset holds EVERY fact of a kind; after `until`,
+# absence proves nothing. Every fact carries its `id`, minted when it was created and
+# never changed: keep it when you correct the fact, leave it out when you add one.
+# Edit, then `sco-api import FILE --dry-run` and `sco-api import FILE` (see the README).
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style; long texts as literal blocks so they stay readable in review."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and not value.startswith((" ", "\t")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+# The order fields are written in: what the fact is first, its sources and children last.
+FIELD_ORDER = (
+    "id iso3 kind status state person post chair host city name name_ru name_zh nationality "
+    "wikidata aliases decided start end since until format summit seat_city seat_state title "
+    "publisher published url language text_scope text text_file statement params note "
+    "sources claims periods terms"
+).split()
+
+
+def _ordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        rank = {name: i for i, name in enumerate(FIELD_ORDER)}
+        keys = sorted(value, key=lambda k: rank.get(k, len(rank)))
+        return {k: _ordered(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def write(path: Path, df: DatasetFile, full_texts: dict[str, str]) -> None:
+    """Write `df` to `path`; the `full_texts` (by source id) go to sources/<id>.txt beside
+    it and are named by `text_file`."""
+    folder = path.parent
+    data = df.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    for entry in data["sources"]:
+        if entry["id"] in full_texts:
+            relative = f"sources/{entry['id']}.txt"
+            (folder / "sources").mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(full_texts[entry["id"]], encoding="utf-8")
+            entry.pop("text", None)
+            entry["text_file"] = relative
+    for section in list(data):
+        if data[section] in ([], {}):
+            del data[section]
+    data = {k: v if k == "coverage" else _ordered(v) for k, v in data.items()}
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(HEADER + body, encoding="utf-8")
+
+
+def entries(df: DatasetFile) -> Iterator[tuple[str, int, BaseModel]]:
+    """Every top-level entry with its section and index."""
+    for section in ("sources", "states", "people", "summits", "presidencies", "permanent_bodies"):
+        for i, entry in enumerate(getattr(df, section)):
+            yield section, i, entry

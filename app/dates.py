@@ -7,7 +7,7 @@ from typing import Annotated, Protocol
 
 from pydantic import Field
 
-from app.models import DatedFact, Precision
+from app.models import Precision
 
 # A date as the API shows it: to the day, or reduced to a month or a year (ISO 8601).
 PartialDate = Annotated[
@@ -28,6 +28,14 @@ class Period(Protocol):
 
     @property
     def end_date(self) -> date | None: ...
+
+
+class DatedFact(Period, Protocol):
+    @property
+    def start_precision(self) -> Precision: ...
+
+    @property
+    def end_precision(self) -> Precision | None: ...
 
 
 def today() -> date:

@@ -39,7 +39,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer asks for `BEGIN IMMEDIATE` (execution option `sqlite_begin`): it takes the
+    # write lock before it reads, so writers take turns instead of failing at commit.
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 @contextmanager

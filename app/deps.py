@@ -7,6 +7,7 @@ costs FastAPI a resolution step per request (and a plain `def` one a threadpool 
 the cached read path must not pay.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -20,10 +21,11 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from app.dataset import Dataset
-from app.dates import latest_day
+from app.dates import latest_day, today
 from app.errors import InvalidParam, InvalidParameters
 from app.models import Status
 from app.schemas import EventType
@@ -41,6 +43,18 @@ def _iso_day(value: Any) -> Any:
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
+_WHOLE = re.compile(r"^(0|[1-9][0-9]*)$")
+
+
+def _whole_number(value: Any) -> Any:
+    # Pydantic would also read `1.0`, `+5`, `1_000`, `0001` or ` 5` as integers; each spelling
+    # would be another cache key for the same answer, and a typo would look like an answer.
+    if isinstance(value, str) and not _WHOLE.match(value):
+        raise ValueError("must be a whole number written in digits: 0 or 1-9 then digits")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class NoQuery(BaseModel):
@@ -49,9 +63,47 @@ class NoQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Paged(NoQuery):
-    limit: int = Field(default=100, ge=1, le=1000, description="Items per page")
-    offset: int = Field(default=0, ge=0, description="Items to skip")
+class Versioned(NoQuery):
+    """What every GET under /v1 accepts: the dataset as it was recorded at an earlier
+    version, or at the end of an earlier UTC day."""
+
+    version: Whole | None = Field(
+        default=None,
+        ge=1,
+        description="Answer from the dataset right after change set N (see /v1/changes); "
+        "such an answer never changes",
+    )
+    as_recorded: Day | None = Field(
+        default=None,
+        description="Answer from the dataset as it stood at the end of this UTC day "
+        "(YYYY-MM-DD, before today)",
+    )
+
+    @field_validator("as_recorded")
+    @classmethod
+    def _past(cls, value: date | None) -> date | None:
+        if value is not None and value >= today():
+            raise ValueError(
+                f"must be before today ({today()}, UTC): the record of today is still open; "
+                "leave as_recorded out for the dataset as it stands"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> "Versioned":
+        if self.version is not None and self.as_recorded is not None:
+            raise ValueError("give version or as_recorded, not both")
+        return self
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the request names a recorded version (so its answer is fixed)."""
+        return self.version is not None or self.as_recorded is not None
+
+
+class Paged(Versioned):
+    limit: Whole = Field(default=100, ge=1, le=1000, description="Items per page")
+    offset: Whole = Field(default=0, ge=0, description="Items to skip")
 
 
 def _not_future(value: date | None) -> date | None:
@@ -66,7 +118,13 @@ def _not_future(value: date | None) -> date | None:
 class DatedPage(Paged):
     as_of: Day | None = Field(
         default=None,
-        description="Only facts holding on this day (YYYY-MM-DD); default: every period",
+        description="Only facts holding on this day (YYYY-MM-DD); default: every period. "
+        "Each item then says whether it holds `certainly` or only `possibly`",
+    )
+    certain: bool = Field(
+        default=False,
+        description="With as_of: only the facts that certainly hold on that day (not those "
+        "whose boundary, known only to the month or year, may fall either side of it)",
     )
 
     _as_of_not_future = field_validator("as_of")(_not_future)
@@ -77,7 +135,7 @@ class StatesQuery(DatedPage):
 
 
 class SummitsQuery(DatedPage):
-    year: int | None = Field(
+    year: Whole | None = Field(
         default=None, ge=2001, le=2100, description="Only summits held in this year"
     )
 
@@ -127,29 +185,78 @@ class TimelineQuery(Paged):
             )
 
 
-class DayQuery(NoQuery):
+class DayQuery(Versioned):
     as_of: Day | None = Field(
         default=None, description="The day to describe (YYYY-MM-DD); default: today"
+    )
+    certain: bool = Field(
+        default=False, description="Only the facts that certainly hold on that day"
     )
 
     _as_of_not_future = field_validator("as_of")(_not_future)
 
 
-async def respond(request: Request, compute: Callable[[Dataset], BaseModel]) -> Response:
-    """The answer computed from the dataset as of this request. The read cache in front of
-    the application (app.read_cache) keeps it for the next request that asks the same."""
-    repeated = sorted(
-        {
-            k
-            for k, _ in request.query_params.multi_items()
-            if len(request.query_params.getlist(k)) > 1
-        }
-    )
+class ChangesQuery(Versioned):
+    since: Whole = Field(default=0, description="Change sets after this seq (0: from the start)")
+    limit: Whole = Field(default=20, ge=1, le=200, description="Change sets per page")
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
+
+
+def _repeated(request: Request) -> None:
+    params = request.query_params
+    repeated = sorted({k for k, _ in params.multi_items() if len(params.getlist(k)) > 1})
     if repeated:
         raise InvalidParameters(
             f"Repeated query parameter(s): {', '.join(repeated)}; give each once",
             [InvalidParam(name=name, reason="given more than once") for name in repeated],
         )
+
+
+async def dataset_for(request: Request, q: Versioned) -> Dataset:
+    """The dataset the request asks for: as it stands, or as recorded at a version."""
+    _repeated(request)
     store: Store = request.app.state.store
-    body = compute(await store.dataset()).model_dump_json().encode()
-    return Response(body, media_type="application/json")
+    if q.version is not None:
+        return await store.dataset_at(q.version)
+    if q.as_recorded is not None:
+        return await store.dataset_at(await store.recorded_by(q.as_recorded))
+    return await store.dataset()
+
+
+def answer(
+    body: bytes, ds: Dataset, fixed: bool, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON answer with its strong ETag (of the body; of the epoch too where the answer is
+    fixed by a version, since another database may have another dataset at that number)."""
+    digest = hashlib.blake2b(body, digest_size=16)
+    if fixed:
+        digest.update(ds.epoch.encode())
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            "ETag": f'"{digest.hexdigest()}"',
+            "Dataset-Version": str(ds.version),
+            "Cache-Control": IMMUTABLE if fixed else REVALIDATE,
+            **(headers or {}),
+        },
+    )
+
+
+async def respond(
+    request: Request,
+    q: Versioned,
+    compute: Callable[[Dataset], BaseModel],
+    *,
+    depends_on_today: bool = False,
+) -> Response:
+    """The answer computed from the dataset the request asks for. An answer fully fixed by
+    its request (a recorded version, and an explicit `as_of` where the default is today) is
+    the same for ever. The read cache in front of the application (app.read_cache) keeps it
+    for the next request that asks the same."""
+    ds = await dataset_for(request, q)
+    fixed = q.pinned and (not depends_on_today or getattr(q, "as_of", None) is not None)
+    return answer(compute(ds).model_dump_json().encode(), ds, fixed)

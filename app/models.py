@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, MetaData, String, Text
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, MetaData, String, Table, Text
 from sqlmodel import Field, SQLModel
 
 # One naming convention for every constraint, so migrations name things the same on
@@ -22,6 +22,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (typed, for Core queries)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 class Precision(StrEnum):
@@ -78,8 +84,22 @@ def _end_after_start() -> CheckConstraint:
     return CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start")
 
 
+def _revision() -> Any:
+    return Field(default=1, ge=1, description="Grows by one with each change to the fact")
+
+
+def _aliases() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _public_id() -> Any:
+    # Minted once, from the fact's natural key when it is created, and never changed.
+    return Field(max_length=96, unique=True, index=True)
+
+
 class State(SQLModel, table=True):
     iso3: str = Field(primary_key=True, max_length=3)
+    revision: int = _revision()
     iso2: str = Field(unique=True, max_length=2)
     numeric: str = Field(max_length=3)
     name: str
@@ -87,6 +107,7 @@ class State(SQLModel, table=True):
     name_ru: str
     name_zh: str
     wikidata_qid: str | None = Field(default=None, max_length=16)
+    aliases: list[str] = _aliases()
 
 
 class DatedFact(SQLModel):
@@ -104,6 +125,8 @@ class StatusPeriod(DatedFact, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
+    public_id: str = _public_id()
+    revision: int = _revision()
     state_iso3: str = Field(foreign_key="state.iso3", index=True, max_length=3)
     status: Status = _enum(Status)
     decided_on: date | None = None
@@ -112,16 +135,21 @@ class StatusPeriod(DatedFact, table=True):
 
 class Person(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
+    revision: int = _revision()
     name: str
     name_ru: str | None = None
     name_zh: str | None = None
     nationality_iso3: str = Field(foreign_key="state.iso3", max_length=3)
+    wikidata_qid: str | None = Field(default=None, max_length=16)
+    aliases: list[str] = _aliases()
 
 
 class Term(DatedFact, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
+    public_id: str = _public_id()
+    revision: int = _revision()
     person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
     post: Post = _enum(Post)
 
@@ -130,6 +158,7 @@ class Summit(SQLModel, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: str = Field(primary_key=True, max_length=64)
+    revision: int = _revision()
     host_iso3: str = Field(foreign_key="state.iso3", max_length=3)
     city: str
     start_date: date
@@ -142,6 +171,8 @@ class Presidency(DatedFact, table=True):
     __table_args__ = (_end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
+    public_id: str = _public_id()
+    revision: int = _revision()
     chair_iso3: str = Field(foreign_key="state.iso3", max_length=3)
     summit_id: str | None = Field(default=None, foreign_key="summit.id", unique=True, max_length=64)
 
@@ -152,6 +183,7 @@ class PermanentBody(SQLModel, table=True):
     __tablename__ = "permanent_body"
 
     id: str = Field(primary_key=True, max_length=64)
+    revision: int = _revision()
     name: str
     seat_city: str
     seat_state_iso3: str = Field(foreign_key="state.iso3", max_length=3)
@@ -160,6 +192,7 @@ class PermanentBody(SQLModel, table=True):
 
 class Source(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
+    revision: int = _revision()
     kind: SourceKind = _enum(SourceKind)
     title: str
     publisher: str
@@ -173,6 +206,8 @@ class Source(SQLModel, table=True):
 
 # The kinds of fact a citation may point at: exactly one of these columns is set.
 CITED_COLUMNS = (
+    "state_iso3",
+    "person_id",
     "status_period_id",
     "term_id",
     "summit_id",
@@ -192,6 +227,12 @@ class Citation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: str = Field(foreign_key="source.id", index=True, max_length=64)
     quote: str | None = Field(default=None, sa_type=Text)
+    state_iso3: str | None = Field(
+        default=None, foreign_key="state.iso3", index=True, max_length=3, ondelete="CASCADE"
+    )
+    person_id: str | None = Field(
+        default=None, foreign_key="person.id", index=True, max_length=64, ondelete="CASCADE"
+    )
     status_period_id: int | None = Field(
         default=None, foreign_key="status_period.id", index=True, ondelete="CASCADE"
     )
@@ -217,15 +258,14 @@ class Claim(SQLModel, table=True):
     statement: str = Field(sa_type=Text)
     kind: str = Field(max_length=32)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    verdict: Verdict = _enum(Verdict)
-    detail: str = Field(sa_type=Text)
     # Why the dataset departs from the source, where the data contradicts it.
     note: str | None = Field(default=None, sa_type=Text)
 
 
 class DatasetVersion(SQLModel, table=True):
-    """One row. `version` grows on every write to a data table (database triggers do it),
-    so every worker can tell in one cheap read whether its cached answers are stale."""
+    """One row. `version` is the seq of the latest change set, written in the same
+    transaction as it, so every worker can tell in one cheap read whether its cached
+    answers are stale."""
 
     __tablename__ = "dataset_version"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
@@ -235,11 +275,6 @@ class DatasetVersion(SQLModel, table=True):
     # count starts again, is never mistaken for the one a worker has cached.
     epoch: str = Field(default="", max_length=32)
     version: int = 0
-    content_hash: str | None = Field(default=None, max_length=64)
-    seeded_version: int | None = Field(
-        default=None, description="`version` right after the last seed; differs once edited"
-    )
-    loaded_at: datetime | None = None
 
 
 # The kinds of fact whose completeness the dataset declares (see Coverage).
@@ -252,5 +287,37 @@ class Coverage(SQLModel, table=True):
     no row, or a day outside that span, is not covered: absence there proves nothing."""
 
     kind: str = Field(primary_key=True, max_length=32)
+    revision: int = _revision()
     since: date
     until: date | None = None
+
+
+class ChangeSet(SQLModel, table=True):
+    """One atomic change to the dataset: the seed, an import, a curator's write. Append-only;
+    `seq` is gapless in commit order (the writer lock is held while it is taken)."""
+
+    __tablename__ = "change_set"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    committed_at: datetime = Field(sa_type=DateTime(timezone=True))
+    actor: str = Field(max_length=200)
+    channel: str = Field(max_length=20, description="seed, import, migration, api, revert")
+    reason: str = Field(sa_type=Text)
+    request_id: str | None = Field(default=None, max_length=64)
+
+
+class FactChange(SQLModel, table=True):
+    """One fact's change within a change set, with the whole fact before and after it."""
+
+    __tablename__ = "fact_change"
+    __table_args__ = (Index("ix_fact_change_kind_fact_id", "kind", "fact_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(foreign_key="change_set.seq", index=True)
+    ordinal: int
+    kind: str = Field(max_length=32)
+    fact_id: str = Field(max_length=96)
+    op: str = Field(max_length=8, description="create, update or delete")
+    revision: int = Field(description="The fact's revision after the change (delete: before)")
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

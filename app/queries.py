@@ -4,31 +4,30 @@ import itertools
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pycountry
 
-from app.dataset import Dataset, FactKey, fact_key
-from app.dates import follows, holds_on, parse, render
-from app.errors import NotFound
-from app.models import (
-    COVERAGE_KINDS,
-    Citation,
-    DatedFact,
-    Post,
-    Precision,
-    Presidency,
-    State,
-    Status,
-    StatusPeriod,
-    SummitFormat,
-    Term,
-    Verdict,
+from app.dataset import (
+    CitationRec,
+    Dataset,
+    Dated,
+    FactKey,
+    PeriodRec,
+    PersonRec,
+    PresidencyRec,
+    StateRec,
+    SummitRec,
+    TermRec,
 )
+from app.dates import DatedFact, certainly_holds, follows, holds_on, parse, render
+from app.errors import NotFound
+from app.models import COVERAGE_KINDS, Post, Precision, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
     EventType,
+    Holds,
     Names,
     Page,
     PermanentBodyPublic,
@@ -36,12 +35,12 @@ from app.schemas import (
     PersonRef,
     PresidencyPublic,
     Snapshot,
+    SnapshotEntry,
     SourceDetail,
     SourceRef,
     SourceSummary,
     StateDetail,
     StateRef,
-    StateStatus,
     StateTimeline,
     StatusPeriodPublic,
     SummitPublic,
@@ -51,6 +50,7 @@ from app.schemas import (
 )
 
 T = TypeVar("T")
+F = TypeVar("F", bound=DatedFact)
 
 
 def paginate(items: Sequence[T], limit: int, offset: int) -> Page[T]:
@@ -67,49 +67,74 @@ def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
 
 
 def state_ref(ds: Dataset, iso3: str) -> StateRef:
-    state = ds.states[iso3]
-    return StateRef(iso3=state.iso3, iso2=state.iso2, name=state.name)
+    s = ds.states[iso3]
+    return StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=_names(s))
 
 
-def _dated(fact: DatedFact) -> dict[str, object]:
+def _names(fact: StateRec | PersonRec) -> Names:
+    return Names(en=fact.name, ru=fact.name_ru, zh=fact.name_zh)
+
+
+def holds(fact: DatedFact, as_of: date | None) -> Holds | None:
+    """How surely `fact` holds on `as_of` (None: no day asked)."""
+    if as_of is None:
+        return None
+    return Holds.certainly if certainly_holds(fact, as_of) else Holds.possibly
+
+
+def on_day(facts: Sequence[F], as_of: date | None, certain: bool = False) -> list[F]:
+    """The facts holding on `as_of` (all of them without a day); with `certain`, only
+    those that hold however their imprecise dates resolve."""
+    if as_of is None:
+        return list(facts)
+    return [f for f in facts if holds_on(f, as_of) and (not certain or certainly_holds(f, as_of))]
+
+
+def _dated(fact: Dated) -> dict[str, object]:
     return {
+        "id": fact.id,
+        "revision": fact.revision,
         "start_date": render(fact.start_date, fact.start_precision),
         "start_date_precision": fact.start_precision,
         "end_date": render(fact.end_date, fact.end_precision),
         "end_date_precision": fact.end_precision,
+        "note": fact.note,
     }
 
 
-def _period_fields(ds: Dataset, period: StatusPeriod) -> dict[str, object]:
-    return {
+def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> StatusPeriodPublic:
+    return StatusPeriodPublic(
         **_dated(period),
-        "status": period.status,
-        "decided_on": render(period.decided_on, period.decided_precision),
-        "decided_on_precision": period.decided_precision,
-        "note": period.note,
-        "sources": sources_of(ds, ("status_period_id", period.id or 0)),
-    }
+        state=state_ref(ds, period.state_iso3),
+        status=Status(period.status),
+        decided_on=render(period.decided_on, period.decided_precision),
+        decided_on_precision=period.decided_precision,
+        holds=holds(period, as_of),
+        sources=sources_of(ds, ("status_period", period.id)),
+    )
 
 
-def state_statuses(ds: Dataset, status: Status | None, as_of: date | None) -> list[StateStatus]:
+def _periods(
+    ds: Dataset, status: Status | None, as_of: date | None, certain: bool = False
+) -> list[PeriodRec]:
+    """Status periods by state name, then start: of one status or of any."""
+    return [
+        period
+        for iso3 in ds.states  # states are in name order
+        for period in on_day(ds.periods_by_state.get(iso3, []), as_of, certain)
+        if status is None or period.status == status
+    ]
+
+
+def state_statuses(
+    ds: Dataset, status: Status | None, as_of: date | None, certain: bool = False
+) -> list[StatusPeriodPublic]:
     """Status periods with their states, by state name then start: every period, or those
     holding on `as_of`; of one status or of any."""
-    items = []
-    for iso3, state in ds.states.items():  # states are in name order
-        for period in ds.periods_by_state.get(iso3, []):
-            if status is not None and period.status != status:
-                continue
-            if as_of is not None and not holds_on(period, as_of):
-                continue
-            items.append(
-                StateStatus(
-                    iso3=iso3, iso2=state.iso2, name=state.name, **_period_fields(ds, period)
-                )
-            )
-    return items
+    return [period_public(ds, p, as_of) for p in _periods(ds, status, as_of, certain)]
 
 
-def find_state(ds: Dataset, code: str) -> State:
+def find_state(ds: Dataset, code: str) -> StateRec:
     """A state by alpha-2 or alpha-3 code, in any case; 404 if it never held a status."""
     wanted = code.upper()
     for state in ds.states.values():
@@ -128,7 +153,7 @@ def find_state(ds: Dataset, code: str) -> State:
 def status_on(ds: Dataset, iso3: str, day: date) -> Status | None:
     for period in ds.periods_by_state.get(iso3, []):
         if holds_on(period, day):
-            return period.status
+            return Status(period.status)
     return None
 
 
@@ -138,90 +163,130 @@ def state_detail(ds: Dataset, code: str, today: date) -> StateDetail:
         iso3=state.iso3,
         iso2=state.iso2,
         numeric=state.numeric,
+        revision=state.revision,
         name=state.name,
         official_name=state.official_name,
-        names=Names(en=state.name, ru=state.name_ru, zh=state.name_zh),
+        names=_names(state),
+        aliases=list(state.aliases),
         wikidata=state.wikidata_qid,
         status=status_on(ds, state.iso3, today),
-        history=[
-            StatusPeriodPublic(**_period_fields(ds, p)) for p in ds.periods_by_state[state.iso3]
-        ],
+        history=[period_public(ds, p) for p in ds.periods_by_state[state.iso3]],
+        sources=sources_of(ds, ("state", state.iso3)),
     )
 
 
-def term_public(ds: Dataset, term: Term) -> TermPublic:
-    person = ds.persons[term.person_id]
+def _fact(ds: Dataset, kind: str, fact_id: str, path: str) -> Any:
+    fact = ds.by_id.get((kind, fact_id))
+    if fact is None:
+        raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}; GET {path} lists them")
+    return fact
+
+
+def status_period(ds: Dataset, period_id: str) -> StatusPeriodPublic:
+    return period_public(ds, _fact(ds, "status_period", period_id, "/v1/states"))
+
+
+def person_public(ds: Dataset, person: PersonRec) -> PersonPublic:
+    return PersonPublic(
+        id=person.id,
+        revision=person.revision,
+        name=person.name,
+        names=_names(person),
+        aliases=list(person.aliases),
+        nationality=state_ref(ds, person.nationality_iso3),
+        wikidata=person.wikidata_qid,
+        sources=sources_of(ds, ("person", person.id)),
+    )
+
+
+def people(ds: Dataset) -> list[PersonPublic]:
+    return [person_public(ds, p) for p in ds.persons.values()]
+
+
+def person(ds: Dataset, person_id: str) -> PersonPublic:
+    return person_public(ds, _fact(ds, "person", person_id, "/v1/people"))
+
+
+def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
         **_dated(term),
-        post=term.post,
-        person=PersonPublic(
-            id=person.id,
-            name=person.name,
-            name_ru=person.name_ru,
-            name_zh=person.name_zh,
-            nationality=state_ref(ds, person.nationality_iso3),
-        ),
-        note=term.note,
-        sources=sources_of(ds, ("term_id", term.id or 0)),
+        post=Post(term.post),
+        person=person_public(ds, ds.persons[term.person_id]),
+        holds=holds(term, as_of),
+        sources=sources_of(ds, ("term", term.id)),
     )
 
 
-def terms(ds: Dataset, post: Post, as_of: date | None) -> list[TermPublic]:
+def terms(ds: Dataset, post: Post, as_of: date | None, certain: bool = False) -> list[TermPublic]:
     return [
-        term_public(ds, t)
-        for t in ds.terms
-        if t.post == post and (as_of is None or holds_on(t, as_of))
+        term_public(ds, t, as_of)
+        for t in on_day([t for t in ds.terms if t.post == post], as_of, certain)
     ]
 
 
-def summit_public(ds: Dataset, summit_id: str) -> SummitPublic:
-    s = ds.summits[summit_id]
+def term(ds: Dataset, term_id: str) -> TermPublic:
+    return term_public(ds, _fact(ds, "term", term_id, "/v1/secretaries-general"))
+
+
+def summit_public(ds: Dataset, s: SummitRec, as_of: date | None = None) -> SummitPublic:
     return SummitPublic(
         id=s.id,
+        revision=s.revision,
         host=state_ref(ds, s.host_iso3),
         city=s.city,
-        start_date=s.start_date,
-        end_date=s.end_date,
-        format=s.format,
+        start_date=s.start_date.isoformat(),
+        start_date_precision=Precision.day,
+        end_date=s.end_date.isoformat(),
+        end_date_precision=Precision.day,
+        format=SummitFormat(s.format),
+        holds=holds(s, as_of),
         note=s.note,
-        sources=sources_of(ds, ("summit_id", s.id)),
+        sources=sources_of(ds, ("summit", s.id)),
     )
 
 
-def summits(ds: Dataset, year: int | None, as_of: date | None) -> list[SummitPublic]:
+def summits(
+    ds: Dataset, year: int | None, as_of: date | None, certain: bool = False
+) -> list[SummitPublic]:
     return [
-        summit_public(ds, sid)
-        for sid, s in ds.summits.items()
-        if (year is None or year in (s.start_date.year, s.end_date.year))
-        and (as_of is None or holds_on(s, as_of))
+        summit_public(ds, s, as_of)
+        for s in on_day(list(ds.summits.values()), as_of, certain)
+        if year is None or year in (s.start_date.year, s.end_date.year)
     ]
 
 
-def presidency_public(ds: Dataset, p: Presidency) -> PresidencyPublic:
+def summit(ds: Dataset, summit_id: str) -> SummitPublic:
+    return summit_public(ds, _fact(ds, "summit", summit_id, "/v1/summits"))
+
+
+def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) -> PresidencyPublic:
     return PresidencyPublic(
         **_dated(p),
         chair=state_ref(ds, p.chair_iso3),
         summit=_summit_ref(ds, p.summit_id),
-        note=p.note,
-        sources=sources_of(ds, ("presidency_id", p.id or 0)),
+        holds=holds(p, as_of),
+        sources=sources_of(ds, ("presidency", p.id)),
     )
 
 
-def presidencies(ds: Dataset, as_of: date | None) -> list[PresidencyPublic]:
-    return [
-        presidency_public(ds, p) for p in ds.presidencies if as_of is None or holds_on(p, as_of)
-    ]
+def presidencies(ds: Dataset, as_of: date | None, certain: bool = False) -> list[PresidencyPublic]:
+    return [presidency_public(ds, p, as_of) for p in on_day(ds.presidencies, as_of, certain)]
+
+
+def presidency(ds: Dataset, presidency_id: str) -> PresidencyPublic:
+    return presidency_public(ds, _fact(ds, "presidency", presidency_id, "/v1/presidencies"))
 
 
 def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
     return [
         PermanentBodyPublic(
             id=b.id,
+            revision=b.revision,
             name=b.name,
             seat_city=b.seat_city,
             seat_state=state_ref(ds, b.seat_state_iso3),
             note=b.note,
-            sources=sources_of(ds, ("permanent_body_id", b.id)),
+            sources=sources_of(ds, ("permanent_body", b.id)),
         )
         for b in ds.bodies
     ]
@@ -230,14 +295,19 @@ def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
 SNAPSHOT_KINDS = [kind for kind in COVERAGE_KINDS if kind != "summit"]
 
 
-def snapshot(ds: Dataset, day: date) -> Snapshot:
-    def holding(status: Status) -> list[StateRef]:
+def snapshot(ds: Dataset, day: date, certain: bool = False) -> Snapshot:
+    def holding(status: Status) -> list[SnapshotEntry]:
         return [
-            StateRef(iso3=s.iso3, iso2=s.iso2, name=s.name) for s in state_statuses(ds, status, day)
+            SnapshotEntry(
+                state=state_ref(ds, p.state_iso3),
+                period_id=p.id,
+                holds=Holds.certainly if certainly_holds(p, day) else Holds.possibly,
+            )
+            for p in _periods(ds, status, day, certain)
         ]
 
-    in_office = terms(ds, Post.secretary_general, day)
-    chairs = presidencies(ds, day)
+    in_office = terms(ds, Post.secretary_general, day, certain)
+    chairs = presidencies(ds, day, certain)
     return Snapshot(
         as_of=day,
         member_states=holding(Status.member),
@@ -253,11 +323,12 @@ def snapshot(ds: Dataset, day: date) -> Snapshot:
 
 def source_summary_fields(ds: Dataset, source_id: str) -> dict[str, object]:
     s = ds.sources[source_id]
-    verdicts = Counter(Verdict(c.verdict) for c in ds.claims if c.source_id == source_id)
+    verdicts = Counter(Verdict(c.verdict) for c in ds.claims_by_source.get(source_id, []))
     return {
-        "citation_count": sum(1 for c in ds.citations if c.source_id == source_id),
+        "citation_count": len(ds.citations_by_source.get(source_id, [])),
         "claim_verdicts": dict(sorted(verdicts.items())),
         "id": s.id,
+        "revision": s.revision,
         "kind": s.kind,
         "title": s.title,
         "publisher": s.publisher,
@@ -273,39 +344,40 @@ def sources(ds: Dataset) -> list[SourceSummary]:
     return [SourceSummary(**source_summary_fields(ds, sid)) for sid in ds.sources]
 
 
-def _span(fact: DatedFact) -> str:
+def _span(fact: Dated) -> str:
     start = render(fact.start_date, fact.start_precision)
     end = render(fact.end_date, fact.end_precision)
     return f"from {start}" + (f" to {end}" if end else "")
 
 
-def describe(ds: Dataset, citation: Citation) -> tuple[str, str]:
+def describe(ds: Dataset, citation: CitationRec) -> tuple[str, str]:
     """(fact type, the cited fact in words)."""
-    column, value = fact_key(citation)
-    if column == "status_period_id":
-        p = next(p for p in ds.periods if p.id == value)
-        return "status_period", f"{ds.states[p.state_iso3].name}: {p.status} {_span(p)}"
-    if column == "term_id":
-        t = next(t for t in ds.terms if t.id == value)
-        return "term", f"{ds.persons[t.person_id].name}: {t.post} {_span(t)}"
-    if column == "summit_id":
-        s = ds.summits[str(value)]
-        return "summit", f"Summit in {s.city}, {s.start_date} to {s.end_date}"
-    if column == "presidency_id":
-        pr = next(pr for pr in ds.presidencies if pr.id == value)
-        return "presidency", f"Presidency of {ds.states[pr.chair_iso3].name} {_span(pr)}"
-    body = next(b for b in ds.bodies if b.id == value)
-    return "permanent_body", f"{body.name}, seated in {body.seat_city}"
+    fact = ds.by_id[citation.fact]
+    kind = citation.kind
+    if kind == "status_period":
+        return kind, f"{ds.states[fact.state_iso3].name}: {fact.status} {_span(fact)}"
+    if kind == "term":
+        return kind, f"{ds.persons[fact.person_id].name}: {fact.post} {_span(fact)}"
+    if kind == "summit":
+        return kind, f"Summit in {fact.city}, {fact.start_date} to {fact.end_date}"
+    if kind == "presidency":
+        return kind, f"Presidency of {ds.states[fact.chair_iso3].name} {_span(fact)}"
+    if kind == "state":
+        return kind, f"{fact.name}: names and aliases"
+    if kind == "person":
+        return kind, f"{fact.name}: names and aliases"
+    return kind, f"{fact.name}, seated in {fact.seat_city}"
 
 
 def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
     if source_id not in ds.sources:
         raise NotFound(f"No source has the id {source_id!r}; GET /v1/sources lists them")
     citations = []
-    for c in ds.citations:
-        if c.source_id == source_id:
-            fact_type, fact = describe(ds, c)
-            citations.append(CitationPublic(fact_type=fact_type, fact=fact, quote=c.quote))
+    for c in ds.citations_by_source.get(source_id, []):
+        fact_type, fact = describe(ds, c)
+        citations.append(
+            CitationPublic(fact_type=fact_type, fact=fact, fact_id=c.fact_id, quote=c.quote)
+        )
     return SourceDetail(
         **source_summary_fields(ds, source_id),
         text=ds.sources[source_id].text,
@@ -315,12 +387,11 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
                 statement=c.statement,
                 kind=c.kind,
                 params=c.params,
-                verdict=c.verdict,
+                verdict=Verdict(c.verdict),
                 detail=c.detail,
                 note=c.note,
             )
-            for c in ds.claims
-            if c.source_id == source_id
+            for c in ds.claims_by_source.get(source_id, [])
         ],
     )
 
@@ -375,7 +446,7 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
     name = ref.name
     periods = ds.periods_by_state.get(iso3, [])
 
-    def ended(p: StatusPeriod) -> TimelineEvent:
+    def ended(p: PeriodRec) -> TimelineEvent:
         assert p.end_date is not None
         return _event(
             p.end_date,
@@ -385,10 +456,10 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
             state=ref,
             from_status=p.status,
             note=p.note,
-            sources=sources_of(ds, ("status_period_id", p.id or 0)),
+            sources=sources_of(ds, ("status_period", p.id)),
         )
 
-    before: StatusPeriod | None = None
+    before: PeriodRec | None = None
     for period in periods:
         changed = before is not None and follows(before, period)
         if before is not None and before.end_date is not None and not changed:
@@ -406,7 +477,7 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
             to_status=period.status,
             decided_on=render(period.decided_on, period.decided_precision),
             note=period.note,
-            sources=sources_of(ds, ("status_period_id", period.id or 0)),
+            sources=sources_of(ds, ("status_period", period.id)),
         )
         before = period
     if before is not None and before.end_date is not None:
@@ -422,7 +493,7 @@ def _term_events(ds: Dataset) -> Iterator[TimelineEvent]:
             "person": PersonRef(id=person.id, name=person.name),
             "post": t.post,
             "note": t.note,
-            "sources": sources_of(ds, ("term_id", t.id or 0)),
+            "sources": sources_of(ds, ("term", t.id)),
         }
         post = POST_TITLES[Post(t.post)]
         yield _event(
@@ -447,12 +518,17 @@ def _summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
     if summit is None:
         return None
     return SummitRef(
-        id=summit.id, city=summit.city, start_date=summit.start_date, end_date=summit.end_date
+        id=summit.id,
+        city=summit.city,
+        start_date=summit.start_date.isoformat(),
+        start_date_precision=Precision.day,
+        end_date=summit.end_date.isoformat(),
+        end_date_precision=Precision.day,
     )
 
 
 def _presidency_events(ds: Dataset) -> Iterator[TimelineEvent]:
-    before: Presidency | None = None
+    before: PresidencyRec | None = None
     for p in ds.presidencies:
         chair = state_ref(ds, p.chair_iso3)
         previous = before if before is not None and follows(before, p) else None
@@ -467,7 +543,7 @@ def _presidency_events(ds: Dataset) -> Iterator[TimelineEvent]:
             previous_chair=state_ref(ds, previous.chair_iso3) if previous else None,
             summit=_summit_ref(ds, previous.summit_id) if previous else None,
             note=p.note,
-            sources=sources_of(ds, ("presidency_id", p.id or 0)),
+            sources=sources_of(ds, ("presidency", p.id)),
         )
         before = p
 
@@ -480,11 +556,12 @@ def _summit_events(ds: Dataset) -> Iterator[TimelineEvent]:
             s.start_date,
             Precision.day,
             EventType.summit,
-            f"Summit in {s.city} ({host.name}), {days}{FORMAT_WORDS.get(s.format, '')}",
+            f"Summit in {s.city} ({host.name}), {days}"
+            + FORMAT_WORDS.get(SummitFormat(s.format), ""),
             state=host,
             summit=_summit_ref(ds, s.id),
             note=s.note,
-            sources=sources_of(ds, ("summit_id", s.id)),
+            sources=sources_of(ds, ("summit", s.id)),
         )
 
 

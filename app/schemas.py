@@ -1,6 +1,6 @@
 """What the API sends: the public models. Field names follow the design contract."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -32,10 +32,43 @@ class SourceRef(Public):
     quote: str | None = None
 
 
+class Names(Public):
+    """A name in the SCO's working languages; null where no name is known in one."""
+
+    en: str | None = Field(examples=["India"])
+    ru: str | None = Field(examples=["Индия"])
+    zh: str | None = Field(examples=["印度"])
+
+
 class StateRef(Public):
+    """A state, wherever one is named: codes and names from ISO 3166-1."""
+
     iso3: str = Field(examples=["IND"])
     iso2: str = Field(examples=["IN"])
+    numeric: str = Field(examples=["356"])
     name: str = Field(examples=["India"])
+    names: Names
+
+
+class Holds(StrEnum):
+    """Whether a fact holds on the `as_of` day however its imprecise dates resolve
+    (`certainly`), or only under the widest reading of a date known to the month or year
+    (`possibly`)."""
+
+    certainly = "certainly"
+    possibly = "possibly"
+
+
+HOLDS_DESCRIPTION = (
+    "With `as_of`: `certainly` when the fact holds on that day however its imprecise dates "
+    "resolve, `possibly` when the day falls inside a boundary known only to the month or "
+    "year; null without `as_of`"
+)
+
+
+class Fact(Public):
+    id: str = Field(description="Public id, minted when the fact was created; never changes")
+    revision: int = Field(description="Grows by one with each change to the fact")
 
 
 class Dated(Public):
@@ -45,31 +78,18 @@ class Dated(Public):
     end_date_precision: Precision | None
 
 
-class StatusPeriodPublic(Dated):
+class StatusPeriodPublic(Dated, Fact):
     """One status held by one state from `start_date` to `end_date`."""
 
+    state: StateRef
     status: Status
     decided_on: PartialDate | None = Field(
-        description="Day of the decision that granted the status, where it differs from "
-        "the day the status took effect (start_date)"
+        description="Day of the decision that began the status (it may precede start_date)"
     )
     decided_on_precision: Precision | None
+    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
     sources: list[SourceRef]
-
-
-class StateStatus(StatusPeriodPublic):
-    """A state with one of its status periods: the items of the state collections."""
-
-    iso3: str = Field(examples=["IND"])
-    iso2: str = Field(examples=["IN"])
-    name: str = Field(examples=["India"])
-
-
-class Names(Public):
-    en: str
-    ru: str
-    zh: str
 
 
 class StateDetail(Public):
@@ -78,27 +98,34 @@ class StateDetail(Public):
     iso3: str
     iso2: str
     numeric: str
+    revision: int
     name: str
     official_name: str | None
     names: Names
+    aliases: list[str] = Field(description="Other names and spellings users search by")
     wikidata: str | None = Field(description="Wikidata item id (QID)")
     status: Status | None = Field(description="Status held today; null: none")
     history: list[StatusPeriodPublic]
+    sources: list[SourceRef] = Field(description="Sources of its aliases")
 
 
-class PersonPublic(Public):
-    id: str
+class PersonPublic(Fact):
+    """A person who held an office of the organisation."""
+
     name: str
-    name_ru: str | None
-    name_zh: str | None
+    names: Names
+    aliases: list[str] = Field(description="Other spellings and transliterations")
     nationality: StateRef
+    wikidata: str | None = Field(description="Wikidata item id (QID)")
+    sources: list[SourceRef] = Field(description="Sources of the names and aliases")
 
 
-class TermPublic(Dated):
+class TermPublic(Dated, Fact):
     """A term of office."""
 
     post: Post
     person: PersonPublic
+    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
     sources: list[SourceRef]
 
@@ -106,28 +133,34 @@ class TermPublic(Dated):
 class SummitRef(Public):
     id: str
     city: str
-    start_date: date
-    end_date: date
+    start_date: PartialDate
+    start_date_precision: Precision
+    end_date: PartialDate
+    end_date_precision: Precision
 
 
-class SummitPublic(Public):
+class SummitPublic(Fact):
     """A meeting of the Council of Heads of State."""
 
     id: str = Field(examples=["2022-samarkand"])
     host: StateRef
     city: str
-    start_date: date
-    end_date: date
+    start_date: PartialDate
+    start_date_precision: Precision
+    end_date: PartialDate
+    end_date_precision: Precision
     format: SummitFormat
+    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
     sources: list[SourceRef]
 
 
-class PresidencyPublic(Dated):
+class PresidencyPublic(Dated, Fact):
     """A rotating presidency; it passes at the close of the summit that ends it."""
 
     chair: StateRef
     summit: SummitRef | None = Field(description="The summit that closed it; null: not yet")
+    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
     sources: list[SourceRef]
 
@@ -184,8 +217,7 @@ class StateTimeline(Public):
     events: list[TimelineEvent]
 
 
-class PermanentBodyPublic(Public):
-    id: str
+class PermanentBodyPublic(Fact):
     name: str
     seat_city: str
     seat_state: StateRef
@@ -193,14 +225,22 @@ class PermanentBodyPublic(Public):
     sources: list[SourceRef]
 
 
+class SnapshotEntry(Public):
+    """A state holding a status on the snapshot's day, with the period that says so."""
+
+    state: StateRef
+    period_id: str
+    holds: Holds = Field(description=HOLDS_DESCRIPTION)
+
+
 class Snapshot(Public):
     """The organisation on one day."""
 
     as_of: date
-    member_states: list[StateRef]
-    observer_states: list[StateRef]
-    dialogue_partners: list[StateRef]
-    partners: list[StateRef]
+    member_states: list[SnapshotEntry]
+    observer_states: list[SnapshotEntry]
+    dialogue_partners: list[SnapshotEntry]
+    partners: list[SnapshotEntry]
     secretary_general: TermPublic | None
     presidency: PresidencyPublic | None
     permanent_bodies: list[PermanentBodyPublic]
@@ -210,8 +250,7 @@ class Snapshot(Public):
     )
 
 
-class SourceSummary(Public):
-    id: str
+class SourceSummary(Fact):
     kind: SourceKind
     title: str
     publisher: str
@@ -231,6 +270,7 @@ class SourceSummary(Public):
 class CitationPublic(Public):
     fact: str = Field(description="The fact cited, in words")
     fact_type: str
+    fact_id: str
     quote: str | None
 
 
@@ -264,11 +304,38 @@ class CoveragePublic(Public):
 class DatasetInfo(Public):
     """What this service holds."""
 
-    version: int = Field(description="Grows on every change to the data")
-    content_hash: str | None
-    loaded_at: str | None
+    version: int = Field(description="The seq of the latest change set: the dataset version")
+    committed_at: datetime | None = Field(description="When that change set was committed")
     coverage: dict[str, "CoveragePublic | None"] = Field(
         description="For each kind of fact, the days on which the dataset holds every such "
         "fact (null: not covered at all)"
     )
     counts: dict[str, int]
+
+
+class FactChangePublic(Public):
+    kind: str = Field(examples=["status_period"])
+    id: str = Field(examples=["ind-member-2017-06-09"])
+    op: str = Field(description="create, update or delete")
+    revision: int = Field(description="The fact's revision after the change (delete: before)")
+    before: dict[str, Any] | None = Field(description="The fact before (null: created)")
+    after: dict[str, Any] | None = Field(description="The fact after (null: deleted)")
+
+
+class ChangeSetPublic(Public):
+    """One atomic change to the dataset, with every fact it changed."""
+
+    seq: int = Field(description="Gapless, in commit order; the dataset version after it")
+    committed_at: datetime
+    actor: str
+    channel: str = Field(description="seed, import, migration, …")
+    reason: str
+    changes: list[FactChangePublic]
+
+
+class ChangesPage(Public):
+    """A page of the change log, oldest first; follow `next` (or `Link: rel="next"`)."""
+
+    items: list[ChangeSetPublic]
+    limit: int
+    next: str | None = Field(description="The next page; null: none yet (poll it later)")

@@ -3,9 +3,10 @@
 Every request reads the version (one indexed row) without the ORM or a threadpool hop:
 SQLite through the standard library's driver, which answers in microseconds; PostgreSQL
 through one asynchronous psycopg connection, shared by the requests that arrive while a
-read is under way. Triggers bump the version on every write to a data table, so no worker
-ever answers from data older than the request. When the version moves, the dataset is read
-again, in a thread.
+read is under way. The write service moves the version to the seq of each change set in
+the transaction that writes it, so no worker ever answers from data older than the
+request. When the version moves, the dataset is read again, in a thread. An earlier
+version is rebuilt from the change log on demand and kept in a small bounded cache.
 """
 
 import asyncio
@@ -13,24 +14,31 @@ import contextlib
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import psycopg
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
+from cachetools import LRUCache
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app.dataset import Dataset, Stamp, load
-from app.db import is_sqlite
-from app.errors import Unavailable
+from app import changelog
+from app.dataset import Dataset, Stamp, build
+from app.db import is_sqlite, snapshot
+from app.errors import NotFound, Unavailable
+from app.facts import read
+from app.models import ChangeSet, DatasetVersion
 
 VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
 NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
 UNREACHABLE = "The database cannot be reached; the error was logged"
 READ_TIMEOUT = 5.0  # seconds a version read may take before the request answers 503
 log = logging.getLogger("app")
+T = TypeVar("T")
 
 
 class VersionProbe(Protocol):
@@ -149,14 +157,34 @@ def make_probe(url: str) -> VersionProbe:
     return PostgresProbe(conninfo)
 
 
+def load(engine: Engine, version: int | None = None) -> Dataset:
+    """The dataset as it stands (from the tables), or right after change set `version`
+    (rebuilt from the change log), read in one consistent snapshot."""
+    with snapshot(engine) as session:
+        conn = session.connection()
+        meta = conn.execute(select(DatasetVersion.epoch, DatasetVersion.version)).first()  # type: ignore[call-overload]
+        if meta is None:
+            raise RuntimeError("dataset_version row missing: run `sco-api migrate`")
+        at = version if version is not None else meta.version
+        committed = conn.execute(
+            select(ChangeSet.committed_at).where(ChangeSet.seq == at)  # type: ignore[call-overload]
+        ).scalar()
+        facts = read(conn) if version is None else changelog.replay(conn, version)
+    when = changelog.utc(committed) if committed is not None else None
+    return build(facts, meta.epoch, at, when)
+
+
 class Store:
-    """The dataset as of each request."""
+    """The dataset as of each request, and at any recorded version."""
+
+    PAST_VERSIONS = 8  # datasets of earlier versions kept in memory, least recently used go
 
     def __init__(self, engine: Engine, probe: VersionProbe) -> None:
         self._engine = engine
         self._probe = probe
         self._dataset: Dataset | None = None
         self._reload = asyncio.Lock()
+        self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
 
     async def version(self) -> Stamp:
         """The (epoch, version) committed when this request arrived (or later)."""
@@ -175,9 +203,47 @@ class Store:
             raise Unavailable(NOT_READY)
         return ds
 
-    def _load(self) -> Dataset:
+    async def dataset_at(self, version: int) -> Dataset:
+        """The dataset right after change set `version`; 404 for one not recorded yet."""
+        current = await self.dataset()
+        if version == current.version:
+            return current
+        if not 1 <= version < current.version:
+            raise NotFound(
+                f"Version {version} does not exist: the dataset is at version "
+                f"{current.version} (GET /v1/changes lists every change set)"
+            )
+        key = (current.epoch, version)
+        ds = self._past.get(key)
+        if ds is None:
+            async with self._reload:
+                ds = self._past.get(key)
+                if ds is None:
+                    ds = self._past[key] = await run_in_threadpool(self._load, version)
+        return ds
+
+    async def recorded_by(self, day: date) -> int:
+        """The version at the end of UTC day `day`; 404 before the first change set."""
+        version = await run_in_threadpool(self._read, lambda conn: changelog.recorded_by(conn, day))
+        if version == 0:
+            raise NotFound(f"Nothing was recorded by the end of {day}: the record starts later")
+        return version
+
+    def _read(self, fn: Callable[[Connection], T]) -> T:
         try:
-            return load(self._engine)
+            with snapshot(self._engine) as session:
+                return fn(session.connection())
+        except SQLAlchemyError as exc:
+            log.error("change log read failed: %s", exc)
+            raise Unavailable(UNREACHABLE) from exc
+
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        """Run `fn` on a connection in one consistent snapshot, in a thread."""
+        return await run_in_threadpool(self._read, fn)
+
+    def _load(self, version: int | None = None) -> Dataset:
+        try:
+            return load(self._engine, version)
         except SQLAlchemyError as exc:
             log.error("dataset read failed: %s", exc)
             raise Unavailable(UNREACHABLE) from exc

@@ -7,6 +7,7 @@ SCO_TEST_SKIP_POSTGRES=1 to run on SQLite alone, knowingly (never in CI).
 """
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -22,7 +23,7 @@ from sqlalchemy.engine import make_url
 from app.cli import alembic_config
 from app.db import make_engine
 from app.main import create_app
-from app.seeding import seed
+from app.importing import seed
 from app.settings import ROOT, Settings
 
 ADMIN_URL = os.environ.get(
@@ -50,6 +51,18 @@ class Databases:
             return f"sqlite:///{self.tmp / (name + '.db')}"
         with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+    def copy(self, template: str) -> str:
+        name = f"sco_test_{uuid.uuid4().hex[:12]}"
+        if self.backend == "sqlite":
+            target = self.tmp / (name + ".db")
+            shutil.copyfile(make_url(template).database or "", target)
+            return f"sqlite:///{target}"
+        source = make_url(template).database
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
         self.made.append(name)
         return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -111,11 +124,7 @@ def engine_for() -> Iterator[Callable[[str], Engine]]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def seeded_url(databases: Databases) -> str:
-    """One database per backend, migrated and seeded with the real dataset, shared by the
-    read-only tests. Tests that write use a fresh database of their own."""
-    url = databases.new()
+def _seeded(url: str) -> str:
     migrate(url)
     engine = make_engine(url)
     try:
@@ -123,6 +132,27 @@ def seeded_url(databases: Databases) -> str:
     finally:
         engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def seeded_url(databases: Databases) -> str:
+    """One database per backend, migrated and seeded with the real dataset, shared by the
+    read-only tests. Tests that write use a copy of their own (`seeded_copy_url`)."""
+    return _seeded(databases.new())
+
+
+@pytest.fixture(scope="session")
+def template_url(databases: Databases) -> str:
+    """A seeded database never served, only copied: seeding once per run keeps the suite
+    fast as it grows."""
+    return _seeded(databases.new())
+
+
+@pytest.fixture
+def seeded_copy_url(databases: Databases, template_url: str) -> str:
+    """A fresh copy of the seeded template, for a test that writes (a file copy on SQLite,
+    CREATE DATABASE … TEMPLATE on PostgreSQL)."""
+    return databases.copy(template_url)
 
 
 @pytest.fixture(scope="session")

@@ -7,27 +7,31 @@ from typing import Any
 import pytest
 
 from app import claims
-from app.dataset import Dataset
-from app.models import Precision, Source, SourceKind, Verdict
-from app.seeding import prepare
+from app.dataset import Dataset, SourceRec
+from app.models import Precision, SourceKind, Verdict
+from app.importing import dataset_of
 from tests.conftest import SEED_DIR
 
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return prepare(SEED_DIR)[1].dataset()
+    return dataset_of(SEED_DIR)
 
 
-def source(published: str, precision: Precision = Precision.day) -> Source:
+def source(published: str, precision: Precision = Precision.day) -> SourceRec:
     """A source published on `published` (to `precision`), making claims."""
-    return Source(
+    return SourceRec(
         id="t",
+        revision=1,
         kind=SourceKind.news_article,
         title="t",
         publisher="t",
         language="en",
         published_on=date.fromisoformat(published),
         published_precision=precision,
+        url=None,
+        text=None,
+        text_scope=None,
     )
 
 

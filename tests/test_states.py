@@ -8,6 +8,19 @@ import pytest
 pytestmark = pytest.mark.anyio
 
 EIGHT = {"CHN", "IND", "KAZ", "KGZ", "PAK", "RUS", "TJK", "UZB"}
+INDIA = {
+    "iso3": "IND",
+    "iso2": "IN",
+    "numeric": "356",
+    "name": "India",
+    "names": {"en": "India", "ru": "Индия", "zh": "印度"},
+}
+
+
+def iso3(item: dict[str, Any]) -> str:
+    """The alpha-3 code of the state a status period belongs to."""
+    code: str = item["state"]["iso3"]
+    return code
 
 
 async def iso3s(client: httpx.AsyncClient, path: str) -> set[str]:
@@ -15,7 +28,7 @@ async def iso3s(client: httpx.AsyncClient, path: str) -> set[str]:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["total"] == len(body["items"])
-    return {item["iso3"] for item in body["items"]}
+    return {iso3(item) for item in body["items"]}
 
 
 class TestMemberStates:
@@ -26,10 +39,13 @@ class TestMemberStates:
         self, client: httpx.AsyncClient
     ) -> None:
         body = (await client.get("/v1/member-states?as_of=2022-03-17")).json()
-        india = next(i for i in body["items"] if i["iso3"] == "IND")
-        assert india["iso2"] == "IN"
-        assert india["name"] == "India"
+        india = next(i for i in body["items"] if iso3(i) == "IND")
+        assert india["state"] == INDIA
+        assert "iso3" not in india, "the state's codes are under `state` only"
+        assert india["id"] == "ind-member-2017-06-09"
+        assert india["revision"] >= 1
         assert india["status"] == "member"
+        assert india["holds"] == "certainly"
         assert india["start_date"] == "2017-06-09"
         assert india["end_date"] is None
         assert india["sources"], "every fact cites a source"
@@ -65,10 +81,11 @@ class TestMemberStates:
         self, client: httpx.AsyncClient
     ) -> None:
         body = (await client.get("/v1/member-states")).json()
-        iran = next(i for i in body["items"] if i["iso3"] == "IRN")
+        iran = next(i for i in body["items"] if iso3(i) == "IRN")
         assert iran["start_date"] == "2023-07-04"
         assert iran["decided_on"] == "2021-09-17"
         assert iran["decided_on_precision"] == "day"
+        assert iran["holds"] is None, "no day asked, so nothing to hold on"
 
 
 class TestStates:
@@ -82,7 +99,7 @@ class TestStates:
         assert first["total"] == second["total"] == 48  # every status period of every state
 
         def keys(page: dict[str, Any]) -> set[tuple[str, str, str]]:
-            return {(i["iso3"], i["status"], i["start_date"]) for i in page["items"]}
+            return {(iso3(i), i["status"], i["start_date"]) for i in page["items"]}
 
         assert keys(first).isdisjoint(keys(second))
 
@@ -109,6 +126,43 @@ class TestStates:
         assert await iso3s(client, f"/v1/dialogue-partners?{day}") == set()
         assert len(await iso3s(client, f"/v1/partners?{day}")) == 17
 
+    async def test_a_status_begun_in_a_year_only_possibly_holds_within_that_year(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # Belarus became a dialogue partner in 2010, known to the year only.
+        body = (await client.get("/v1/dialogue-partners?as_of=2010-06-01")).json()
+        [belarus] = [i for i in body["items"] if iso3(i) == "BLR"]
+        assert (belarus["start_date"], belarus["start_date_precision"]) == ("2010", "year")
+        assert belarus["holds"] == "possibly"
+        certain = await iso3s(client, "/v1/dialogue-partners?as_of=2010-06-01&certain=true")
+        assert "BLR" not in certain
+        later = (await client.get("/v1/dialogue-partners?as_of=2011-06-01&certain=true")).json()
+        assert [i["holds"] for i in later["items"] if iso3(i) == "BLR"] == ["certainly"]
+
+
+class TestStatusPeriod:
+    async def test_one_period_by_its_id(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/status-periods/ind-member-2017-06-09")
+        assert response.status_code == 200, response.text
+        period = response.json()
+        assert period["id"] == "ind-member-2017-06-09"
+        assert period["state"] == INDIA
+        assert (period["status"], period["start_date"]) == ("member", "2017-06-09")
+        assert period["holds"] is None
+        assert period["sources"]
+        listed = (await client.get("/v1/member-states")).json()["items"]
+        assert period in listed, "the same period as in the list"
+
+    async def test_an_unknown_id_is_404_and_a_malformed_one_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        missing = await client.get("/v1/status-periods/ind-member-1999-01-01")
+        assert missing.status_code == 404
+        assert missing.json()["type"] == "/problems/not-found"
+        malformed = await client.get("/v1/status-periods/IND")
+        assert malformed.status_code == 422
+        assert malformed.json()["invalid_params"][0]["name"] == "period_id"
+
 
 class TestGetState:
     @pytest.mark.parametrize("code", ["IND", "ind", "IN", "in", "Ind"])
@@ -120,10 +174,15 @@ class TestGetState:
         assert body["names"] == {"en": "India", "ru": "Индия", "zh": "印度"}
         assert body["wikidata"] == "Q668"
         assert body["status"] == "member"
-        assert [(p["status"], p["start_date"]) for p in body["history"]] == [
-            ("observer", "2005-07-05"),
-            ("member", "2017-06-09"),
+        assert body["official_name"] == "Republic of India"
+        assert body["revision"] >= 1
+        assert isinstance(body["aliases"], list)
+        assert isinstance(body["sources"], list)
+        assert [(p["id"], p["status"], p["start_date"]) for p in body["history"]] == [
+            ("ind-observer-2005-07-05", "observer", "2005-07-05"),
+            ("ind-member-2017-06-09", "member", "2017-06-09"),
         ]
+        assert all(p["state"] == INDIA for p in body["history"])
 
     async def test_a_real_country_without_status_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/states/FRA")

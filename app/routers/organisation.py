@@ -3,16 +3,17 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
 from app.dataset import Dataset
 from app.dates import today
-from app.deps import DatedPage, DayQuery, SummitsQuery, TimelineQuery, respond
+from app.deps import DatedPage, DayQuery, Paged, SummitsQuery, TimelineQuery, Versioned, respond
 from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.models import Post, Status
 from app.schemas import (
     Page,
+    PersonPublic,
     PresidencyPublic,
     Snapshot,
     SummitPublic,
@@ -31,8 +32,9 @@ async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Que
     the one in office on that day."""
     return await respond(
         request,
+        q,
         lambda ds: queries.paginate(
-            queries.terms(ds, Post.secretary_general, q.as_of), q.limit, q.offset
+            queries.terms(ds, Post.secretary_general, q.as_of, q.certain), q.limit, q.offset
         ),
     )
 
@@ -45,7 +47,10 @@ async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) 
     it; with `as_of`, the presidency on that day."""
     return await respond(
         request,
-        lambda ds: queries.paginate(queries.presidencies(ds, q.as_of), q.limit, q.offset),
+        q,
+        lambda ds: queries.paginate(
+            queries.presidencies(ds, q.as_of, q.certain), q.limit, q.offset
+        ),
     )
 
 
@@ -55,18 +60,21 @@ async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) ->
     in session on that day, with `year`, those held in that year."""
     return await respond(
         request,
-        lambda ds: queries.paginate(queries.summits(ds, q.year, q.as_of), q.limit, q.offset),
+        q,
+        lambda ds: queries.paginate(
+            queries.summits(ds, q.year, q.as_of, q.certain), q.limit, q.offset
+        ),
     )
 
 
-def _snapshot(ds: Dataset, as_of: date) -> Snapshot:
+def _snapshot(ds: Dataset, as_of: date, certain: bool) -> Snapshot:
     founded = min((p.start_date for p in ds.periods if p.status == Status.member), default=None)
     if founded is not None and as_of < founded:
         raise InvalidParameters(
             f"as_of {as_of} is before the SCO was founded ({founded})",
             [InvalidParam(name="as_of", reason=f"must be {founded} or later")],
         )
-    return queries.snapshot(ds, as_of)
+    return queries.snapshot(ds, as_of, certain)
 
 
 @router.get("/snapshot", response_model=Snapshot, responses=problem_responses(422))
@@ -76,7 +84,9 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     bodies. `not_covered` names the kinds of fact the dataset does not yet hold for that
     day, so an empty list there is not mistaken for 'none'."""
     as_of = q.as_of or today()
-    return await respond(request, lambda ds: _snapshot(ds, as_of))
+    return await respond(
+        request, q, lambda ds: _snapshot(ds, as_of, q.certain), depends_on_today=True
+    )
 
 
 @router.get("/timeline", response_model=Page[TimelineEvent], responses=problem_responses(422))
@@ -89,7 +99,51 @@ async def get_timeline(request: Request, q: Annotated[TimelineQuery, Query()]) -
     q.check_range()
     return await respond(
         request,
+        q,
         lambda ds: queries.paginate(
             queries.timeline(ds, q.since, q.until, q.types), q.limit, q.offset
         ),
     )
+
+
+FactId = Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")]
+ONE = problem_responses(404, 422)
+
+
+@router.get("/terms/{term_id}", response_model=TermPublic, responses=ONE)
+async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Query()]) -> Response:
+    """One term of office by its id (e.g. `zhang-ming-secretary-general-2022-01-01`)."""
+    return await respond(request, q, lambda ds: queries.term(ds, term_id))
+
+
+@router.get("/people", response_model=Page[PersonPublic], responses=problem_responses(422))
+async def list_people(request: Request, q: Annotated[Paged, Query()]) -> Response:
+    """The people who held an office of the organisation, by id, with their names in
+    English, Russian and Chinese and the aliases they are also known by."""
+    return await respond(
+        request, q, lambda ds: queries.paginate(queries.people(ds), q.limit, q.offset)
+    )
+
+
+@router.get("/people/{person_id}", response_model=PersonPublic, responses=ONE)
+async def get_person(
+    request: Request, person_id: FactId, q: Annotated[Versioned, Query()]
+) -> Response:
+    """One person by id (e.g. `zhang-ming`)."""
+    return await respond(request, q, lambda ds: queries.person(ds, person_id))
+
+
+@router.get("/presidencies/{presidency_id}", response_model=PresidencyPublic, responses=ONE)
+async def get_presidency(
+    request: Request, presidency_id: FactId, q: Annotated[Versioned, Query()]
+) -> Response:
+    """One presidency by id (e.g. `ind-presidency-2022-09-17`)."""
+    return await respond(request, q, lambda ds: queries.presidency(ds, presidency_id))
+
+
+@router.get("/summits/{summit_id}", response_model=SummitPublic, responses=ONE)
+async def get_summit(
+    request: Request, summit_id: FactId, q: Annotated[Versioned, Query()]
+) -> Response:
+    """One summit by id (e.g. `2022-samarkand`)."""
+    return await respond(request, q, lambda ds: queries.summit(ds, summit_id))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.dataset import Dataset
-from app.deps import NoQuery, respond
+from app.deps import NoQuery, Versioned, respond
 from app.errors import problem_responses
 from app.models import COVERAGE_KINDS
 from app.schemas import CoveragePublic, DatasetInfo
@@ -18,8 +18,7 @@ router = APIRouter(tags=["service"])
 def _info(ds: Dataset) -> DatasetInfo:
     return DatasetInfo(
         version=ds.version,
-        content_hash=ds.content_hash,
-        loaded_at=ds.loaded_at,
+        committed_at=ds.committed_at,
         coverage={
             kind: CoveragePublic(since=span.since, until=span.until)
             if (span := ds.coverage.get(kind))
@@ -28,6 +27,7 @@ def _info(ds: Dataset) -> DatasetInfo:
         },
         counts={
             "states": len(ds.states),
+            "people": len(ds.persons),
             "status_periods": len(ds.periods),
             "terms": len(ds.terms),
             "summits": len(ds.summits),
@@ -40,9 +40,10 @@ def _info(ds: Dataset) -> DatasetInfo:
 
 
 @router.get("/v1", response_model=DatasetInfo, responses=problem_responses(503))
-async def dataset_info(request: Request, q: Annotated[NoQuery, Query()]) -> Response:
-    """The dataset this service holds: version, what it covers from which day, counts."""
-    return await respond(request, _info)
+async def dataset_info(request: Request, q: Annotated[Versioned, Query()]) -> Response:
+    """The dataset this service holds: version (the seq of the latest change set), what it
+    covers from which day, counts."""
+    return await respond(request, q, _info)
 
 
 class Health(BaseModel):

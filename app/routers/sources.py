@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
-from app.deps import NoQuery, Paged, respond
+from app.deps import Paged, Versioned, respond
 from app.errors import problem_responses
 from app.schemas import Page, SourceDetail, SourceSummary
 
@@ -17,6 +17,7 @@ async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Respon
     """Every source, by id."""
     return await respond(
         request,
+        q,
         lambda ds: queries.paginate(queries.sources(ds), q.limit, q.offset),
     )
 
@@ -27,8 +28,8 @@ async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Respon
 async def get_source(
     request: Request,
     source_id: Annotated[str, Path(max_length=64, examples=["indian-awaaz-2022-03-20"])],
-    q: Annotated[NoQuery, Query()],
+    q: Annotated[Versioned, Query()],
 ) -> Response:
     """One source: its text where stored, the facts it is cited for, and the claims it
     makes about the organisation with the verdict of checking each against the dataset."""
-    return await respond(request, lambda ds: queries.source_detail(ds, source_id))
+    return await respond(request, q, lambda ds: queries.source_detail(ds, source_id))

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
 from app.dates import today
-from app.deps import DatedPage, NoQuery, StatesQuery, respond
+from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.errors import problem_responses
 from app.models import Status
-from app.schemas import Page, StateDetail, StateStatus, StateTimeline
+from app.schemas import Page, StateDetail, StateTimeline, StatusPeriodPublic
 
 router = APIRouter(tags=["states"])
 LIST_ERRORS = problem_responses(422)
@@ -18,11 +18,14 @@ LIST_ERRORS = problem_responses(422)
 async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Response:
     return await respond(
         request,
-        lambda ds: queries.paginate(queries.state_statuses(ds, status, q.as_of), q.limit, q.offset),
+        q,
+        lambda ds: queries.paginate(
+            queries.state_statuses(ds, status, q.as_of, q.certain), q.limit, q.offset
+        ),
     )
 
 
-@router.get("/states", response_model=Page[StateStatus], responses=LIST_ERRORS)
+@router.get("/states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
 async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
 
@@ -30,25 +33,25 @@ async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> R
     return await _statuses(request, q.status, q)
 
 
-@router.get("/member-states", response_model=Page[StateStatus], responses=LIST_ERRORS)
+@router.get("/member-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
 async def list_member_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Member-state periods; with `as_of`, the member states on that day."""
     return await _statuses(request, Status.member, q)
 
 
-@router.get("/observer-states", response_model=Page[StateStatus], responses=LIST_ERRORS)
+@router.get("/observer-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
 async def list_observer_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Observer-state periods; with `as_of`, the observer states on that day."""
     return await _statuses(request, Status.observer, q)
 
 
-@router.get("/dialogue-partners", response_model=Page[StateStatus], responses=LIST_ERRORS)
+@router.get("/dialogue-partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
 async def list_dialogue_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Dialogue-partner periods; with `as_of`, the dialogue partners on that day."""
     return await _statuses(request, Status.dialogue_partner, q)
 
 
-@router.get("/partners", response_model=Page[StateStatus], responses=LIST_ERRORS)
+@router.get("/partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
 async def list_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Partner periods (the status that merged observers and dialogue partners at the 2025
     Tianjin summit); with `as_of`, the partners on that day."""
@@ -66,11 +69,15 @@ StateCode = Annotated[
 
 
 @router.get("/states/{code}", response_model=StateDetail, responses=problem_responses(404, 422))
-async def get_state(request: Request, code: StateCode, q: Annotated[NoQuery, Query()]) -> Response:
-    """One state with its codes, names (English, Russian, Chinese), Wikidata id, status
-    today and whole status history."""
+async def get_state(
+    request: Request, code: StateCode, q: Annotated[Versioned, Query()]
+) -> Response:
+    """One state with its codes, names (English, Russian, Chinese), aliases, Wikidata id,
+    status today and whole status history."""
     day = today()
-    return await respond(request, lambda ds: queries.state_detail(ds, code, day))
+    return await respond(
+        request, q, lambda ds: queries.state_detail(ds, code, day), depends_on_today=True
+    )
 
 
 @router.get(
@@ -79,10 +86,28 @@ async def get_state(request: Request, code: StateCode, q: Annotated[NoQuery, Que
     responses=problem_responses(404, 422),
 )
 async def get_state_timeline(
-    request: Request, code: StateCode, q: Annotated[NoQuery, Query()]
+    request: Request, code: StateCode, q: Annotated[Versioned, Query()]
 ) -> Response:
     """One state's changes of status, oldest first: `status_granted` (a status begins with
     none held the day before; `decided_on` is the decision that began it),
     `status_changed` (one status turns into another the next day, e.g. observer → member)
     and `status_ended` (dated on the last day the status held), each with its sources."""
-    return await respond(request, lambda ds: queries.state_timeline(ds, code))
+    return await respond(request, q, lambda ds: queries.state_timeline(ds, code))
+
+
+FactId = Annotated[
+    str, Path(pattern="^[a-z0-9-]{1,96}$", examples=["ind-member-2017-06-09"], description="Its id")
+]
+
+
+@router.get(
+    "/status-periods/{period_id}",
+    response_model=StatusPeriodPublic,
+    responses=problem_responses(404, 422),
+)
+async def get_status_period(
+    request: Request, period_id: FactId, q: Annotated[Versioned, Query()]
+) -> Response:
+    """One status period by its id, with its revision; its ETag changes whenever the period
+    or anything shown inside it (a source title, a state name) changes."""
+    return await respond(request, q, lambda ds: queries.status_period(ds, period_id))

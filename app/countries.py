@@ -1,0 +1,31 @@
+"""States' codes and names from pycountry (ISO 3166-1 and its translations), never typed."""
+
+import gettext
+from functools import cache
+from typing import Any
+
+import pycountry
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+
+
+def is_country(iso3: str) -> bool:
+    return pycountry.countries.get(alpha_3=iso3) is not None
+
+
+def country_names(iso3: str) -> dict[str, Any]:
+    """The columns of a state row: codes, English short and official names, ru and zh."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        raise ValueError(f"{iso3!r} is not an ISO 3166-1 alpha-3 code")
+    return {
+        "iso2": country.alpha_2,
+        "numeric": country.numeric,
+        "name": getattr(country, "common_name", None) or country.name,
+        "official_name": getattr(country, "official_name", None),
+        "name_ru": _translations("ru").gettext(country.name),
+        "name_zh": _translations("zh_CN").gettext(country.name),
+    }

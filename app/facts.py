@@ -1,0 +1,518 @@
+"""The registry of fact kinds, and the one plain form every fact takes outside the read model.
+
+A fact's *document* is a JSON-able dict in the dataset file's own words (`start`, `end`,
+`sources: [{source, quote}]`, …) with its public `id`. Documents are what the change log
+records (before and after), what an import compares, what an export writes and what a
+replay of the log rebuilds; tables and the in-memory dataset are both made from them.
+
+Each kind names its table, its natural key (how an import matches a fact the file gives
+without an id), how an id is minted for a new fact, and how its document maps to rows.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from app import dataset_file as f
+from app.countries import country_names
+from app.dates import parse, render
+from app.models import (
+    Citation,
+    Claim,
+    Coverage,
+    PermanentBody,
+    Person,
+    Presidency,
+    Source,
+    State,
+    StatusPeriod,
+    Summit,
+    Term,
+    table_of,
+)
+
+Doc = dict[str, Any]
+Row = Any  # a row of the kind's table, as SQLAlchemy returns it
+
+
+class StatusPeriodDoc(f.PeriodFields):
+    id: f.FactId
+    state: f.Iso3
+
+
+class TermDoc(f.TermFields):
+    id: f.FactId
+    person: f.Slug
+
+
+class StateDoc(f.StateFields):
+    id: f.Iso3
+
+
+class CoverageDoc(f.CoverageIn):
+    id: str
+
+
+class SourceDoc(f.SourceIn):
+    """A source as recorded: its text held inline (never a file name)."""
+
+
+def _dated_values(doc: Doc) -> dict[str, Any]:
+    start, start_precision = parse(doc["start"])
+    end, end_precision = parse(doc["end"], end=True) if doc.get("end") else (None, None)
+    return {
+        "start_date": start,
+        "start_precision": start_precision,
+        "end_date": end,
+        "end_precision": end_precision,
+        "note": doc.get("note"),
+    }
+
+
+def _dated_doc(row: Row) -> Doc:
+    return {
+        "start": render(row.start_date, row.start_precision),
+        "end": render(row.end_date, row.end_precision),
+        "note": row.note,
+    }
+
+
+def _slug(*parts: str) -> str:
+    return "-".join(p.lower().replace("_", "-") for p in parts)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of fact."""
+
+    name: str
+    table: type[SQLModel]
+    model: type[BaseModel]
+    description: str
+    natural_key: Callable[[Doc], tuple[str, ...]]
+    values: Callable[[Doc], dict[str, Any]]  # the row's columns, but its key and revision
+    document: Callable[[Row], Doc]  # the document of a row, without its citations
+    mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
+    cited: bool = True
+
+    @property
+    def minted(self) -> bool:
+        return self.mint is not None
+
+    @property
+    def key_column(self) -> str:
+        """The column holding the public id."""
+        return (
+            "public_id"
+            if self.minted
+            else "kind"
+            if self.name == "coverage"
+            else ("iso3" if self.name == "state" else "id")
+        )
+
+    @property
+    def cite_column(self) -> str:
+        return "state_iso3" if self.name == "state" else f"{self.name}_id"
+
+
+def _by_id(doc: Doc) -> tuple[str, ...]:
+    return (doc["id"],)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        name="coverage",
+        table=Coverage,
+        model=CoverageDoc,
+        description="the days on which the dataset holds every fact of one kind",
+        natural_key=_by_id,
+        values=lambda d: {
+            "since": parse(d["since"])[0],
+            "until": d["until"] and parse(d["until"])[0],
+        },
+        document=lambda r: {
+            "id": r.kind,
+            "since": r.since.isoformat(),
+            "until": r.until and r.until.isoformat(),
+        },
+        cited=False,
+    ),
+    Kind(
+        name="source",
+        table=Source,
+        model=SourceDoc,
+        description="a document facts are cited from, with its stored text and claims",
+        natural_key=_by_id,
+        values=lambda d: {
+            "kind": d["kind"],
+            "title": d["title"],
+            "publisher": d["publisher"],
+            "published_on": parse(d["published"])[0] if d.get("published") else None,
+            "published_precision": parse(d["published"])[1] if d.get("published") else None,
+            "url": d.get("url"),
+            "language": d["language"],
+            "text": d.get("text"),
+            "text_scope": (d.get("text_scope") or "full") if d.get("text") is not None else None,
+        },
+        document=lambda r: {
+            "id": r.id,
+            "kind": r.kind,
+            "title": r.title,
+            "publisher": r.publisher,
+            "published": render(r.published_on, r.published_precision),
+            "url": r.url,
+            "language": r.language,
+            "text": r.text,
+            "text_scope": r.text_scope,
+        },
+        cited=False,
+    ),
+    Kind(
+        name="state",
+        table=State,
+        model=StateDoc,
+        description="a state, with its codes and names from ISO 3166-1 (pycountry)",
+        natural_key=_by_id,
+        values=lambda d: {"wikidata_qid": d.get("wikidata"), "aliases": list(d.get("aliases", []))},
+        document=lambda r: {"id": r.iso3, "wikidata": r.wikidata_qid, "aliases": list(r.aliases)},
+    ),
+    Kind(
+        name="person",
+        table=Person,
+        model=f.PersonFields,
+        description="a person who held an office of the organisation",
+        natural_key=_by_id,
+        values=lambda d: {
+            "name": d["name"],
+            "name_ru": d.get("name_ru"),
+            "name_zh": d.get("name_zh"),
+            "nationality_iso3": d["nationality"],
+            "wikidata_qid": d.get("wikidata"),
+            "aliases": list(d.get("aliases", [])),
+        },
+        document=lambda r: {
+            "id": r.id,
+            "name": r.name,
+            "name_ru": r.name_ru,
+            "name_zh": r.name_zh,
+            "nationality": r.nationality_iso3,
+            "wikidata": r.wikidata_qid,
+            "aliases": list(r.aliases),
+        },
+    ),
+    Kind(
+        name="summit",
+        table=Summit,
+        model=f.SummitIn,
+        description="a meeting of the Council of Heads of State",
+        natural_key=_by_id,
+        values=lambda d: {
+            "host_iso3": d["host"],
+            "city": d["city"],
+            "start_date": parse(d["start"])[0],
+            "end_date": parse(d["end"])[0],
+            "format": d["format"],
+            "note": d.get("note"),
+        },
+        document=lambda r: {
+            "id": r.id,
+            "host": r.host_iso3,
+            "city": r.city,
+            "start": r.start_date.isoformat(),
+            "end": r.end_date.isoformat(),
+            "format": r.format,
+            "note": r.note,
+        },
+    ),
+    Kind(
+        name="status_period",
+        table=StatusPeriod,
+        model=StatusPeriodDoc,
+        description="one status (member, observer, dialogue partner, partner) of one state",
+        natural_key=lambda d: (d["state"], d["status"], d["start"]),
+        values=lambda d: {
+            "state_iso3": d["state"],
+            "status": d["status"],
+            "decided_on": parse(d["decided"])[0] if d.get("decided") else None,
+            "decided_precision": parse(d["decided"])[1] if d.get("decided") else None,
+            **_dated_values(d),
+        },
+        document=lambda r: {
+            "id": r.public_id,
+            "state": r.state_iso3,
+            "status": r.status,
+            "decided": render(r.decided_on, r.decided_precision),
+            **_dated_doc(r),
+        },
+        mint=lambda d: _slug(d["state"], d["status"], d["start"]),
+    ),
+    Kind(
+        name="term",
+        table=Term,
+        model=TermDoc,
+        description="a term of office (the Secretary-General's)",
+        natural_key=lambda d: (d["person"], d["post"], d["start"]),
+        values=lambda d: {"person_id": d["person"], "post": d["post"], **_dated_values(d)},
+        document=lambda r: {
+            "id": r.public_id,
+            "person": r.person_id,
+            "post": r.post,
+            **_dated_doc(r),
+        },
+        mint=lambda d: _slug(d["person"], d["post"], d["start"]),
+    ),
+    Kind(
+        name="presidency",
+        table=Presidency,
+        model=f.PresidencyIn,
+        description="a rotating presidency, closed by a summit",
+        natural_key=lambda d: (d["chair"], d["start"]),
+        values=lambda d: {
+            "chair_iso3": d["chair"],
+            "summit_id": d.get("summit"),
+            **_dated_values(d),
+        },
+        document=lambda r: {
+            "id": r.public_id,
+            "chair": r.chair_iso3,
+            "summit": r.summit_id,
+            **_dated_doc(r),
+        },
+        mint=lambda d: _slug(d["chair"], "presidency", d["start"]),
+    ),
+    Kind(
+        name="permanent_body",
+        table=PermanentBody,
+        model=f.BodyIn,
+        description="a permanent body of the organisation and its seat",
+        natural_key=_by_id,
+        values=lambda d: {
+            "name": d["name"],
+            "seat_city": d["seat_city"],
+            "seat_state_iso3": d["seat_state"],
+            "note": d.get("note"),
+        },
+        document=lambda r: {
+            "id": r.id,
+            "name": r.name,
+            "seat_city": r.seat_city,
+            "seat_state": r.seat_state_iso3,
+            "note": r.note,
+        },
+    ),
+)
+BY_NAME = {k.name: k for k in KINDS}
+
+
+def normalise(kind: Kind, doc: Doc) -> Doc:
+    """The document in its one canonical form (every field present, defaults filled), or a
+    ValueError naming what is wrong with it."""
+    data = dict(doc)
+    if kind.name == "source":
+        data.pop("text_file", None)
+    return kind.model.model_validate(data).model_dump(mode="json", exclude={"text_file"})
+
+
+# --- The whole dataset as documents -------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """Every fact as its document, by kind and id, with each fact's revision."""
+
+    docs: dict[str, dict[str, Doc]] = field(default_factory=lambda: {k.name: {} for k in KINDS})
+    revisions: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[tuple[Kind, Doc]]:
+        for kind in KINDS:
+            for doc in self.docs[kind.name].values():
+                yield kind, doc
+
+    def count(self) -> int:
+        return sum(len(d) for d in self.docs.values())
+
+    def copy(self) -> "Facts":
+        return Facts({k: dict(v) for k, v in self.docs.items()}, dict(self.revisions))
+
+
+def from_file(df: f.DatasetFile) -> Iterator[tuple[Kind, Doc, tuple[str, int]]]:
+    """Every fact of a parsed dataset file as (kind, document, where), its id possibly
+    missing (a new fact of a kind whose ids are minted). `where` keys the file's lines."""
+    for kind, entry in df.coverage.items():
+        yield BY_NAME["coverage"], {"id": kind, **entry.model_dump(mode="json")}, ("coverage", 0)
+    for i, s in enumerate(df.sources):
+        doc = s.model_dump(mode="json", exclude={"text_file"})
+        if doc["text"] is None:
+            doc["text_scope"] = None
+        yield BY_NAME["source"], doc, ("sources", i)
+    for i, st in enumerate(df.states):
+        doc = st.model_dump(mode="json", exclude={"periods", "iso3"})
+        yield BY_NAME["state"], {"id": st.iso3, **doc}, ("states", i)
+        for j, p in enumerate(st.periods):
+            yield (
+                BY_NAME["status_period"],
+                {**p.model_dump(mode="json"), "state": st.iso3},
+                (f"states.{i}.periods", j),
+            )
+    for i, person in enumerate(df.people):
+        yield BY_NAME["person"], person.model_dump(mode="json", exclude={"terms"}), ("people", i)
+        for j, t in enumerate(person.terms):
+            yield (
+                BY_NAME["term"],
+                {**t.model_dump(mode="json"), "person": person.id},
+                (f"people.{i}.terms", j),
+            )
+    for i, summit in enumerate(df.summits):
+        yield BY_NAME["summit"], summit.model_dump(mode="json"), ("summits", i)
+    for i, pr in enumerate(df.presidencies):
+        yield BY_NAME["presidency"], pr.model_dump(mode="json"), ("presidencies", i)
+    for i, b in enumerate(df.permanent_bodies):
+        yield BY_NAME["permanent_body"], b.model_dump(mode="json"), ("permanent_bodies", i)
+
+
+def _drop(doc: Doc, *keys: str) -> Doc:
+    return {k: v for k, v in doc.items() if k not in keys}
+
+
+def _by_start(docs: Iterable[Doc]) -> list[Doc]:
+    return sorted(docs, key=lambda d: (parse(d["start"])[0], d["id"]))
+
+
+def to_file(facts: Facts) -> tuple[f.DatasetFile, dict[str, str]]:
+    """The dataset file of `facts` (every fact with its id), and the full texts that go to
+    files of their own, by source id."""
+    d = facts.docs
+    full = {i: s["text"] for i, s in d["source"].items() if s["text_scope"] == "full" and s["text"]}
+    periods: dict[str, list[Doc]] = {}
+    for p in _by_start(d["status_period"].values()):
+        periods.setdefault(p["state"], []).append(_drop(p, "state"))
+    terms: dict[str, list[Doc]] = {}
+    for t in _by_start(d["term"].values()):
+        terms.setdefault(t["person"], []).append(_drop(t, "person"))
+    data = {
+        "coverage": {i: _drop(c, "id") for i, c in sorted(d["coverage"].items())},
+        "sources": [d["source"][i] for i in sorted(d["source"])],
+        "states": [
+            {"iso3": i, **_drop(s, "id"), "periods": periods.get(i, [])}
+            for i, s in sorted(d["state"].items())
+        ],
+        "people": [
+            {**p, "terms": terms.get(i, [])}
+            for i, p in sorted(d["person"].items(), key=lambda kv: _first_term(kv[0], terms))
+        ],
+        "summits": sorted(d["summit"].values(), key=lambda s: (s["start"], s["id"])),
+        "presidencies": _by_start(d["presidency"].values()),
+        "permanent_bodies": [d["permanent_body"][i] for i in sorted(d["permanent_body"])],
+    }
+    return f.DatasetFile.model_validate(data), full
+
+
+def _first_term(person: str, terms: dict[str, list[Doc]]) -> tuple[str, str]:
+    mine = terms.get(person)
+    return (str(parse(mine[0]["start"])[0]) if mine else "9999", person)
+
+
+# --- Documents and rows ---------------------------------------------------------------
+
+
+def read(conn: Connection) -> Facts:
+    """Every fact in the tables, as documents with revisions (one consistent read)."""
+    facts = Facts()
+    internal: dict[str, dict[int, str]] = {}  # kind -> internal row id -> public id
+    for kind in KINDS:
+        rows = conn.execute(select(table_of(kind.table))).all()
+        docs = facts.docs[kind.name]
+        for row in rows:
+            doc = kind.document(row)
+            if kind.cited:
+                doc["sources"] = []
+            if kind.minted:
+                internal.setdefault(kind.name, {})[row.id] = doc["id"]
+            docs[doc["id"]] = doc
+            facts.revisions[(kind.name, doc["id"])] = row.revision
+    for c in conn.execute(select(table_of(Citation)).order_by(table_of(Citation).c.id)).all():
+        for kind in KINDS:
+            if not kind.cited:
+                continue
+            value = getattr(c, kind.cite_column)
+            if value is None:
+                continue
+            fact_id = internal[kind.name][value] if kind.minted else value
+            facts.docs[kind.name][fact_id]["sources"].append(
+                {"source": c.source_id, "quote": c.quote}
+            )
+    for source in facts.docs["source"].values():
+        source["claims"] = []
+    for cl in conn.execute(select(table_of(Claim)).order_by(table_of(Claim).c.id)).all():
+        facts.docs["source"][cl.source_id]["claims"].append(
+            {"statement": cl.statement, "kind": cl.kind, "params": cl.params, "note": cl.note}
+        )
+    for kind, doc in facts:
+        facts.docs[kind.name][doc["id"]] = normalise(kind, doc)
+    return facts
+
+
+def _key_filter(kind: Kind, fact_id: str) -> Any:
+    return getattr(kind.table, kind.key_column) == fact_id
+
+
+def delete_row(conn: Connection, kind: Kind, fact_id: str) -> None:
+    """Delete a fact's row with its citations (cascade) and, for a source, its claims."""
+    if kind.name == "source":
+        conn.execute(delete(Claim).where(Claim.source_id == fact_id))  # type: ignore[arg-type]
+    conn.execute(delete(kind.table).where(_key_filter(kind, fact_id)))
+
+
+def insert_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
+    values = {kind.key_column: doc["id"], "revision": revision, **kind.values(doc)}
+    if kind.name == "state":
+        values.update(country_names(doc["id"]))
+    result = conn.execute(insert(kind.table).values(**values))
+    pk = result.inserted_primary_key[0] if kind.minted else doc["id"]  # type: ignore[index]
+    _children(conn, kind, doc, pk)
+
+
+def update_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
+    """Update a fact whose key is its id (sources, states, people, …) in place, so the rows
+    that refer to it keep referring to it; its citations and claims are written anew."""
+    conn.execute(
+        update(kind.table)
+        .where(_key_filter(kind, doc["id"]))
+        .values(revision=revision, **kind.values(doc))
+    )
+    if kind.cited:
+        column = getattr(Citation, kind.cite_column)
+        conn.execute(delete(Citation).where(column == doc["id"]))
+    if kind.name == "source":
+        conn.execute(delete(Claim).where(Claim.source_id == doc["id"]))
+    _children(conn, kind, doc, doc["id"])
+
+
+def _children(conn: Connection, kind: Kind, doc: Doc, pk: Any) -> None:
+    if kind.cited and doc["sources"]:
+        conn.execute(
+            insert(Citation),
+            [
+                {"source_id": c["source"], "quote": c["quote"], kind.cite_column: pk}
+                for c in doc["sources"]
+            ],
+        )
+    if kind.name == "source" and doc["claims"]:
+        conn.execute(
+            insert(Claim),
+            [
+                {
+                    "source_id": doc["id"],
+                    "statement": c["statement"],
+                    "kind": c["kind"],
+                    "params": c["params"],
+                    "note": c["note"],
+                }
+                for c in doc["claims"]
+            ],
+        )

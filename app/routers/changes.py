@@ -1,0 +1,67 @@
+"""The change log: every change set, in commit order — a feed to mirror the dataset by."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app import changelog
+from app.changelog import ChangeSetRecord
+from app.deps import ChangesQuery, Versioned, answer, dataset_for
+from app.errors import NotFound, problem_responses
+from app.schemas import ChangeSetPublic, ChangesPage, FactChangePublic
+from app.store import Store
+
+router = APIRouter(tags=["changes"])
+
+
+def _public(record: ChangeSetRecord) -> ChangeSetPublic:
+    return ChangeSetPublic(
+        seq=record.seq,
+        committed_at=record.committed_at,
+        actor=record.actor,
+        channel=record.channel,
+        reason=record.reason,
+        changes=[FactChangePublic(**c) for c in record.changes],
+    )
+
+
+@router.get("/changes", response_model=ChangesPage, responses=problem_responses(404, 422))
+async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) -> Response:
+    """The change sets after `since`, oldest first, each whole (a change set is never split
+    across pages; `limit` counts change sets). Replaying them from `since=0` rebuilds the
+    dataset: apply each change's `after` under its kind and id (`delete`: remove it).
+    `next` (and `Link: rel="next"`) names the following page while there is one; poll
+    `since=<last seq>` for new ones."""
+    ds = await dataset_for(request, q)
+    store: Store = request.app.state.store
+    sets = await store.read(
+        lambda conn: changelog.change_sets(conn, q.since, q.limit + 1, upto=ds.version)
+    )
+    page = sets[: q.limit]
+    headers = {}
+    next_url = None
+    if len(sets) > q.limit:
+        pinned = f"&version={q.version}" if q.version else ""
+        pinned += f"&as_recorded={q.as_recorded}" if q.as_recorded else ""
+        next_url = f"/v1/changes?since={page[-1].seq}&limit={q.limit}{pinned}"
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
+    return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
+
+
+@router.get(
+    "/change-sets/{seq}", response_model=ChangeSetPublic, responses=problem_responses(404, 422)
+)
+async def get_change_set(
+    request: Request,
+    seq: Annotated[int, Path(ge=1, description="The change set's seq")],
+    q: Annotated[Versioned, Query()],
+) -> Response:
+    """One change set with every fact change it made (before and after)."""
+    ds = await dataset_for(request, q)
+    store: Store = request.app.state.store
+    found = await store.read(lambda conn: changelog.change_sets(conn, seq - 1, 1, upto=ds.version))
+    if not found or found[0].seq != seq:
+        raise NotFound(f"No change set has the seq {seq}; the dataset is at version {ds.version}")
+    # A committed change set never changes: its answer is fixed whatever the version.
+    return answer(_public(found[0]).model_dump_json().encode(), ds, True)

@@ -1,0 +1,256 @@
+"""The one rule set: every write (the seed, an import, a curator's change) is refused
+unless the candidate dataset passes it, and `sco-api check` runs it on the database.
+
+First the references (every state, person, summit and source a fact names exists; claim
+parameters are well formed), without which the read model cannot be built; then the
+integrity rules on the read model (sources on every fact, quotes verbatim, no overlaps,
+presidencies passing at summits, roles held by members); then the claims. Each problem
+names the fact at fault.
+"""
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from app import claims
+from app.countries import is_country
+from app.dataset import Dataset, Dated, FactKey, build
+from app.dates import follows, holds_on, overlaps, today
+from app.facts import Facts
+from app.models import Post, Status, Verdict
+from app.queries import describe
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule, and the fact it concerns where there is one."""
+
+    message: str
+    fact: FactKey | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Rule = Callable[[Dataset], Iterator[Problem]]
+
+
+def references(facts: Facts) -> list[Problem]:
+    """What a fact names must exist: states (ISO codes), people, summits, sources."""
+    d = facts.docs
+    problems: list[Problem] = []
+
+    def need(key: FactKey, what: str, kind: str, value: str | None) -> None:
+        if value is not None and value not in d[kind]:
+            listed = "is not listed" if kind != "state" else "has no state entry"
+            problems.append(Problem(f"{key[0]} {key[1]}: {what} {value!r} {listed}", key))
+
+    for iso3 in d["state"]:
+        if not is_country(iso3):
+            problems.append(
+                Problem(f"state {iso3!r} is not an ISO 3166-1 alpha-3 code", ("state", iso3))
+            )
+    refs = {
+        "status_period": (("state", "state"),),
+        "person": (("nationality", "state"),),
+        "term": (("person", "person"),),
+        "summit": (("host", "state"),),
+        "presidency": (("chair", "state"), ("summit", "summit")),
+        "permanent_body": (("seat_state", "state"),),
+    }
+    for kind, docs in d.items():
+        for fact_id, doc in docs.items():
+            key = (kind, fact_id)
+            for field, target in refs.get(kind, ()):
+                need(key, field, target, doc.get(field))
+            for c in doc.get("sources", []):
+                need(key, "source", "source", c["source"])
+    for source_id, source in d["source"].items():
+        for claim in source.get("claims", []):
+            try:
+                params = claims.parse_params(claim["kind"], claim["params"])
+            except ValueError as exc:
+                message = f"claim of {source_id} {claim['statement']!r}: {exc}"
+                problems.append(Problem(message, ("source", source_id)))
+                continue
+            for name, target in (
+                ("person", "person"),
+                ("summit", "summit"),
+                ("body", "permanent_body"),
+            ):
+                value = getattr(params, name, None)
+                if value is not None and value not in d[target]:
+                    message = (
+                        f"claim of {source_id} {claim['statement']!r}: unknown {name} {value!r}"
+                    )
+                    problems.append(Problem(message, ("source", source_id)))
+            for name in claims.STATE_PARAMETERS:
+                value = getattr(params, name, None)
+                codes = value if isinstance(value, list) else [] if value is None else [value]
+                problems += [
+                    Problem(
+                        f"claim of {source_id} {claim['statement']!r}: {name} {code!r} is not "
+                        "an ISO 3166-1 alpha-3 code",
+                        ("source", source_id),
+                    )
+                    for code in codes
+                    if not is_country(code) or code != code.upper()
+                ]
+    return problems
+
+
+def every_fact_is_cited(ds: Dataset) -> Iterator[Problem]:
+    facts: list[tuple[str, str, str]] = [
+        *(
+            ("status_period", p.id, f"status period {p.id} ({p.state_iso3} {p.status})")
+            for p in ds.periods
+        ),
+        *(("term", t.id, f"term {t.id}") for t in ds.terms),
+        *(("summit", s.id, f"summit {s.id}") for s in ds.summits.values()),
+        *(("presidency", p.id, f"presidency {p.id}") for p in ds.presidencies),
+        *(("permanent_body", b.id, f"permanent body {b.id}") for b in ds.bodies),
+        *(
+            ("person", p.id, f"person {p.id}")
+            for p in ds.persons.values()
+            if p.name_ru or p.name_zh or p.aliases
+        ),
+        *(("state", s.iso3, f"state {s.iso3}") for s in ds.states.values() if s.aliases),
+    ]
+    for kind, key, name in facts:
+        if (kind, key) not in ds.citations_by_fact:
+            yield Problem(f"{name} cites no source", (kind, key))
+
+
+def quotes_are_verbatim(ds: Dataset) -> Iterator[Problem]:
+    for citation in ds.citations:
+        if citation.quote is None:
+            continue
+        text = ds.sources[citation.source_id].text
+        if text is None or citation.quote not in text:
+            _, fact = describe(ds, citation)
+            yield Problem(
+                f"{fact}: the quote {citation.quote!r} is not in the stored text of source "
+                f"{citation.source_id!r}",
+                citation.fact,
+            )
+    for claim in ds.claims:
+        text = ds.sources[claim.source_id].text
+        if text is None or claim.statement not in text:
+            yield Problem(
+                f"claim {claim.statement!r} is not in the stored text of {claim.source_id!r}",
+                ("source", claim.source_id),
+            )
+
+
+def _clashes(kind: str, label: str, periods: Sequence[Dated]) -> Iterator[Problem]:
+    for i, a in enumerate(periods):
+        for b in periods[i + 1 :]:
+            if overlaps(a, b):
+                yield Problem(
+                    f"{label}: {kind} {b.id} ({b.start_date}..{b.end_date or ''}) overlaps "
+                    f"{a.id} ({a.start_date}..{a.end_date or ''})",
+                    (kind, b.id),
+                )
+
+
+def no_overlaps(ds: Dataset) -> Iterator[Problem]:
+    for iso3, periods in ds.periods_by_state.items():
+        yield from _clashes(
+            "status_period", f"a state holds one status at a time ({iso3})", periods
+        )
+    for post in Post:
+        terms = [t for t in ds.terms if t.post == post]
+        yield from _clashes("term", f"one person holds the post at a time ({post})", terms)
+    yield from _clashes("presidency", "one state holds the presidency at a time", ds.presidencies)
+
+
+def presidencies_pass_at_summits(ds: Dataset) -> Iterator[Problem]:
+    chain = ds.presidencies
+    for p in chain:
+        summit = ds.summits.get(p.summit_id) if p.summit_id else None
+        if summit is not None and p.end_date != summit.end_date:
+            yield Problem(
+                f"presidency {p.id} ends {p.end_date}, not on the last day of "
+                f"the summit that closed it ({summit.id}, {summit.end_date})",
+                ("presidency", p.id),
+            )
+    for before, after in itertools.pairwise(chain):
+        if before.summit_id and before.end_date and not follows(before, after):
+            yield Problem(
+                f"presidency {after.id} starts {after.start_date}, not the day "
+                f"after {before.chair_iso3}'s closed at {before.summit_id} ({before.end_date})",
+                ("presidency", after.id),
+            )
+
+
+def _member_throughout(ds: Dataset, iso3: str, start: date, end: date | None) -> bool:
+    """Whether one membership period of `iso3` covers start..end (end None: to today)."""
+    last = end or today()
+    return any(
+        p.status == Status.member and holds_on(p, start) and holds_on(p, last)
+        for p in ds.periods_by_state.get(iso3, [])
+    )
+
+
+def roles_go_to_members(ds: Dataset) -> Iterator[Problem]:
+    def check(
+        fact: FactKey, what: str, iso3: str, start: date, end: date | None
+    ) -> Iterator[Problem]:
+        if ds.covered(Status.member, start) and not _member_throughout(ds, iso3, start, end):
+            yield Problem(
+                f"{what}: {iso3} is not a member state from {start} to {end or 'today'}", fact
+            )
+
+    for p in ds.presidencies:
+        yield from check(
+            ("presidency", p.id), f"presidency {p.id}", p.chair_iso3, p.start_date, p.end_date
+        )
+    for s in ds.summits.values():
+        yield from check(
+            ("summit", s.id), f"summit {s.id} host", s.host_iso3, s.start_date, s.end_date
+        )
+    for t in ds.terms:
+        person = ds.persons[t.person_id]
+        yield from check(
+            ("term", t.id),
+            f"term {t.id}: {person.name}'s nationality",
+            person.nationality_iso3,
+            t.start_date,
+            t.end_date,
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    every_fact_is_cited,
+    quotes_are_verbatim,
+    no_overlaps,
+    presidencies_pass_at_summits,
+    roles_go_to_members,
+)
+
+
+def no_contradicted_claims(ds: Dataset) -> Iterator[Problem]:
+    """A source that is wrong keeps its disagreement in the `note` of the fact it
+    concerns; it carries no claim the data contradicts."""
+    for claim in ds.claims:
+        if claim.verdict == Verdict.contradicted:
+            yield Problem(
+                f"{claim.source_id}: {claim.statement!r} is contradicted by the data "
+                f"({claim.detail}): correct the data, or drop the claim and record the "
+                "disagreement in the note of the fact",
+                ("source", claim.source_id),
+            )
+
+
+RULES = (*RULES, no_contradicted_claims)
+
+
+def check(facts: Facts, epoch: str = "", version: int = 0) -> tuple[Dataset | None, list[Problem]]:
+    """Run the whole rule set on `facts`: the read model (None when references are broken
+    and it cannot be built) and every problem found."""
+    problems = references(facts)
+    if problems:
+        return None, problems
+    ds = build(facts, epoch, version)
+    return ds, [problem for rule in RULES for problem in rule(ds)]

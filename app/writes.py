@@ -1,0 +1,263 @@
+"""The one write service: every change to the dataset — the seed, an import, any later
+channel — is a change set that goes through `commit`.
+
+Writers take turns: the writer lock is taken first (SQLite `BEGIN IMMEDIATE`, a PostgreSQL
+advisory lock), then the current facts are read, the change set is planned against them,
+the candidate dataset is built in memory and checked by the one rule set (app.rules), and
+only then are the changed rows and their change-log rows written, in one transaction
+that also moves the dataset version to the new change set's seq.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+
+from app import facts as fk
+from app.dataset_file import SeedError
+from app.facts import Doc, Facts, Kind
+from app.models import ChangeSet, DatasetVersion, FactChange, table_of
+from app.rules import Problem, check
+
+Op = Literal["create", "update", "delete"]
+# Channels whose change sets an import may overwrite without --force.
+IMPORT_CHANNELS = ("seed", "import", "migration")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One fact's change: its new document (create, update) or none (delete)."""
+
+    op: Op
+    kind: Kind
+    id: str
+    doc: Doc | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    id: str
+    op: Op
+    revision: int
+    before: Doc | None
+    after: Doc | None
+    fields: tuple[str, ...] = ()  # the fields an update changed
+
+
+@dataclass
+class Outcome:
+    """What a change set did (or, in a dry run, would do)."""
+
+    seq: int | None
+    changes: list[Change] = field(default_factory=list)
+    committed: bool = False
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {"create": 0, "update": 0, "delete": 0}
+        for c in self.changes:
+            found[c.op] += 1
+        return found
+
+
+class Refused(SeedError):
+    """A change set was refused whole; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem | str], status: int = 422) -> None:
+        super().__init__([str(p) for p in problems])
+        self.details = list(problems)
+        self.status = status
+
+
+Plan = Callable[[Facts, Connection], list[Operation]]
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("sco-api write"))))
+
+
+def changed_fields(before: Doc, after: Doc) -> tuple[str, ...]:
+    return tuple(k for k in after if before.get(k) != after.get(k))
+
+
+def apply(current: Facts, ops: Sequence[Operation]) -> tuple[Facts, list[Change]]:
+    """The candidate facts after `ops`, and the changes with their new revisions."""
+    candidate = current.copy()
+    changes = []
+    for o in ops:
+        docs = candidate.docs[o.kind.name]
+        key = (o.kind.name, o.id)
+        before = docs.get(o.id)
+        if o.op == "delete":
+            assert before is not None
+            del docs[o.id]
+            changes.append(
+                Change(o.kind.name, o.id, "delete", candidate.revisions.pop(key), before, None)
+            )
+            continue
+        assert o.doc is not None
+        revision = candidate.revisions.get(key, 0) + 1 if o.op == "update" else 1
+        docs[o.id] = o.doc
+        candidate.revisions[key] = revision
+        fields = changed_fields(before, o.doc) if before is not None else ()
+        changes.append(Change(o.kind.name, o.id, o.op, revision, before, o.doc, fields))
+    return candidate, changes
+
+
+def _write_rows(
+    conn: Connection, ops: Sequence[Operation], revisions: dict[tuple[str, str], int]
+) -> None:
+    """Write the changed rows in an order every constraint accepts at every step: the
+    old rows of changed periods (whose ids are minted) go first, so no transient overlap;
+    then each kind, parents first, is updated and inserted; deleted parents go last."""
+    order = {k.name: i for i, k in enumerate(fk.KINDS)}
+    ops = sorted(ops, key=lambda o: order[o.kind.name])
+    for o in reversed(ops):
+        if o.kind.minted and o.op in ("delete", "update"):
+            fk.delete_row(conn, o.kind, o.id)
+    for o in ops:
+        if o.op == "delete":
+            continue
+        assert o.doc is not None
+        revision = revisions[(o.kind.name, o.id)]
+        if o.op == "update" and not o.kind.minted:
+            fk.update_row(conn, o.kind, o.doc, revision)
+        else:
+            fk.insert_row(conn, o.kind, o.doc, revision)
+    for o in reversed(ops):
+        if o.op == "delete" and not o.kind.minted:
+            fk.delete_row(conn, o.kind, o.id)
+
+
+def _record(
+    conn: Connection,
+    changes: list[Change],
+    actor: str,
+    reason: str,
+    channel: str,
+    request_id: str | None,
+) -> tuple[int, datetime]:
+    seq = int(conn.execute(select(func.coalesce(func.max(ChangeSet.seq), 0))).scalar_one()) + 1
+    now = datetime.now(UTC)
+    conn.execute(
+        insert(ChangeSet).values(
+            seq=seq,
+            committed_at=now,
+            actor=actor,
+            channel=channel,
+            reason=reason,
+            request_id=request_id,
+        )
+    )
+    conn.execute(
+        insert(FactChange),
+        [
+            {
+                "seq": seq,
+                "ordinal": i,
+                "kind": c.kind,
+                "fact_id": c.id,
+                "op": c.op,
+                "revision": c.revision,
+                "before": c.before,
+                "after": c.after,
+            }
+            for i, c in enumerate(changes)
+        ],
+    )
+    conn.execute(
+        update(table_of(DatasetVersion))
+        .where(table_of(DatasetVersion).c.id == 1)
+        .values(version=seq)
+    )
+    return seq, now
+
+
+def commit(
+    engine: Engine,
+    plan: Plan,
+    *,
+    actor: str,
+    reason: str,
+    channel: str,
+    request_id: str | None = None,
+    dry_run: bool = False,
+) -> Outcome:
+    """Plan a change set against the current facts, check the candidate, and write it with
+    its change-log rows in one transaction; refuse it whole (Refused) on any problem."""
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            with conn.begin() as tx:
+                _lock(conn)
+                if conn.execute(select(DatasetVersion.id)).first() is None:  # type: ignore[call-overload]
+                    raise Refused(
+                        ["the database is not migrated: run `sco-api migrate` first"], 503
+                    )
+                current = fk.read(conn)
+                ops = plan(current, conn)
+                candidate, changes = apply(current, ops)
+                if not changes:
+                    return Outcome(seq=None)
+                _, problems = check(candidate)
+                if problems:
+                    raise Refused(problems)
+                if dry_run:
+                    tx.rollback()
+                    return Outcome(seq=None, changes=changes)
+                _write_rows(conn, ops, candidate.revisions)
+                seq, _ = _record(conn, changes, actor, reason, channel, request_id)
+            return Outcome(seq=seq, changes=changes, committed=True)
+    except IntegrityError as exc:
+        raise Refused([f"the database refused the change: {_first_line(exc)}"], 409) from exc
+    except (ProgrammingError, OperationalError) as exc:
+        if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
+            raise Refused(
+                [f"the database is not migrated: run `sco-api migrate` ({_first_line(exc)})"], 503
+            ) from exc
+        raise Refused([f"the database cannot be written: {_first_line(exc)}"], 503) from exc
+    except DBAPIError as exc:
+        raise Refused([f"the database refused the change: {_first_line(exc)}"], 503) from exc
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return (
+        str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    )
+
+
+def last_changes(conn: Connection) -> dict[tuple[str, str], tuple[int, str]]:
+    """For every fact ever changed: (seq, channel) of the change set that changed it last."""
+    fc, cs = table_of(FactChange).c, table_of(ChangeSet).c
+    rows = conn.execute(
+        select(fc.kind, fc.fact_id, fc.seq, cs.channel)
+        .join(table_of(ChangeSet), cs.seq == fc.seq)
+        .order_by(fc.seq)
+    ).all()
+    return {(r.kind, r.fact_id): (r.seq, r.channel) for r in rows}
+
+
+def used_ids(conn: Connection, kind: str) -> set[str]:
+    """Every id a fact of `kind` has ever had: a minted id is never given twice."""
+    fc = table_of(FactChange).c
+    return set(conn.execute(select(fc.fact_id).where(fc.kind == kind).distinct()).scalars())
+
+
+def latest_import(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            select(func.coalesce(func.max(ChangeSet.seq), 0)).where(
+                ChangeSet.channel.in_(IMPORT_CHANNELS)  # type: ignore[attr-defined]
+            )
+        ).scalar_one()
+    )
+
+
+def any_change_set(conn: Connection) -> bool:
+    return conn.execute(select(ChangeSet.seq).limit(1)).first() is not None  # type: ignore[call-overload]
