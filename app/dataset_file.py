@@ -399,12 +399,48 @@ _Dumper.add_representer(str, _str)
 
 
 # The order fields are written in: what the fact is first, its sources and children last.
-FIELD_ORDER = (
-    "id iso3 kind status state person post chair host city name name_ru name_zh nationality "
-    "wikidata aliases decided start end since until format summit seat_city seat_state title "
-    "publisher published url language text_scope text text_file statement params note "
-    "sources claims periods terms"
-).split()
+FIELD_ORDER = [
+    "id",
+    "iso3",
+    "kind",
+    "status",
+    "state",
+    "person",
+    "post",
+    "chair",
+    "host",
+    "city",
+    "name",
+    "name_ru",
+    "name_zh",
+    "nationality",
+    "wikidata",
+    "aliases",
+    "decided",
+    "start",
+    "end",
+    "since",
+    "until",
+    "format",
+    "summit",
+    "seat_city",
+    "seat_state",
+    "title",
+    "publisher",
+    "published",
+    "url",
+    "language",
+    "text_scope",
+    "text",
+    "text_file",
+    "statement",
+    "params",
+    "note",
+    "sources",
+    "claims",
+    "periods",
+    "terms",
+]
 
 
 def _ordered(value: Any) -> Any:

@@ -54,7 +54,18 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-Whole = Annotated[int, BeforeValidator(_whole_number)]
+# The largest seq, count or offset a query may name (the databases' INTEGER).
+MAX_INT = 2**31 - 1
+
+
+# Integer query parameters, written in digits only. The bounds sit inside each type (before
+# the validator), so the OpenAPI schema shows them as minimum and maximum.
+_DIGITS = BeforeValidator(_whole_number)
+Offset = Annotated[int, Field(ge=0, le=MAX_INT), _DIGITS]
+Version = Annotated[int, Field(ge=1, le=MAX_INT), _DIGITS]
+Limit = Annotated[int, Field(ge=1, le=1000), _DIGITS]
+FeedLimit = Annotated[int, Field(ge=1, le=200), _DIGITS]
+Year = Annotated[int, Field(ge=2001, le=2100), _DIGITS]
 
 
 class NoQuery(BaseModel):
@@ -67,9 +78,8 @@ class Versioned(NoQuery):
     """What every GET under /v1 accepts: the dataset as it was recorded at an earlier
     version, or at the end of an earlier UTC day."""
 
-    version: Whole | None = Field(
+    version: Version | None = Field(
         default=None,
-        ge=1,
         description="Answer from the dataset right after change set N (see /v1/changes); "
         "such an answer never changes",
     )
@@ -102,8 +112,8 @@ class Versioned(NoQuery):
 
 
 class Paged(Versioned):
-    limit: Whole = Field(default=100, ge=1, le=1000, description="Items per page")
-    offset: Whole = Field(default=0, ge=0, description="Items to skip")
+    limit: Limit = Field(default=100, description="Items per page")
+    offset: Offset = Field(default=0, description="Items to skip")
 
 
 def _not_future(value: date | None) -> date | None:
@@ -135,9 +145,7 @@ class StatesQuery(DatedPage):
 
 
 class SummitsQuery(DatedPage):
-    year: Whole | None = Field(
-        default=None, ge=2001, le=2100, description="Only summits held in this year"
-    )
+    year: Year | None = Field(default=None, description="Only summits held in this year")
 
 
 def _event_types(value: str) -> str:
@@ -197,8 +205,8 @@ class DayQuery(Versioned):
 
 
 class ChangesQuery(Versioned):
-    since: Whole = Field(default=0, description="Change sets after this seq (0: from the start)")
-    limit: Whole = Field(default=20, ge=1, le=200, description="Change sets per page")
+    since: Offset = Field(default=0, description="Change sets after this seq (0: from the start)")
+    limit: FeedLimit = Field(default=20, description="Change sets per page")
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from app import dataset_file, writes
+from app.dataset import Dataset
 from app.dataset_file import SeedError, located
 from app.db import snapshot
 from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, normalise, read, to_file
-from app.dataset import Dataset
 from app.rules import check
 from app.writes import Operation, Outcome, Refused
 

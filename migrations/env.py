@@ -1,9 +1,10 @@
 """Alembic environment: the URL comes from the service settings (or the caller's config)."""
 
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from app import models
 from app.db import make_engine
@@ -35,6 +36,10 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url") or get_settings().database_url,
@@ -53,6 +58,10 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        # Batch migrations rebuild SQLite tables (copy, drop, rename): with foreign keys
+        # enforced, dropping a table others refer to fails midway. Alembic's advice.
+        event.listen(engine, "connect", _foreign_keys_off)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

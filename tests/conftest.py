@@ -8,9 +8,13 @@ SCO_TEST_SKIP_POSTGRES=1 to run on SQLite alone, knowingly (never in CI).
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,8 +26,8 @@ from sqlalchemy.engine import make_url
 
 from app.cli import alembic_config
 from app.db import make_engine
-from app.main import create_app
 from app.importing import seed
+from app.main import create_app
 from app.settings import ROOT, Settings
 
 ADMIN_URL = os.environ.get(
@@ -189,3 +193,41 @@ async def client_for() -> AsyncIterator[OpenClient]:
 
     async with stack:
         yield open_client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_service(
+    url: str, command: str = "serve", **env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
+    answers /healthz; stopped at the end."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from app.cli import main; main()", command, "--port", str(port)],
+        env={**os.environ, "SCO_DATABASE_URL": url, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, f"sco-api {command} exited with {process.returncode}"
+            assert time.monotonic() < deadline, f"sco-api {command} did not start"
+            time.sleep(0.2)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

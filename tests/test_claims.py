@@ -8,8 +8,8 @@ import pytest
 
 from app import claims
 from app.dataset import Dataset, SourceRec
-from app.models import Precision, SourceKind, Verdict
 from app.importing import dataset_of
+from app.models import Precision, SourceKind, Verdict
 from tests.conftest import SEED_DIR
 
 

@@ -4,7 +4,6 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -15,15 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from app import store as store_module
 from app.cli import alembic_config
 from app.errors import Unavailable
-from app.models import metadata
-from app.seeding import seed
+from app.importing import import_file, seed
 from app.store import PostgresProbe, Store, make_probe
 from tests.conftest import SEED_DIR, OpenClient, migrate
-from tests.test_seed import copy_seed
-
-
-def rename_astana_2017(data: dict[str, Any]) -> None:
-    next(s for s in data["summits"] if s["id"] == "2017-astana")["city"] = "Nur-Sultan"
+from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
 
 
 def insert(engine: Engine, sql: str, **params: object) -> None:
@@ -32,8 +26,9 @@ def insert(engine: Engine, sql: str, **params: object) -> None:
 
 
 NEW_STATUS = (
-    "INSERT INTO status_period (state_iso3, status, start_date, start_precision, end_date, "
-    "end_precision) VALUES ('IND', 'observer', :s, 'day', :e, 'day')"
+    "INSERT INTO status_period (public_id, revision, state_iso3, status, start_date, "
+    "start_precision, end_date, end_precision) "
+    "VALUES ('ind-test', 1, 'IND', 'observer', :s, 'day', :e, 'day')"
 )
 
 # Writes the database itself must refuse, whatever makes them: (why, SQL, parameters).
@@ -51,14 +46,14 @@ REFUSED = [
     ),
     (
         "two secretaries-general at once",
-        "INSERT INTO term (person_id, post, start_date, start_precision) "
-        "VALUES ('zhang-ming', 'secretary_general', :d, 'day')",
+        "INSERT INTO term (public_id, revision, person_id, post, start_date, start_precision) "
+        "VALUES ('t-test', 1, 'zhang-ming', 'secretary_general', :d, 'day')",
         {"d": dt.date(2020, 6, 1)},
     ),
     (
         "two presidencies at once",
-        "INSERT INTO presidency (chair_iso3, start_date, start_precision, end_date, end_precision) "
-        "VALUES ('RUS', :s, 'day', :e, 'day')",
+        "INSERT INTO presidency (public_id, revision, chair_iso3, start_date, start_precision, "
+        "end_date, end_precision) VALUES ('p-test', 1, 'RUS', :s, 'day', :e, 'day')",
         {"s": dt.date(2022, 1, 1), "e": dt.date(2022, 2, 1)},
     ),
     (
@@ -81,10 +76,8 @@ REFUSED = [
 
 class TestNoOverlaps:
     @pytest.fixture
-    def engine(self, migrated_url: str, engine_for: Callable[[str], Engine]) -> Engine:
-        engine = engine_for(migrated_url)
-        seed(engine, SEED_DIR)
-        return engine
+    def engine(self, seeded_copy_url: str, engine_for: Callable[[str], Engine]) -> Engine:
+        return engine_for(seeded_copy_url)
 
     @pytest.mark.parametrize(("why", "sql", "params"), REFUSED, ids=[r[0] for r in REFUSED])
     def test_the_database_refuses(
@@ -115,20 +108,53 @@ class TestMigrations:
     def test_models_and_migrations_agree(self, migrated_url: str) -> None:
         command.check(alembic_config(migrated_url))
 
+    def test_a_database_seeded_before_the_change_log_upgrades_to_an_equal_record(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        """A Docker volume seeded by the earlier code: its rows stay, get the ids the seed
+        would have minted, and become change set 1, which replays to what the tables hold."""
+        engine = engine_for(seeded_copy_url)
+        with engine.connect() as conn:
+            ids = sorted(r[0] for r in conn.execute(text("SELECT public_id FROM status_period")))
+        command.downgrade(alembic_config(seeded_copy_url), "a72a2bf4a13d")
+        assert "change_set" not in inspect(engine).get_table_names()
+        # The earlier code knew no people's names in other languages (nor their sources).
+        insert(engine, "UPDATE person SET name_ru = NULL, name_zh = NULL")
+        migrate(seeded_copy_url)
+        with engine.connect() as conn:
+            again = sorted(r[0] for r in conn.execute(text("SELECT public_id FROM status_period")))
+            sets = conn.execute(text("SELECT seq, channel FROM change_set")).all()
+        assert again == ids
+        assert [tuple(s) for s in sets] == [(1, "migration")]
+        assert scalar(engine, "SELECT version FROM dataset_version") == 1
+        result = run_cli(seeded_copy_url, "check")
+        assert result.returncode == 0, result.stderr
+        assert "the tables match the change log" in result.stdout
+        # Then the shipped file brings what the earlier code did not hold, as change set 2.
+        outcome = import_file(engine, SEED_DIR)
+        assert outcome.seq == 2
+        assert {c.kind for c in outcome.changes} <= {"person", "state"}
+
 
 @pytest.mark.anyio
 class TestFreshness:
     async def test_a_write_is_served_at_once(
-        self, migrated_url: str, engine_for: Callable[[str], Engine], client_for: OpenClient
+        self,
+        seeded_copy_url: str,
+        engine_for: Callable[[str], Engine],
+        client_for: OpenClient,
+        tmp_path: Path,
     ) -> None:
-        engine = engine_for(migrated_url)
-        seed(engine, SEED_DIR)
-        client: httpx.AsyncClient = await client_for(migrated_url)
-        before = (await client.get("/v1/summits?year=2017")).json()["items"][0]
-        assert before["city"] == "Astana"
-        insert(engine, "UPDATE summit SET city = 'Nur-Sultan' WHERE id = '2017-astana'")
-        after = (await client.get("/v1/summits?year=2017")).json()["items"][0]
-        assert after["city"] == "Nur-Sultan"
+        engine = engine_for(seeded_copy_url)
+        client: httpx.AsyncClient = await client_for(seeded_copy_url)
+        before = await client.get("/v1/summits/2017-astana")
+        assert before.json()["city"] == "Astana"
+        import_file(engine, copy_seed(tmp_path, correct_astana_city))
+        after = await client.get("/v1/summits/2017-astana")
+        assert after.json()["city"] == "Nur-Sultan"
+        assert after.json()["revision"] == 2
+        assert after.headers["dataset-version"] == "2"
+        assert after.headers["etag"] != before.headers["etag"]
 
     async def test_a_rebuilt_and_reseeded_database_is_never_mistaken_for_the_old_one(
         self,
@@ -141,10 +167,10 @@ class TestFreshness:
         seed(engine, SEED_DIR)
         client = await client_for(migrated_url)
         assert (await client.get("/v1/summits?year=2017")).json()["items"][0]["city"] == "Astana"
-        # The same number of writes again, on a new schema: only the epoch tells them apart.
+        # Version 1 again, on a new schema: only the epoch tells them apart.
         command.downgrade(alembic_config(migrated_url), "base")
         migrate(migrated_url)
-        renamed = copy_seed(tmp_path, rename_astana_2017)
+        renamed = copy_seed(tmp_path, correct_astana_city)
         seed(engine, renamed)
         assert (await client.get("/v1/summits?year=2017")).json()["items"][0][
             "city"
@@ -166,21 +192,15 @@ class TestFreshness:
         assert response.json()["status"] == "ok"
 
 
-class TestVersionTriggers:
-    def test_a_write_to_any_data_table_moves_the_version(
-        self, migrated_url: str, engine_for: Callable[[str], Engine]
+class TestTheVersion:
+    def test_a_direct_sql_edit_does_not_move_the_version(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine]
     ) -> None:
-        engine = engine_for(migrated_url)
-        seed(engine, SEED_DIR)
-        for table in metadata.sorted_tables:
-            if table.name == "dataset_version":
-                continue
-            with engine.begin() as conn:
-                before = conn.execute(text("SELECT version FROM dataset_version")).scalar_one()
-                column = next(iter(table.primary_key.columns)).name
-                conn.execute(text(f"UPDATE {table.name} SET {column} = {column}"))
-                after = conn.execute(text("SELECT version FROM dataset_version")).scalar_one()
-            assert after > before, f"a write to {table.name} left the version at {before}"
+        """The version is the seq of the latest change set; an edit around the write
+        service is outside the record (and `sco-api check` names it, see test_seed)."""
+        engine = engine_for(seeded_copy_url)
+        insert(engine, "UPDATE summit SET city = 'Atlantis' WHERE id = '2017-astana'")
+        assert scalar(engine, "SELECT version FROM dataset_version") == 1
 
 
 @pytest.mark.anyio

@@ -1,6 +1,6 @@
 """The dataset itself, read back through the API: rules a wrong dataset would break.
 
-These do not reuse the loader's own rules (app.checks): they recompute each rule from what
+These do not reuse the loader's own rules (app.rules): they recompute each rule from what
 the API serves, so a fault in the loader and the same fault in the data cannot hide each
 other. Dates reduced to a month or a year are read at their widest (the API's convention).
 """
@@ -43,6 +43,12 @@ def span(item: Item) -> tuple[date, date]:
     return first_day(str(item["start_date"])), last_day(item["end_date"])
 
 
+def iso3(item: Item) -> str:
+    """The state a status period or a snapshot entry is about."""
+    code: str = item["state"]["iso3"]
+    return code
+
+
 async def every(client: httpx.AsyncClient, path: str) -> list[Item]:
     """All items of a collection, page by page."""
     found: list[Item] = []
@@ -56,9 +62,9 @@ async def every(client: httpx.AsyncClient, path: str) -> list[Item]:
             return found
 
 
-def member_throughout(periods: list[Item], iso3: str, start: date, end: date) -> bool:
+def member_throughout(periods: list[Item], state: str, start: date, end: date) -> bool:
     return any(
-        p["iso3"] == iso3 and span(p)[0] <= start and end <= span(p)[1]
+        iso3(p) == state and span(p)[0] <= start and end <= span(p)[1]
         for p in periods
         if p["status"] == "member"
     )
@@ -91,7 +97,7 @@ class TestEveryFactIsSourced:
         self, data: dict[str, list[Item]]
     ) -> None:
         widths = {"day": 10, "month": 7, "year": 4}
-        for item in itertools.chain(data["periods"], data["terms"], data["presidencies"]):
+        for item in itertools.chain(*data.values()):
             for field in ("start_date", "end_date", "decided_on"):
                 value = item.get(field)
                 if value is not None:
@@ -100,8 +106,8 @@ class TestEveryFactIsSourced:
     async def test_every_state_has_codes_names_and_a_wikidata_id(
         self, client: httpx.AsyncClient, data: dict[str, list[Item]]
     ) -> None:
-        for iso3 in {p["iso3"] for p in data["periods"]}:
-            state = (await client.get(f"/v1/states/{iso3}")).json()
+        for code in {iso3(p) for p in data["periods"]}:
+            state = (await client.get(f"/v1/states/{code}")).json()
             assert re.fullmatch(r"Q\d+", state["wikidata"] or ""), state
             assert re.fullmatch(r"\d{3}", state["numeric"]), state
             assert all(state["names"].values()), state
@@ -113,11 +119,11 @@ class TestNoOverlaps:
     async def test_a_state_holds_one_status_at_a_time(self, data: dict[str, list[Item]]) -> None:
         by_state: dict[str, list[Item]] = {}
         for period in data["periods"]:
-            by_state.setdefault(period["iso3"], []).append(period)
-        for iso3, periods in by_state.items():
+            by_state.setdefault(iso3(period), []).append(period)
+        for code, periods in by_state.items():
             spans = sorted(span(p) for p in periods)
             for (_, end), (start, _) in itertools.pairwise(spans):
-                assert end < start, f"{iso3}: periods overlap at {start}"
+                assert end < start, f"{code}: periods overlap at {start}"
 
     @pytest.mark.parametrize("kind", ["terms", "presidencies"])
     async def test_one_at_a_time_and_no_gap_from_the_first_to_today(
@@ -237,6 +243,14 @@ STATED = [
 ]
 
 
+FIELD_STATUS = {
+    "member_states": "member",
+    "observer_states": "observer",
+    "dialogue_partners": "dialogue_partner",
+    "partners": "partner",
+}
+
+
 class TestSnapshotsGiveWhatTheSourcesState:
     @pytest.mark.parametrize(
         ("day", "source", "members", "observers", "dialogue", "partners"),
@@ -246,6 +260,7 @@ class TestSnapshotsGiveWhatTheSourcesState:
     async def test_the_snapshot_on_a_day_a_source_describes(
         self,
         client: httpx.AsyncClient,
+        data: dict[str, list[Item]],
         day: str,
         source: str,
         members: int | None,
@@ -262,7 +277,14 @@ class TestSnapshotsGiveWhatTheSourcesState:
             "partners": partners,
         }
         for field, said in stated.items():
-            held = {s["iso3"] for s in body[field]}
+            held = {iso3(s) for s in body[field]}
+            for entry in body[field]:
+                # Each holder names the period that makes it one: of that state and status,
+                # holding on the day.
+                [period] = [p for p in data["periods"] if p["id"] == entry["period_id"]]
+                assert period["state"] == entry["state"], (day, entry)
+                assert FIELD_STATUS[field] == period["status"], (day, entry)
+                assert span(period)[0] <= date.fromisoformat(day) <= span(period)[1], entry
             if isinstance(said, set):
                 assert held == said, (day, field)
             elif said is not None:
@@ -272,7 +294,7 @@ class TestSnapshotsGiveWhatTheSourcesState:
     async def test_the_organisation_on_new_years_day_2024(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/v1/snapshot?as_of=2024-01-01")).json()
         assert len(body["member_states"]) == 9
-        assert {s["iso3"] for s in body["observer_states"]} == {"AFG", "BLR", "MNG"}
+        assert {iso3(s) for s in body["observer_states"]} == {"AFG", "BLR", "MNG"}
         assert len(body["dialogue_partners"]) == 14
         assert body["secretary_general"]["person"]["id"] == "zhang-ming"
         assert body["presidency"]["chair"]["iso3"] == "KAZ"

@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +20,20 @@ async def items(client: httpx.AsyncClient, path: str) -> list[dict[str, object]]
 def person(term: dict[str, object]) -> object:
     assert isinstance(term["person"], dict)
     return term["person"]["id"]
+
+
+def iso3s(entries: list[dict[str, Any]]) -> set[str]:
+    """The states of a snapshot's list of status holders."""
+    return {e["state"]["iso3"] for e in entries}
+
+
+INDIA = {
+    "iso3": "IND",
+    "iso2": "IN",
+    "numeric": "356",
+    "name": "India",
+    "names": {"en": "India", "ru": "Индия", "zh": "印度"},
+}
 
 
 class TestSecretariesGeneral:
@@ -53,12 +68,77 @@ class TestSecretariesGeneral:
         zhang = next(t for t in terms if person(t) == "zhang-ming")
         assert (zhang["end_date"], zhang["end_date_precision"]) == ("2024-12", "month")
 
+    async def test_the_person_in_office_with_names_and_nationality(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        [term] = await items(client, "/v1/secretaries-general?as_of=2022-03-17")
+        zhang = term["person"]
+        assert isinstance(zhang, dict)
+        assert zhang["name"] == "Zhang Ming"
+        assert zhang["names"] == {"en": "Zhang Ming", "ru": "Чжан Мин", "zh": "张明"}
+        assert zhang["nationality"]["iso3"] == "CHN"
+        assert {"id", "revision", "aliases", "wikidata", "sources"} <= zhang.keys()
+
+
+class TestOneFactById:
+    """Every list item has an id; GET by that id gives the same fact (its `holds` is null,
+    as in a list without `as_of`)."""
+
+    @pytest.mark.parametrize(
+        ("collection", "one"),
+        [
+            ("/v1/secretaries-general", "/v1/terms"),
+            ("/v1/presidencies", "/v1/presidencies"),
+            ("/v1/summits", "/v1/summits"),
+            ("/v1/people", "/v1/people"),
+        ],
+    )
+    async def test_each_listed_fact_by_its_id(
+        self, client: httpx.AsyncClient, collection: str, one: str
+    ) -> None:
+        listed = await items(client, f"{collection}?limit=1000")
+        assert listed
+        assert len({i["id"] for i in listed}) == len(listed), "ids are unique"
+        for item in listed:
+            assert isinstance(item["revision"], int), item
+            assert item["revision"] >= 1, item
+            response = await client.get(f"{one}/{item['id']}")
+            assert response.status_code == 200, response.text
+            assert response.json() == item
+
+    async def test_the_ids_name_what_they_are(self, client: httpx.AsyncClient) -> None:
+        term = (await client.get("/v1/terms/zhang-ming-secretary-general-2022-01-01")).json()
+        assert (person(term), term["start_date"]) == ("zhang-ming", "2022-01-01")
+        presidency = (await client.get("/v1/presidencies/ind-presidency-2022-09-17")).json()
+        assert (presidency["chair"], presidency["start_date"]) == (INDIA, "2022-09-17")
+        summit = (await client.get("/v1/summits/2022-samarkand")).json()
+        assert (summit["city"], summit["host"]["iso3"]) == ("Samarkand", "UZB")
+        zhang = (await client.get("/v1/people/zhang-ming")).json()
+        assert zhang["nationality"]["iso3"] == "CHN"
+
+    @pytest.mark.parametrize("path", ["/v1/terms", "/v1/presidencies", "/v1/summits", "/v1/people"])
+    async def test_an_unknown_id_is_404_and_a_malformed_one_422(
+        self, client: httpx.AsyncClient, path: str
+    ) -> None:
+        missing = await client.get(f"{path}/no-such-fact")
+        assert missing.status_code == 404, missing.text
+        assert missing.headers["content-type"] == "application/problem+json"
+        assert (await client.get(f"{path}/Not_An_Id")).status_code == 422
+
 
 class TestPresidencies:
     async def test_india_chairs_in_january_2023(self, client: httpx.AsyncClient) -> None:
         [presidency] = await items(client, "/v1/presidencies?as_of=2023-01-15")
-        assert presidency["chair"] == {"iso3": "IND", "iso2": "IN", "name": "India"}
-        assert presidency["summit"]["id"] == "2023-new-delhi"  # type: ignore[index]
+        assert presidency["chair"] == INDIA
+        assert presidency["summit"] == {
+            "id": "2023-new-delhi",
+            "city": "New Delhi",
+            "start_date": "2023-07-04",
+            "start_date_precision": "day",
+            "end_date": "2023-07-04",
+            "end_date_precision": "day",
+        }
+        assert presidency["holds"] == "certainly"
         assert presidency["sources"]
 
     async def test_the_chair_passes_the_day_after_the_summit_closes(
@@ -78,7 +158,8 @@ class TestSummits:
         assert "2022-samarkand" in ids
         new_delhi = next(s for s in summits if s["id"] == "2023-new-delhi")
         assert new_delhi["format"] == "virtual"
-        assert new_delhi["host"]["iso3"] == "IND"  # type: ignore[index]
+        assert new_delhi["host"] == INDIA
+        assert new_delhi["start_date_precision"] == new_delhi["end_date_precision"] == "day"
 
     async def test_the_summit_in_session_on_a_day(self, client: httpx.AsyncClient) -> None:
         assert [s["id"] for s in await items(client, "/v1/summits?as_of=2022-09-16")] == [
@@ -97,9 +178,29 @@ class TestSnapshot:
         assert body["secretary_general"]["person"]["name"] == "Zhang Ming"
         assert body["presidency"]["chair"]["iso3"] == "UZB"
         assert body["permanent_bodies"][0]["seat_city"] == "Beijing"
-        assert {s["iso3"] for s in body["observer_states"]} == {"AFG", "BLR", "IRN", "MNG"}
+        assert iso3s(body["observer_states"]) == {"AFG", "BLR", "IRN", "MNG"}
         assert len(body["dialogue_partners"]) == 6
         assert body["not_covered"] == []
+
+    async def test_each_holder_names_the_period_that_makes_it_one(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = (await client.get("/v1/snapshot?as_of=2022-03-20")).json()
+        india = next(e for e in body["member_states"] if e["state"]["iso3"] == "IND")
+        assert india == {"state": INDIA, "period_id": "ind-member-2017-06-09", "holds": "certainly"}
+        period = (await client.get(f"/v1/status-periods/{india['period_id']}")).json()
+        assert (period["state"]["iso3"], period["status"]) == ("IND", "member")
+
+    async def test_a_holder_whose_start_is_known_to_the_year_only_possibly_holds(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # Belarus became a dialogue partner in 2010; the day is not known.
+        body = (await client.get("/v1/snapshot?as_of=2010-06-01")).json()
+        [belarus] = [e for e in body["dialogue_partners"] if e["state"]["iso3"] == "BLR"]
+        assert belarus["holds"] == "possibly"
+        certain = (await client.get("/v1/snapshot?as_of=2010-06-01&certain=true")).json()
+        assert "BLR" not in iso3s(certain["dialogue_partners"])
+        assert iso3s(certain["member_states"]) == iso3s(body["member_states"])
 
     async def test_today_is_past_the_research_and_says_so(self, client: httpx.AsyncClient) -> None:
         body = (await client.get("/v1/snapshot")).json()

@@ -40,12 +40,16 @@ class TestStateTimeline:
         self, client: httpx.AsyncClient
     ) -> None:
         body = (await client.get("/v1/states/IRN/timeline")).json()
-        assert body["state"] == {"iso3": "IRN", "iso2": "IR", "name": "Iran"}
+        assert (body["state"]["iso3"], body["state"]["iso2"]) == ("IRN", "IR")
+        assert (body["state"]["numeric"], body["state"]["name"]) == ("364", "Iran")
+        iran = (await client.get("/v1/states/IRN")).json()
+        fields = ("iso3", "iso2", "numeric", "name", "names")
+        assert body["state"] == {field: iran[field] for field in fields}
         member = next(e for e in body["events"] if e["to_status"] == "member")
         assert member["date"] == "2023-07-04"
         assert member["decided_on"] == "2021-09-17"
         assert member["sources"]
-        assert member["state"]["iso3"] == "IRN"
+        assert member["state"] == body["state"]
 
     async def test_belarus_dialogue_partner_observer_member(
         self, client: httpx.AsyncClient

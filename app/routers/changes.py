@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
-from app.deps import ChangesQuery, Versioned, answer, dataset_for
+from app.deps import MAX_INT, ChangesQuery, Versioned, answer, dataset_for
 from app.errors import NotFound, problem_responses
 from app.schemas import ChangeSetPublic, ChangesPage, FactChangePublic
 from app.store import Store
@@ -25,7 +25,7 @@ def _public(record: ChangeSetRecord) -> ChangeSetPublic:
     )
 
 
-@router.get("/changes", response_model=ChangesPage, responses=problem_responses(404, 422))
+@router.get("/changes", response_model=ChangesPage, responses=problem_responses(404, 422, 503))
 async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) -> Response:
     """The change sets after `since`, oldest first, each whole (a change set is never split
     across pages; `limit` counts change sets). Replaying them from `since=0` rebuilds the
@@ -50,11 +50,11 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
 
 
 @router.get(
-    "/change-sets/{seq}", response_model=ChangeSetPublic, responses=problem_responses(404, 422)
+    "/change-sets/{seq}", response_model=ChangeSetPublic, responses=problem_responses(404, 422, 503)
 )
 async def get_change_set(
     request: Request,
-    seq: Annotated[int, Path(ge=1, description="The change set's seq")],
+    seq: Annotated[int, Path(ge=1, le=MAX_INT, description="The change set's seq")],
     q: Annotated[Versioned, Query()],
 ) -> Response:
     """One change set with every fact change it made (before and after)."""

@@ -25,7 +25,9 @@ router = APIRouter(tags=["organisation"])
 
 
 @router.get(
-    "/secretaries-general", response_model=Page[TermPublic], responses=problem_responses(422)
+    "/secretaries-general",
+    response_model=Page[TermPublic],
+    responses=problem_responses(404, 422, 503),
 )
 async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Terms of the Secretaries-General, oldest first, with their persons; with `as_of`,
@@ -40,7 +42,9 @@ async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Que
 
 
 @router.get(
-    "/presidencies", response_model=Page[PresidencyPublic], responses=problem_responses(422)
+    "/presidencies",
+    response_model=Page[PresidencyPublic],
+    responses=problem_responses(404, 422, 503),
 )
 async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
     """Rotating presidencies, oldest first, each with its chair and the summit that closed
@@ -54,7 +58,9 @@ async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) 
     )
 
 
-@router.get("/summits", response_model=Page[SummitPublic], responses=problem_responses(422))
+@router.get(
+    "/summits", response_model=Page[SummitPublic], responses=problem_responses(404, 422, 503)
+)
 async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) -> Response:
     """Meetings of the Council of Heads of State, oldest first; with `as_of`, the summit
     in session on that day, with `year`, those held in that year."""
@@ -77,7 +83,7 @@ def _snapshot(ds: Dataset, as_of: date, certain: bool) -> Snapshot:
     return queries.snapshot(ds, as_of, certain)
 
 
-@router.get("/snapshot", response_model=Snapshot, responses=problem_responses(422))
+@router.get("/snapshot", response_model=Snapshot, responses=problem_responses(404, 422, 503))
 async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The whole organisation on one day (default today): member states, observers,
     dialogue partners, partners, the Secretary-General, the presidency and the permanent
@@ -89,7 +95,9 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     )
 
 
-@router.get("/timeline", response_model=Page[TimelineEvent], responses=problem_responses(422))
+@router.get(
+    "/timeline", response_model=Page[TimelineEvent], responses=problem_responses(404, 422, 503)
+)
 async def get_timeline(request: Request, q: Annotated[TimelineQuery, Query()]) -> Response:
     """Every event in order: states' status changes (`status_granted`, `status_changed`,
     `status_ended`), Secretaries-General's terms (`term_began`, `term_ended`), presidency
@@ -107,7 +115,7 @@ async def get_timeline(request: Request, q: Annotated[TimelineQuery, Query()]) -
 
 
 FactId = Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")]
-ONE = problem_responses(404, 422)
+ONE = problem_responses(404, 422, 503)
 
 
 @router.get("/terms/{term_id}", response_model=TermPublic, responses=ONE)
@@ -116,7 +124,9 @@ async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Qu
     return await respond(request, q, lambda ds: queries.term(ds, term_id))
 
 
-@router.get("/people", response_model=Page[PersonPublic], responses=problem_responses(422))
+@router.get(
+    "/people", response_model=Page[PersonPublic], responses=problem_responses(404, 422, 503)
+)
 async def list_people(request: Request, q: Annotated[Paged, Query()]) -> Response:
     """The people who held an office of the organisation, by id, with their names in
     English, Russian and Chinese and the aliases they are also known by."""

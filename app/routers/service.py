@@ -39,7 +39,7 @@ def _info(ds: Dataset) -> DatasetInfo:
     )
 
 
-@router.get("/v1", response_model=DatasetInfo, responses=problem_responses(503))
+@router.get("/v1", response_model=DatasetInfo, responses=problem_responses(404, 422, 503))
 async def dataset_info(request: Request, q: Annotated[Versioned, Query()]) -> Response:
     """The dataset this service holds: version (the seq of the latest change set), what it
     covers from which day, counts."""

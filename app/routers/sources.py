@@ -12,7 +12,9 @@ from app.schemas import Page, SourceDetail, SourceSummary
 router = APIRouter(tags=["sources"])
 
 
-@router.get("/sources", response_model=Page[SourceSummary], responses=problem_responses(422))
+@router.get(
+    "/sources", response_model=Page[SourceSummary], responses=problem_responses(404, 422, 503)
+)
 async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Response:
     """Every source, by id."""
     return await respond(
@@ -23,7 +25,7 @@ async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Respon
 
 
 @router.get(
-    "/sources/{source_id}", response_model=SourceDetail, responses=problem_responses(404, 422)
+    "/sources/{source_id}", response_model=SourceDetail, responses=problem_responses(404, 422, 503)
 )
 async def get_source(
     request: Request,

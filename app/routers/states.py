@@ -12,7 +12,7 @@ from app.models import Status
 from app.schemas import Page, StateDetail, StateTimeline, StatusPeriodPublic
 
 router = APIRouter(tags=["states"])
-LIST_ERRORS = problem_responses(422)
+LIST_ERRORS = problem_responses(404, 422, 503)
 
 
 async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Response:
@@ -68,7 +68,9 @@ StateCode = Annotated[
 ]
 
 
-@router.get("/states/{code}", response_model=StateDetail, responses=problem_responses(404, 422))
+@router.get(
+    "/states/{code}", response_model=StateDetail, responses=problem_responses(404, 422, 503)
+)
 async def get_state(
     request: Request, code: StateCode, q: Annotated[Versioned, Query()]
 ) -> Response:
@@ -83,7 +85,7 @@ async def get_state(
 @router.get(
     "/states/{code}/timeline",
     response_model=StateTimeline,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(404, 422, 503),
 )
 async def get_state_timeline(
     request: Request, code: StateCode, q: Annotated[Versioned, Query()]
@@ -103,7 +105,7 @@ FactId = Annotated[
 @router.get(
     "/status-periods/{period_id}",
     response_model=StatusPeriodPublic,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(404, 422, 503),
 )
 async def get_status_period(
     request: Request, period_id: FactId, q: Annotated[Versioned, Query()]

@@ -1,0 +1,129 @@
+"""The read cache keeps what it caches (status, content type, the application's headers),
+never keeps an answer that is not the same for every client, and stays within its memory
+bound however many distinct queries arrive."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import Request, Response
+
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import running_service
+
+CSV = "text/csv; charset=utf-8"
+
+
+@pytest.fixture
+async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
+    """A client of the application with two extra routes under /v1: one answering CSV with
+    a Link header, one answering per client (it depends on Authorization). Each records
+    its calls, so a test can tell a cache hit from a miss."""
+    app = create_app(Settings(database_url=seeded_url))
+    calls: list[str] = []
+
+    async def csv(request: Request) -> Response:
+        calls.append("csv")
+        return Response(
+            "iso3,name\nIND,India\n",
+            media_type=CSV,
+            headers={"Link": '</v1/test-csv?page=2>; rel="next"', "ETag": '"csv-1"'},
+        )
+
+    async def private(request: Request) -> Response:
+        calls.append("private")
+        who = request.headers.get("authorization", "nobody")
+        return Response(
+            who, media_type="text/plain", headers={"Cache-Control": "private, no-store"}
+        )
+
+    app.add_api_route("/v1/test-csv", csv, include_in_schema=False)
+    app.add_api_route("/v1/test-private", private, include_in_schema=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
+    ):
+        yield c, calls
+
+
+@pytest.mark.anyio
+class TestWhatIsKept:
+    async def test_a_cached_answer_keeps_its_content_type_and_headers(
+        self, custom_client: tuple[httpx.AsyncClient, list[str]]
+    ) -> None:
+        client, calls = custom_client
+        first = await client.get("/v1/test-csv")
+        second = await client.get("/v1/test-csv")
+        assert calls == ["csv"], "the second answer came from the cache"
+        for response in (first, second):
+            assert response.status_code == 200
+            assert response.headers["content-type"] == CSV
+            assert response.headers["link"] == '</v1/test-csv?page=2>; rel="next"'
+            assert response.headers["etag"] == '"csv-1"'
+            assert response.text == "iso3,name\nIND,India\n"
+        not_modified = await client.get("/v1/test-csv", headers={"If-None-Match": '"csv-1"'})
+        assert not_modified.status_code == 304
+        assert not_modified.headers["etag"] == '"csv-1"'
+        assert "link" not in not_modified.headers
+
+    async def test_an_answer_that_differs_per_client_is_never_kept(
+        self, custom_client: tuple[httpx.AsyncClient, list[str]]
+    ) -> None:
+        client, calls = custom_client
+        mine = await client.get("/v1/test-private", headers={"Authorization": "Bearer a"})
+        anonymous = await client.get("/v1/test-private")
+        assert mine.text == "Bearer a"
+        assert anonymous.text == "nobody"
+        assert calls == ["private", "private"]
+
+    async def test_the_key_includes_what_the_answer_varies_by(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        plain = await client.get("/v1/member-states?limit=1")
+        other = await client.get("/v1/member-states?limit=1", headers={"Accept-Language": "ru"})
+        assert plain.status_code == other.status_code == 200
+        assert plain.content == other.content  # the same today, but kept apart
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture
+def server(seeded_copy_url: str) -> Iterator[tuple[str, int]]:
+    """`sco-api serve` in a process of its own, one worker, with a 1 MiB cache."""
+    with running_service(seeded_copy_url, "serve", SCO_CACHE_MB="1") as (base, process):
+        yield base, process.pid
+
+
+TYPES = "status_granted,status_changed,status_ended,term_began,term_ended,presidency_handover"
+
+
+def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
+    server: tuple[str, int],
+) -> None:
+    """3,000 distinct long query strings, each a valid answer kept by the cache: without a
+    bound that counts keys and headers, memory grows with each (about 15 MB here)."""
+    base, pid = server
+    days = [
+        f"{year}-{month:02d}-{day:02d}"
+        for year in range(2001, 2027)
+        for month in range(1, 13)
+        for day in range(1, 29)
+    ]
+    with httpx.Client(base_url=base, timeout=10) as client:
+        for day in days[:300]:  # warm up: the dataset, the routes, the allocator
+            assert client.get(f"/v1/timeline?from={day}&type={TYPES}&limit=4").status_code == 200
+        before = _rss_kib(pid)
+        for day in days[300:3300]:
+            response = client.get(f"/v1/timeline?from={day}&to=2026-09-01&type={TYPES}&limit=4")
+            assert response.status_code == 200
+        after = _rss_kib(pid)
+    growth_mib = (after - before) / 1024
+    print(f"worker RSS {before / 1024:.1f} -> {after / 1024:.1f} MiB (+{growth_mib:.1f} MiB)")
+    assert growth_mib <= 1 + 6, f"grew {growth_mib:.1f} MiB with a 1 MiB cache"
