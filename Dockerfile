@@ -38,5 +38,5 @@ USER 999:999
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-# Migrate, seed (idempotent), then serve with uvicorn[standard].
+# Migrate, seed an empty database (a seeded one is never rewritten), then serve.
 CMD ["sco-api", "start"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.countries import country_names
 from app.dates import parse
-from app.facts import Doc, Facts
+from app.facts import KINDS, Doc, Facts
 from app.models import Precision
 
 # Which state of which database: (epoch of the schema, version of the data).
@@ -198,6 +198,10 @@ class Dataset:
             for fact in facts:
                 self.by_id[(kind, fact.id)] = fact
 
+    def count(self, kind: str) -> int:
+        """How many facts of `kind` the dataset holds."""
+        return sum(1 for key in self.by_id if key[0] == kind)
+
     def covered(self, kind: str, day: date) -> bool:
         """Whether the dataset holds every fact of `kind` on `day`."""
         span = self.coverage.get(kind)
@@ -334,15 +338,7 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
     ]
     citations = [
         CitationRec(kind=kind, fact_id=fact_id, source_id=c["source"], quote=c.get("quote"))
-        for kind in (
-            "state",
-            "person",
-            "summit",
-            "status_period",
-            "term",
-            "presidency",
-            "permanent_body",
-        )
+        for kind in (k.name for k in KINDS if k.cited)
         for fact_id, doc in d[kind].items()
         for c in doc.get("sources", [])
     ]

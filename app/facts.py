@@ -91,6 +91,7 @@ class Kind:
     """One kind of fact."""
 
     name: str
+    plural: str  # the name of a collection of them (`counts` at /v1)
     table: type[SQLModel]
     model: type[BaseModel]
     description: str
@@ -127,6 +128,7 @@ def _by_id(doc: Doc) -> tuple[str, ...]:
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="coverage",
+        plural="coverage",
         table=Coverage,
         model=CoverageDoc,
         description="the days on which the dataset holds every fact of one kind",
@@ -144,6 +146,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="source",
+        plural="sources",
         table=Source,
         model=SourceDoc,
         description="a document facts are cited from, with its stored text and claims",
@@ -174,6 +177,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="state",
+        plural="states",
         table=State,
         model=StateDoc,
         description="a state, with its codes and names from ISO 3166-1 (pycountry)",
@@ -183,6 +187,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="person",
+        plural="people",
         table=Person,
         model=f.PersonFields,
         description="a person who held an office of the organisation",
@@ -207,6 +212,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="summit",
+        plural="summits",
         table=Summit,
         model=f.SummitIn,
         description="a meeting of the Council of Heads of State",
@@ -231,6 +237,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="status_period",
+        plural="status_periods",
         table=StatusPeriod,
         model=StatusPeriodDoc,
         description="one status (member, observer, dialogue partner, partner) of one state",
@@ -253,6 +260,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="term",
+        plural="terms",
         table=Term,
         model=TermDoc,
         description="a term of office (the Secretary-General's)",
@@ -268,6 +276,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="presidency",
+        plural="presidencies",
         table=Presidency,
         model=f.PresidencyIn,
         description="a rotating presidency, closed by a summit",
@@ -287,6 +296,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="permanent_body",
+        plural="permanent_bodies",
         table=PermanentBody,
         model=f.BodyIn,
         description="a permanent body of the organisation and its seat",

@@ -476,6 +476,7 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
             from_status=before.status if changed and before is not None else None,
             to_status=period.status,
             decided_on=render(period.decided_on, period.decided_precision),
+            decided_on_precision=period.decided_precision,
             note=period.note,
             sources=sources_of(ds, ("status_period", period.id)),
         )
@@ -490,7 +491,7 @@ def _term_events(ds: Dataset) -> Iterator[TimelineEvent]:
         who = f"{person.name} ({ds.states[person.nationality_iso3].name})"
         common = {
             "state": state_ref(ds, person.nationality_iso3),
-            "person": PersonRef(id=person.id, name=person.name),
+            "person": PersonRef(id=person.id, name=person.name, names=_names(person)),
             "post": t.post,
             "note": t.note,
             "sources": sources_of(ds, ("term", t.id)),

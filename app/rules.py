@@ -12,12 +12,13 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app import claims
 from app.countries import is_country
 from app.dataset import Dataset, Dated, FactKey, build
 from app.dates import follows, holds_on, overlaps, today
-from app.facts import Facts
+from app.facts import BY_NAME, Facts
 from app.models import Post, Status, Verdict
 from app.queries import describe
 
@@ -100,26 +101,20 @@ def references(facts: Facts) -> list[Problem]:
     return problems
 
 
+def _needs_a_source(kind: str, fact: Any) -> bool:
+    """Every fact cites a source; a state or person only for what is not from ISO 3166 or
+    the office it held: its names in other languages and its aliases."""
+    if kind == "state":
+        return bool(fact.aliases)
+    if kind == "person":
+        return bool(fact.name_ru or fact.name_zh or fact.aliases)
+    return BY_NAME[kind].cited
+
+
 def every_fact_is_cited(ds: Dataset) -> Iterator[Problem]:
-    facts: list[tuple[str, str, str]] = [
-        *(
-            ("status_period", p.id, f"status period {p.id} ({p.state_iso3} {p.status})")
-            for p in ds.periods
-        ),
-        *(("term", t.id, f"term {t.id}") for t in ds.terms),
-        *(("summit", s.id, f"summit {s.id}") for s in ds.summits.values()),
-        *(("presidency", p.id, f"presidency {p.id}") for p in ds.presidencies),
-        *(("permanent_body", b.id, f"permanent body {b.id}") for b in ds.bodies),
-        *(
-            ("person", p.id, f"person {p.id}")
-            for p in ds.persons.values()
-            if p.name_ru or p.name_zh or p.aliases
-        ),
-        *(("state", s.iso3, f"state {s.iso3}") for s in ds.states.values() if s.aliases),
-    ]
-    for kind, key, name in facts:
-        if (kind, key) not in ds.citations_by_fact:
-            yield Problem(f"{name} cites no source", (kind, key))
+    for key, fact in ds.by_id.items():
+        if _needs_a_source(key[0], fact) and key not in ds.citations_by_fact:
+            yield Problem(f"{key[0].replace('_', ' ')} {key[1]} cites no source", key)
 
 
 def quotes_are_verbatim(ds: Dataset) -> Iterator[Problem]:

@@ -178,8 +178,11 @@ class EventType(StrEnum):
 
 
 class PersonRef(Public):
+    """A person, wherever one is named in passing (the full record: /v1/people/{id})."""
+
     id: str
     name: str
+    names: Names
 
 
 class TimelineEvent(Public):
@@ -202,6 +205,7 @@ class TimelineEvent(Public):
     decided_on: PartialDate | None = Field(
         default=None, description="Day of the decision that began the new status"
     )
+    decided_on_precision: Precision | None = None
     previous_chair: StateRef | None = None
     person: PersonRef | None = None
     post: Post | None = None

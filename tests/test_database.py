@@ -12,10 +12,13 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from app import store as store_module
+from app import writes
 from app.cli import alembic_config
 from app.errors import Unavailable
+from app.facts import BY_NAME, Facts
 from app.importing import import_file, seed
 from app.store import PostgresProbe, Store, make_probe
+from app.writes import Operation, Refused
 from tests.conftest import SEED_DIR, OpenClient, migrate
 from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
 
@@ -284,3 +287,24 @@ async def test_a_database_that_stops_answering_gives_503_not_a_hang(
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+def test_an_overlap_only_the_database_catches_is_a_named_refusal(
+    seeded_copy_url: str, engine_for: Callable[[str], Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database's own guard (exclusion constraint, trigger) stands behind the rule set:
+    with the rules switched off, an overlapping period is still refused, by name, whole."""
+    engine = engine_for(seeded_copy_url)
+    monkeypatch.setattr(writes, "check", lambda facts: (None, []))
+
+    def plan(current: Facts, _conn: object) -> list[Operation]:
+        member = current.docs["status_period"]["ind-member-2017-06-09"]
+        doc = {**member, "id": "ind-observer-2016", "status": "observer", "start": "2016-01-01"}
+        return [Operation("create", BY_NAME["status_period"], "ind-observer-2016", doc)]
+
+    with pytest.raises(Refused) as refused:
+        writes.commit(engine, plan, actor="test", reason="overlap", channel="api")
+    assert refused.value.status == 409
+    assert refused.value.problems[0].startswith("the database refused the change")
+    assert scalar(engine, "SELECT count(*) FROM change_set") == 1
+    assert scalar(engine, "SELECT version FROM dataset_version") == 1

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from app.dataset import Dataset
 from app.deps import NoQuery, Versioned, respond
 from app.errors import problem_responses
+from app.facts import KINDS
 from app.models import COVERAGE_KINDS
 from app.schemas import CoveragePublic, DatasetInfo
 from app.store import Store
@@ -26,13 +27,7 @@ def _info(ds: Dataset) -> DatasetInfo:
             for kind in COVERAGE_KINDS
         },
         counts={
-            "states": len(ds.states),
-            "people": len(ds.persons),
-            "status_periods": len(ds.periods),
-            "terms": len(ds.terms),
-            "summits": len(ds.summits),
-            "presidencies": len(ds.presidencies),
-            "sources": len(ds.sources),
+            **{kind.plural: ds.count(kind.name) for kind in KINDS if kind.name != "coverage"},
             "citations": len(ds.citations),
             "claims": len(ds.claims),
         },
