@@ -362,9 +362,7 @@ def describe(ds: Dataset, citation: CitationRec) -> tuple[str, str]:
         return kind, f"Summit in {fact.city}, {fact.start_date} to {fact.end_date}"
     if kind == "presidency":
         return kind, f"Presidency of {ds.states[fact.chair_iso3].name} {_span(fact)}"
-    if kind == "state":
-        return kind, f"{fact.name}: names and aliases"
-    if kind == "person":
+    if kind in ("state", "person"):
         return kind, f"{fact.name}: names and aliases"
     return kind, f"{fact.name}, seated in {fact.seat_city}"
 

@@ -43,6 +43,9 @@ PATHS = [
     "/v1/states/IND",
     "/v1/states/BLR/timeline",
     "/v1/timeline?from=2022-01-01&to=2022-12-31",
+    "/v1/sources",
+    "/v1/status-periods/ind-member-2017-06-09",
+    "/v1/member-states?as_of=2022-03-17&version=1",
 ]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.test_states import INDIA
+
 pytestmark = pytest.mark.anyio
 
 
@@ -25,15 +27,6 @@ def person(term: dict[str, object]) -> object:
 def iso3s(entries: list[dict[str, Any]]) -> set[str]:
     """The states of a snapshot's list of status holders."""
     return {e["state"]["iso3"] for e in entries}
-
-
-INDIA = {
-    "iso3": "IND",
-    "iso2": "IN",
-    "numeric": "356",
-    "name": "India",
-    "names": {"en": "India", "ru": "Индия", "zh": "印度"},
-}
 
 
 class TestSecretariesGeneral:
