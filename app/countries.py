@@ -21,11 +21,23 @@ def country_names(iso3: str) -> dict[str, Any]:
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
         raise ValueError(f"{iso3!r} is not an ISO 3166-1 alpha-3 code")
+    short = getattr(country, "common_name", None) or country.name
     return {
         "iso2": country.alpha_2,
         "numeric": country.numeric,
-        "name": getattr(country, "common_name", None) or country.name,
+        "name": short,
         "official_name": getattr(country, "official_name", None),
-        "name_ru": _translations("ru").gettext(country.name),
-        "name_zh": _translations("zh_CN").gettext(country.name),
+        "name_ru": _translated("ru", short, country.name),
+        "name_zh": _translated("zh_CN", short, country.name),
     }
+
+
+def _translated(language: str, short: str, name: str) -> str:
+    """The short name in `language` ("Iran": 伊朗), as the English one is; the ISO name's
+    translation where the short one has none."""
+    translated = _translations(language).gettext(short)
+    return (
+        translated
+        if translated != short or short == name
+        else _translations(language).gettext(name)
+    )
