@@ -126,11 +126,16 @@ def export(
     file: Annotated[Path, typer.Argument(help="Where to write the dataset file")],
 ) -> None:
     """Write the database's dataset in the dataset-file format, every fact with its id."""
+    from app.importing import SeedError
     from app.importing import export as write_export
 
     engine = _engine()
     try:
         count = write_export(engine, file)
+    except SeedError as exc:
+        for problem in exc.problems:
+            typer.echo(f"FAILED: {problem}", err=True)
+        raise typer.Exit(1) from exc
     finally:
         engine.dispose()
     typer.echo(f"exported {count} facts to {file}")

@@ -250,6 +250,14 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Mapping:
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        name, line = str(key.value), key.start_mark.line + 1
+        if name in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{name!r} is given twice (first on line {seen[name]})", key.start_mark
+            )
+        seen[name] = line
     mapping = _Mapping({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
@@ -311,14 +319,16 @@ def _texts(df: DatasetFile, folder: Path, path: Path, raw: Any) -> DatasetFile:
                 problems.append(f"{where}: text_file {s.text_file!r} lies outside {folder}")
                 continue
             try:
-                body = target.read_text(encoding="utf-8")
+                # Not read at all when even at 4 bytes a character it would pass the limit.
+                too_big = target.stat().st_size > 4 * MAX_TEXT_CHARS
+                body = "" if too_big else target.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(f"{where}: text_file {s.text_file!r}: {exc}")
                 continue
-            if len(body) > MAX_TEXT_CHARS:
+            if too_big or len(body) > MAX_TEXT_CHARS:
                 problems.append(
-                    f"{where}: text_file {s.text_file!r} holds {len(body)} characters, "
-                    f"more than the limit of {MAX_TEXT_CHARS}"
+                    f"{where}: text_file {s.text_file!r} holds more than the limit of "
+                    f"{MAX_TEXT_CHARS} characters"
                 )
                 continue
             update = {"text": body, "text_file": None, "text_scope": s.text_scope or TextScope.full}
@@ -329,9 +339,10 @@ def _texts(df: DatasetFile, folder: Path, path: Path, raw: Any) -> DatasetFile:
     return df.model_copy(update={"sources": sources})
 
 
-def parse_file(path: Path) -> tuple[DatasetFile, dict[tuple[str, int], int]]:
+def parse_file(path: Path) -> tuple[DatasetFile, dict[tuple[str, int | str], int]]:
     """Parse a dataset file; answer it with the line of each fact entry, keyed by
-    (section, index) and (f"{section}.{i}.{child}", index) for periods and terms."""
+    (section, index), (f"{section}.{i}.{child}", index) for periods and terms, and
+    ("coverage", kind)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -353,7 +364,10 @@ def parse_file(path: Path) -> tuple[DatasetFile, dict[tuple[str, int], int]]:
                 for err in exc.errors()
             ]
         ) from exc
-    lines: dict[tuple[str, int], int] = {}
+    lines: dict[tuple[str, int | str], int] = {}
+    coverage = raw.get("coverage") if isinstance(raw, dict) else None
+    if isinstance(coverage, _Mapping):
+        lines.update({("coverage", kind): line for kind, line in coverage.lines.items()})
     for section, entries in raw.items() if isinstance(raw, dict) else ():
         if not isinstance(entries, list):
             continue

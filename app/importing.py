@@ -7,15 +7,15 @@ revisions and a corrected date stays the same fact. It goes through the write se
 empty database; on a seeded one it only says whether the file differs.
 """
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
-from app import dataset_file, writes
+from app import changelog, dataset_file, writes
 from app.dataset import Dataset
 from app.dataset_file import SeedError, located
 from app.db import snapshot
@@ -40,38 +40,52 @@ def _mint(kind: Kind, doc: Doc, taken: set[str]) -> str:
     return candidate
 
 
-def match(path: Path, current: Facts, conn: Connection | None) -> list[Entry]:
-    """The file's facts with their ids: given, matched by natural key, or newly minted."""
-    df, lines = dataset_file.parse_file(path)
-    raw = list(from_file(df))
+@dataclass(frozen=True)
+class Parsed:
+    """A dataset file read and validated, with the line of each fact."""
+
+    path: Path
+    facts: list[tuple[Kind, Doc, int | None]]
+
+    @classmethod
+    def read(cls, path: Path) -> "Parsed":
+        df, lines = dataset_file.parse_file(path)
+        return cls(path, [(k, doc, lines.get(where)) for k, doc, where in from_file(df)])
+
+
+def match(parsed: Parsed, current: Facts, conn: Connection | None) -> list[Entry]:
+    """The file's facts with their ids: given, matched by natural key, or newly minted.
+    A fact reached twice (its id given twice, its natural key listed twice, or an entry
+    without an id matching the fact another entry names by id) is refused."""
+    path = parsed.path
     problems: list[str] = []
     entries: list[Entry] = []
     for kind in KINDS:
-        mine = [(doc, where) for k, doc, where in raw if k is kind]
+        mine = [(doc, line) for k, doc, line in parsed.facts if k is kind]
         by_key = {kind.natural_key(d): i for i, d in current.docs[kind.name].items()}
-        given = Counter(d["id"] for d, _ in mine if d.get("id"))
-        keys = Counter(kind.natural_key(d) for d, _ in mine if not d.get("id"))
-        taken = set(current.docs[kind.name]) | set(given)
+        taken = set(current.docs[kind.name]) | {d["id"] for d, _ in mine if d.get("id")}
         if kind.minted and conn is not None:
             taken |= writes.used_ids(conn, kind.name)
-        for doc, where in mine:
-            line = lines.get(where)
-            at = f"{located(path, line)}: {kind.name}"
-            fact_id = doc.get("id")
-            if fact_id and given[fact_id] > 1:
-                problems.append(f"{at} {fact_id}: the id is given {given[fact_id]} times")
-                continue
-            if not fact_id:
-                key = kind.natural_key(doc)
-                if keys[key] > 1:
-                    problems.append(f"{at} {' '.join(key)}: listed {keys[key]} times")
-                    continue
-                fact_id = by_key.get(key) or _mint(kind, doc, taken)
+        resolved: list[tuple[str, Doc, int | None]] = []
+        for doc, line in mine:
+            fact_id = doc.get("id") or by_key.get(kind.natural_key(doc))
+            if fact_id is None:
+                fact_id = _mint(kind, doc, taken)
                 taken.add(fact_id)
+            resolved.append((fact_id, doc, line))
+        lines_of: dict[str, list[int | None]] = {}
+        for fact_id, _, line in resolved:
+            lines_of.setdefault(fact_id, []).append(line)
+        for fact_id, doc, line in resolved:
+            at = f"{located(path, line)}: {kind.name} {fact_id}"
+            if len(lines_of[fact_id]) > 1:
+                where = ", ".join(f"line {n}" for n in lines_of[fact_id] if n)
+                problems.append(f"{at}: listed {len(lines_of[fact_id])} times ({where})")
+                continue
             try:
                 entries.append(Entry(kind, normalise(kind, {**doc, "id": fact_id}), line))
             except ValueError as exc:
-                problems.append(f"{at} {fact_id}: {exc}")
+                problems.append(f"{at}: {exc}")
     if problems:
         raise SeedError(problems)
     return entries
@@ -101,7 +115,8 @@ def _guard(conn: Connection, ops: list[Operation]) -> None:
     clashes = []
     for o in ops:
         seq, channel = last.get((o.kind.name, o.id), (0, "import"))
-        if o.op != "create" and channel not in writes.IMPORT_CHANNELS and seq > latest:
+        # A create counts too: the fact may have been deleted through that channel.
+        if channel not in writes.IMPORT_CHANNELS and seq > latest:
             clashes.append(
                 f"{o.kind.name} {o.id} was last changed by change set {seq} ({channel}), after "
                 f"the latest import ({latest}): the file would {o.op} it. Export the database "
@@ -134,10 +149,11 @@ def import_file(
 ) -> Outcome:
     """Apply the differences of the dataset file at `path` as one change set."""
     path = dataset_file.dataset_path(path)
+    parsed = Parsed.read(path)  # before the writer lock is taken: it may take a while
     entries: list[Entry] = []
 
     def plan(current: Facts, conn: Connection) -> list[Operation]:
-        entries.extend(match(path, current, conn))
+        entries.extend(match(parsed, current, conn))
         ops = operations(current, entries)
         if not force:
             _guard(conn, ops)
@@ -160,7 +176,7 @@ def dataset_of(path: Path) -> Dataset:
     """The dataset of a file, built in memory and checked by the rule set, without any
     database; SeedError names each problem."""
     path = dataset_file.dataset_path(path)
-    entries = match(path, Facts(), None)
+    entries = match(Parsed.read(path), Facts(), None)
     facts = Facts()
     for e in entries:
         facts.docs[e.kind.name][e.doc["id"]] = e.doc
@@ -180,8 +196,11 @@ class SeedReport:
 def seed(engine: Engine, seed_dir: Path) -> SeedReport:
     """Import the shipped file into an empty database; on a seeded one, write nothing and
     say whether the file differs from what the database holds."""
-    with engine.connect() as conn:
-        seeded = writes.any_change_set(conn)
+    try:
+        with engine.connect() as conn:
+            seeded = writes.any_change_set(conn)
+    except DBAPIError as exc:
+        raise writes.explain(exc) from exc
     if not seeded:
         outcome = import_file(
             engine, seed_dir, actor="sco-api seed", reason="the shipped dataset", channel="seed"
@@ -193,19 +212,18 @@ def seed(engine: Engine, seed_dir: Path) -> SeedReport:
 
 
 def current_version(engine: Engine) -> int:
-    from sqlalchemy import select
-
-    from app.models import DatasetVersion
-
     with engine.connect() as conn:
-        return int(conn.execute(select(DatasetVersion.version)).scalar_one())  # type: ignore[call-overload]
+        return changelog.latest(conn)
 
 
 def export(engine: Engine, path: Path) -> int:
     """Write the database's dataset to `path` (full texts to sources/ beside it); answer
     the number of facts written."""
-    with snapshot(engine) as session:
-        facts = read(session.connection())
+    try:
+        with snapshot(engine) as session:
+            facts = read(session.connection())
+    except DBAPIError as exc:
+        raise writes.explain(exc) from exc
     df, full = to_file(facts)
     path.parent.mkdir(parents=True, exist_ok=True)
     dataset_file.write(path, df, full)

@@ -185,6 +185,7 @@ class Store:
         self._dataset: Dataset | None = None
         self._reload = asyncio.Lock()
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
+        self._rebuild = asyncio.Lock()  # past versions: never in the way of the current one
 
     async def version(self) -> Stamp:
         """The (epoch, version) committed when this request arrived (or later)."""
@@ -216,7 +217,7 @@ class Store:
         key = (current.epoch, version)
         ds = self._past.get(key)
         if ds is None:
-            async with self._reload:
+            async with self._rebuild:
                 ds = self._past.get(key)
                 if ds is None:
                     ds = self._past[key] = await run_in_threadpool(self._load, version)

@@ -24,6 +24,8 @@ from app.models import ChangeSet, DatasetVersion, FactChange, table_of
 from app.rules import Problem, check
 
 Op = Literal["create", "update", "delete"]
+MAX_ACTOR = 200
+MAX_REASON = 10_000
 # Channels whose change sets an import may overwrite without --force.
 IMPORT_CHANNELS = ("seed", "import", "migration")
 
@@ -85,8 +87,12 @@ def changed_fields(before: Doc, after: Doc) -> tuple[str, ...]:
     return tuple(k for k in after if before.get(k) != after.get(k))
 
 
-def apply(current: Facts, ops: Sequence[Operation]) -> tuple[Facts, list[Change]]:
-    """The candidate facts after `ops`, and the changes with their new revisions."""
+def apply(
+    current: Facts, ops: Sequence[Operation], logged: dict[tuple[str, str], int] | None = None
+) -> tuple[Facts, list[Change]]:
+    """The candidate facts after `ops`, and the changes with their new revisions. A fact
+    created again under an id it had before continues from its last logged revision, so
+    (id, revision) never names two contents."""
     candidate = current.copy()
     changes = []
     for o in ops:
@@ -101,7 +107,10 @@ def apply(current: Facts, ops: Sequence[Operation]) -> tuple[Facts, list[Change]
             )
             continue
         assert o.doc is not None
-        revision = candidate.revisions.get(key, 0) + 1 if o.op == "update" else 1
+        if o.op == "update":
+            revision = candidate.revisions.get(key, 0) + 1
+        else:
+            revision = (logged or {}).get(key, 0) + 1
         docs[o.id] = o.doc
         candidate.revisions[key] = revision
         fields = changed_fields(before, o.doc) if before is not None else ()
@@ -190,6 +199,13 @@ def commit(
 ) -> Outcome:
     """Plan a change set against the current facts, check the candidate, and write it with
     its change-log rows in one transaction; refuse it whole (Refused) on any problem."""
+    if not 1 <= len(actor) <= MAX_ACTOR or not 1 <= len(reason) <= MAX_REASON:
+        raise Refused(
+            [
+                f"the actor (1 to {MAX_ACTOR} characters) and the reason (1 to {MAX_REASON}) "
+                "must both be given"
+            ]
+        )
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
@@ -202,7 +218,7 @@ def commit(
                     )
                 current = fk.read(conn)
                 ops = plan(current, conn)
-                candidate, changes = apply(current, ops)
+                candidate, changes = apply(current, ops, last_revisions(conn))
                 if not changes:
                     return Outcome(seq=None)
                 _, problems = check(candidate)
@@ -214,16 +230,21 @@ def commit(
                 _write_rows(conn, ops, candidate.revisions)
                 seq, _ = _record(conn, changes, actor, reason, channel, request_id)
             return Outcome(seq=seq, changes=changes, committed=True)
-    except IntegrityError as exc:
-        raise Refused([f"the database refused the change: {_first_line(exc)}"], 409) from exc
-    except (ProgrammingError, OperationalError) as exc:
-        if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
-            raise Refused(
-                [f"the database is not migrated: run `sco-api migrate` ({_first_line(exc)})"], 503
-            ) from exc
-        raise Refused([f"the database cannot be written: {_first_line(exc)}"], 503) from exc
     except DBAPIError as exc:
-        raise Refused([f"the database refused the change: {_first_line(exc)}"], 503) from exc
+        raise explain(exc) from exc
+
+
+def explain(exc: DBAPIError) -> Refused:
+    """A database error as a named refusal: what it refused, or why it cannot be used."""
+    if isinstance(exc, IntegrityError):
+        return Refused([f"the database refused the change: {_first_line(exc)}"], 409)
+    if isinstance(exc, ProgrammingError | OperationalError) and (
+        "no such table" in str(exc.orig) or "does not exist" in str(exc.orig)
+    ):
+        return Refused(
+            [f"the database is not migrated: run `sco-api migrate` ({_first_line(exc)})"], 503
+        )
+    return Refused([f"the database cannot be used: {_first_line(exc)}"], 503)
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -241,6 +262,15 @@ def last_changes(conn: Connection) -> dict[tuple[str, str], tuple[int, str]]:
         .order_by(fc.seq)
     ).all()
     return {(r.kind, r.fact_id): (r.seq, r.channel) for r in rows}
+
+
+def last_revisions(conn: Connection) -> dict[tuple[str, str], int]:
+    """The last revision the log records for every fact it ever held."""
+    fc = table_of(FactChange).c
+    rows = conn.execute(
+        select(fc.kind, fc.fact_id, func.max(fc.revision)).group_by(fc.kind, fc.fact_id)
+    ).all()
+    return {(r[0], r[1]): int(r[2]) for r in rows}
 
 
 def used_ids(conn: Connection, kind: str) -> set[str]:

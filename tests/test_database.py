@@ -121,8 +121,10 @@ class TestMigrations:
             ids = sorted(r[0] for r in conn.execute(text("SELECT public_id FROM status_period")))
         command.downgrade(alembic_config(seeded_copy_url), "a72a2bf4a13d")
         assert "change_set" not in inspect(engine).get_table_names()
-        # The earlier code knew no people's names in other languages (nor their sources).
+        # The earlier code knew no people's names in other languages (nor their sources), and
+        # it took notes of any length.
         insert(engine, "UPDATE person SET name_ru = NULL, name_zh = NULL")
+        insert(engine, "UPDATE summit SET note = :n WHERE id = '2017-astana'", n="x" * 20_000)
         migrate(seeded_copy_url)
         with engine.connect() as conn:
             again = sorted(r[0] for r in conn.execute(text("SELECT public_id FROM status_period")))
@@ -136,7 +138,7 @@ class TestMigrations:
         # Then the shipped file brings what the earlier code did not hold, as change set 2.
         outcome = import_file(engine, SEED_DIR)
         assert outcome.seq == 2
-        assert {c.kind for c in outcome.changes} <= {"person", "state"}
+        assert {c.kind for c in outcome.changes} == {"person", "state", "summit"}
 
 
 @pytest.mark.anyio

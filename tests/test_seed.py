@@ -69,6 +69,12 @@ def period(data: dict[str, Any], period_id: str) -> dict[str, Any]:
     return next(p for s in data["states"] for p in s["periods"] if p.get("id") == period_id)
 
 
+def with_id(data: dict[str, Any]) -> None:
+    """The made-up Mongolian period below, with the id an export would give it."""
+    insert_mongolian_period(data)
+    state(data, "MNG")["periods"][0]["id"] = "mng-dialogue-partner-2003"
+
+
 def insert_mongolian_period(data: dict[str, Any]) -> None:
     """Mongolia had no status before it became an observer (2004): give it a made-up one in
     front of that, without an id (a new fact)."""
@@ -233,6 +239,34 @@ class TestImport:
         back = import_file(engine, copy_seed(tmp_path / "b", insert_mongolian_period))
         assert [(c.op, c.id) for c in back.changes] == [("create", "mng-dialogue-partner-2003-2")]
 
+    def test_a_fact_brought_back_under_its_id_continues_its_revisions(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
+    ) -> None:
+        engine = engine_for(seeded_copy_url)
+        import_file(engine, copy_seed(tmp_path / "a", with_id))
+        import_file(engine, SEED_DIR)
+        back = import_file(engine, copy_seed(tmp_path / "b", with_id))
+        assert [(c.op, c.id, c.revision) for c in back.changes] == [
+            ("create", "mng-dialogue-partner-2003", 2)
+        ]
+
+    def test_the_same_fact_given_by_id_and_by_natural_key_is_refused(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
+    ) -> None:
+        def twice(data: dict[str, Any]) -> None:
+            india = state(data, "IND")
+            member = next(p for p in india["periods"] if p["status"] == "member")
+            india["periods"].append({k: v for k, v in member.items() if k != "id"})
+
+        engine = engine_for(seeded_copy_url)
+        with pytest.raises(SeedError) as refused:
+            import_file(engine, copy_seed(tmp_path, twice))
+        problems = refused.value.problems
+        assert len(problems) == 2  # each entry named, with both lines
+        assert all(
+            "status_period ind-member-2017-06-09: listed 2 times (line " in p for p in problems
+        )
+
     def test_a_curators_change_survives_seed_and_is_protected_from_an_import(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
     ) -> None:
@@ -257,6 +291,20 @@ class TestImport:
         assert version(engine) == 2
         forced = import_file(engine, SEED_DIR, force=True)
         assert [(c.id, c.fields) for c in forced.changes] == [("2017-astana", ("city",))]
+
+    def test_an_import_does_not_bring_back_what_a_curator_deleted(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
+    ) -> None:
+        engine = engine_for(seeded_copy_url)
+        import_file(engine, copy_seed(tmp_path, insert_mongolian_period))
+
+        def plan(current: Facts, _conn: object) -> list[Operation]:
+            return [Operation("delete", BY_NAME["status_period"], "mng-dialogue-partner-2003")]
+
+        writes.commit(engine, plan, actor="curator", reason="no such status", channel="api")
+        with pytest.raises(Refused) as refused:  # a file exported before the delete
+            import_file(engine, copy_seed(tmp_path, with_id))
+        assert "the file would create it" in refused.value.problems[0]
 
     def test_two_imports_at_once_take_turns_and_the_log_stays_gapless(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
@@ -397,6 +445,26 @@ def test_an_impossible_date_is_refused_naming_the_line_not_with_a_traceback(
     assert "import refused: 1 problem(s); nothing was written" in result.stderr
     assert "2022-02-30" in result.stderr
     assert f"{path}:{at + 1}:" in result.stderr  # the line of the date itself
+
+
+def test_a_key_given_twice_is_refused_naming_both_lines(
+    seeded_copy_url: str, tmp_path: Path
+) -> None:
+    folder = copy_seed(tmp_path, lambda data: None)
+    path = folder / "dataset.yaml"
+    text_ = path.read_text(encoding="utf-8")
+    path.write_text(text_.replace("coverage:\n", "coverage:\n  member: {since: '2001-06-16'}\n", 1))
+    result = run_cli(seeded_copy_url, "import", str(folder))
+    assert result.returncode == 1
+    assert "'member' is given twice (first on line" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_seed_on_an_unmigrated_database_says_so(empty_url: str) -> None:
+    result = run_cli(empty_url, "seed")
+    assert result.returncode == 1
+    assert "the database is not migrated: run `sco-api migrate`" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_file_past_the_size_limit_is_refused(seeded_copy_url: str, tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ Revises: a72a2bf4a13d
 Create Date: 2026-12-01 22:30:00
 """
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel
@@ -188,13 +190,174 @@ def upgrade() -> None:
     _record_existing_rows(conn)
 
 
+def _rows(conn: sa.Connection, sql: str) -> list[sa.Row[Any]]:
+    return list(conn.execute(sa.text(sql)).all())
+
+
+def _json(value: Any) -> Any:
+    # SQLite hands a JSON column back as its text; PostgreSQL as the value.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def _documents(conn: sa.Connection) -> list[tuple[str, dict[str, Any]]]:
+    """The facts of a database as the earlier code left it, as (kind, document) in the
+    shape app.facts gives them — read here with this revision's own SQL, so that later
+    changes to the models cannot break this upgrade."""
+    cited: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    columns = ("status_period_id", "term_id", "summit_id", "presidency_id", "permanent_body_id")
+    for row in _rows(
+        conn, f"SELECT source_id, quote, {', '.join(columns)} FROM citation ORDER BY id"
+    ):
+        column, value = next((c, v) for c, v in zip(columns, row[2:], strict=True) if v is not None)
+        cited.setdefault((column, value), []).append({"source": row[0], "quote": row[1]})
+
+    def sources(column: str, value: Any) -> list[dict[str, Any]]:
+        return cited.get((column, value), [])
+
+    claims: dict[str, list[dict[str, Any]]] = {}
+    for r in _rows(conn, "SELECT source_id, statement, kind, params, note FROM claim ORDER BY id"):
+        claims.setdefault(r[0], []).append(
+            {"statement": r[1], "kind": r[2], "params": _json(r[3]), "note": r[4]}
+        )
+
+    def dated(r: Any, at: int) -> dict[str, Any]:
+        end = _render(r[at + 2], r[at + 3]) if r[at + 2] is not None else None
+        return {"start": _render(r[at], r[at + 1]), "end": end, "note": r[at + 4]}
+
+    docs: list[tuple[str, dict[str, Any]]] = []
+    for r in _rows(conn, "SELECT kind, since, until FROM coverage"):
+        docs.append(("coverage", {"id": r[0], "since": _day(r[1]), "until": _day(r[2])}))
+    for r in _rows(
+        conn,
+        "SELECT id, kind, title, publisher, published_on, published_precision, url, language, "
+        "text, text_scope FROM source",
+    ):
+        published = _render(r[4], r[5]) if r[4] is not None else None
+        docs.append(
+            (
+                "source",
+                {
+                    "id": r[0],
+                    "kind": r[1],
+                    "title": r[2],
+                    "publisher": r[3],
+                    "published": published,
+                    "url": r[6],
+                    "language": r[7],
+                    "text": r[8],
+                    "text_scope": r[9],
+                    "claims": claims.get(r[0], []),
+                },
+            )
+        )
+    for r in _rows(conn, "SELECT iso3, wikidata_qid FROM state"):
+        docs.append(("state", {"id": r[0], "wikidata": r[1], "aliases": [], "sources": []}))
+    for r in _rows(conn, "SELECT id, name, name_ru, name_zh, nationality_iso3 FROM person"):
+        docs.append(
+            (
+                "person",
+                {
+                    "id": r[0],
+                    "name": r[1],
+                    "name_ru": r[2],
+                    "name_zh": r[3],
+                    "nationality": r[4],
+                    "wikidata": None,
+                    "aliases": [],
+                    "sources": [],
+                },
+            )
+        )
+    for r in _rows(
+        conn, "SELECT id, host_iso3, city, start_date, end_date, format, note FROM summit"
+    ):
+        docs.append(
+            (
+                "summit",
+                {
+                    "id": r[0],
+                    "host": r[1],
+                    "city": r[2],
+                    "start": _day(r[3]),
+                    "end": _day(r[4]),
+                    "format": r[5],
+                    "note": r[6],
+                    "sources": sources("summit_id", r[0]),
+                },
+            )
+        )
+    dates = "start_date, start_precision, end_date, end_precision, note"
+    for r in _rows(
+        conn,
+        f"SELECT id, public_id, state_iso3, status, decided_on, decided_precision, {dates} "
+        "FROM status_period",
+    ):
+        decided = _render(r[4], r[5]) if r[4] is not None else None
+        docs.append(
+            (
+                "status_period",
+                {
+                    "id": r[1],
+                    "state": r[2],
+                    "status": r[3],
+                    "decided": decided,
+                    **dated(r, 6),
+                    "sources": sources("status_period_id", r[0]),
+                },
+            )
+        )
+    for r in _rows(conn, f"SELECT id, public_id, person_id, post, {dates} FROM term"):
+        docs.append(
+            (
+                "term",
+                {
+                    "id": r[1],
+                    "person": r[2],
+                    "post": r[3],
+                    **dated(r, 4),
+                    "sources": sources("term_id", r[0]),
+                },
+            )
+        )
+    for r in _rows(conn, f"SELECT id, public_id, chair_iso3, summit_id, {dates} FROM presidency"):
+        docs.append(
+            (
+                "presidency",
+                {
+                    "id": r[1],
+                    "chair": r[2],
+                    "summit": r[3],
+                    **dated(r, 4),
+                    "sources": sources("presidency_id", r[0]),
+                },
+            )
+        )
+    for r in _rows(conn, "SELECT id, name, seat_city, seat_state_iso3, note FROM permanent_body"):
+        docs.append(
+            (
+                "permanent_body",
+                {
+                    "id": r[0],
+                    "name": r[1],
+                    "seat_city": r[2],
+                    "seat_state": r[3],
+                    "note": r[4],
+                    "sources": sources("permanent_body_id", r[0]),
+                },
+            )
+        )
+    return docs
+
+
 def _record_existing_rows(conn: sa.Connection) -> None:
     """The rows already in the tables as change set 1, each a creation at revision 1."""
-    from app.facts import read
-
-    facts = read(conn)
+    docs = _documents(conn)
     version = 0
-    if facts.count():
+    if docs:
         version = 1
         conn.execute(
             sa.text(
@@ -206,10 +369,6 @@ def _record_existing_rows(conn: sa.Connection) -> None:
                 "reason": "the rows of the database before the change log: recorded as they were",
             },
         )
-        rows = [
-            {"kind": kind.name, "fact_id": doc["id"], "ordinal": i, "after": doc}
-            for i, (kind, doc) in enumerate(facts)
-        ]
         table = sa.table(
             "fact_change",
             sa.column("seq", sa.Integer),
@@ -220,7 +379,21 @@ def _record_existing_rows(conn: sa.Connection) -> None:
             sa.column("revision", sa.Integer),
             sa.column("after", sa.JSON),
         )
-        conn.execute(table.insert(), [{**r, "seq": 1, "op": "create", "revision": 1} for r in rows])
+        conn.execute(
+            table.insert(),
+            [
+                {
+                    "seq": 1,
+                    "ordinal": i,
+                    "kind": kind,
+                    "fact_id": doc["id"],
+                    "op": "create",
+                    "revision": 1,
+                    "after": doc,
+                }
+                for i, (kind, doc) in enumerate(docs)
+            ],
+        )
     conn.execute(sa.text("UPDATE dataset_version SET version = :v WHERE id = 1"), {"v": version})
 
 
