@@ -400,7 +400,7 @@ REFUSALS = [
     ),
     (_unknown_state, ["summit 2017-astana", "host 'ATL'"]),
     (_unknown_source, ["source 'no-such-source' is not listed"]),
-    (_duplicate_id, ["the id is given 2 times"]),
+    (_duplicate_id, ["listed 2 times (line "]),
     (_quote_not_verbatim, ["India: member from 2017-06-09", "India joined at Ufa."]),
     (_text_file_outside, ["lies outside"]),
     (_huge_note, ["ind-member-2017-06-09", f"at most {MAX_NOTE_CHARS} characters"]),
