@@ -7,7 +7,6 @@ reading is off, so an unquoted `2022-02-30` is refused by name rather than crash
 parser), and every size has a documented limit.
 """
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -485,10 +484,3 @@ def write(path: Path, df: DatasetFile, full_texts: dict[str, str]) -> None:
     data = {k: v if k == "coverage" else _ordered(v) for k, v in data.items()}
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(HEADER + body, encoding="utf-8")
-
-
-def entries(df: DatasetFile) -> Iterator[tuple[str, int, BaseModel]]:
-    """Every top-level entry with its section and index."""
-    for section in ("sources", "states", "people", "summits", "presidencies", "permanent_bodies"):
-        for i, entry in enumerate(getattr(df, section)):
-            yield section, i, entry

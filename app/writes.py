@@ -99,6 +99,10 @@ def apply(
         docs = candidate.docs[o.kind.name]
         key = (o.kind.name, o.id)
         before = docs.get(o.id)
+        if o.op == "create" and before is not None:
+            raise Refused([f"{o.kind.name} {o.id} exists already"], 409)
+        if o.op != "create" and before is None:
+            raise Refused([f"no {o.kind.name} has the id {o.id!r} to {o.op}"], 404)
         if o.op == "delete":
             assert before is not None
             del docs[o.id]

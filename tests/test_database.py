@@ -310,3 +310,31 @@ def test_an_overlap_only_the_database_catches_is_a_named_refusal(
     assert refused.value.problems[0].startswith("the database refused the change")
     assert scalar(engine, "SELECT count(*) FROM change_set") == 1
     assert scalar(engine, "SELECT version FROM dataset_version") == 1
+
+
+@pytest.mark.parametrize(
+    ("op", "fact_id", "status", "named"),
+    [
+        ("create", "2017-astana", 409, "summit 2017-astana exists already"),
+        ("update", "1999-atlantis", 404, "no summit has the id '1999-atlantis' to update"),
+        ("delete", "1999-atlantis", 404, "no summit has the id '1999-atlantis' to delete"),
+    ],
+)
+def test_a_change_set_naming_a_fact_that_is_or_is_not_there_is_refused(
+    seeded_copy_url: str,
+    engine_for: Callable[[str], Engine],
+    op: str,
+    fact_id: str,
+    status: int,
+    named: str,
+) -> None:
+    engine = engine_for(seeded_copy_url)
+
+    def plan(current: Facts, _conn: object) -> list[Operation]:
+        doc = {**current.docs["summit"]["2017-astana"], "id": fact_id}
+        return [Operation(op, BY_NAME["summit"], fact_id, None if op == "delete" else doc)]  # type: ignore[arg-type]
+
+    with pytest.raises(Refused) as refused:
+        writes.commit(engine, plan, actor="test", reason="a test", channel="api")
+    assert (refused.value.status, refused.value.problems) == (status, [named])
+    assert scalar(engine, "SELECT count(*) FROM change_set") == 1
