@@ -64,7 +64,10 @@ def parse(text: str, *, end: bool = False) -> tuple[date, Precision]:
             raise ValueError(f"{text!r} has no month {m}")
         last = calendar.monthrange(y, m)[1]
         return (date(y, m, last) if end else date(y, m, 1)), Precision.month
-    return date.fromisoformat(text), Precision.day
+    try:
+        return date.fromisoformat(text), Precision.day
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a calendar date: {exc}") from None
 
 
 def render(value: date | None, precision: Precision | None) -> str | None:

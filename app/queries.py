@@ -160,6 +160,7 @@ def status_on(ds: Dataset, iso3: str, day: date) -> Status | None:
 def state_detail(ds: Dataset, code: str, today: date) -> StateDetail:
     state = find_state(ds, code)
     return StateDetail(
+        id=state.iso3,
         iso3=state.iso3,
         iso2=state.iso2,
         numeric=state.numeric,

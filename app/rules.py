@@ -216,8 +216,26 @@ def roles_go_to_members(ds: Dataset) -> Iterator[Problem]:
         )
 
 
+def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
+    """A person's Russian and Chinese names and any alias are data like any other: each
+    occurs in a quote of one of the fact's own citations."""
+    named: list[tuple[str, str, tuple[str | None, ...]]] = [
+        *(("state", s.iso3, s.aliases) for s in ds.states.values()),
+        *(("person", p.id, (p.name_ru, p.name_zh, *p.aliases)) for p in ds.persons.values()),
+    ]
+    for kind, fact_id, names in named:
+        quotes = [c.quote or "" for c in ds.citations_by_fact.get((kind, fact_id), [])]
+        for name in names:
+            if name and not any(name in quote for quote in quotes):
+                yield Problem(
+                    f"{kind} {fact_id}: {name!r} occurs in none of its sources' quotes",
+                    (kind, fact_id),
+                )
+
+
 RULES: tuple[Rule, ...] = (
     every_fact_is_cited,
+    names_are_quoted,
     quotes_are_verbatim,
     no_overlaps,
     presidencies_pass_at_summits,

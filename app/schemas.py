@@ -95,6 +95,7 @@ class StatusPeriodPublic(Dated, Fact):
 class StateDetail(Public):
     """One state with its whole status history."""
 
+    id: str = Field(description="Its id: the ISO 3166-1 alpha-3 code", examples=["IND"])
     iso3: str
     iso2: str
     numeric: str

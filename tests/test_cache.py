@@ -39,8 +39,20 @@ async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClien
             who, media_type="text/plain", headers={"Cache-Control": "private, no-store"}
         )
 
+    async def by_language(request: Request) -> Response:
+        calls.append("language")
+        language = request.headers.get("accept-language", "en")
+        return Response(language, media_type="text/plain", headers={"Vary": "Accept-Language"})
+
+    async def by_key(request: Request) -> Response:
+        calls.append("key")
+        who = request.headers.get("authorization", "nobody")
+        return Response(who, media_type="text/plain", headers={"Vary": "Authorization"})
+
     app.add_api_route("/v1/test-csv", csv, include_in_schema=False)
     app.add_api_route("/v1/test-private", private, include_in_schema=False)
+    app.add_api_route("/v1/test-language", by_language, include_in_schema=False)
+    app.add_api_route("/v1/test-key", by_key, include_in_schema=False)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
@@ -79,12 +91,24 @@ class TestWhatIsKept:
         assert calls == ["private", "private"]
 
     async def test_the_key_includes_what_the_answer_varies_by(
-        self, client: httpx.AsyncClient
+        self, custom_client: tuple[httpx.AsyncClient, list[str]]
     ) -> None:
-        plain = await client.get("/v1/member-states?limit=1")
-        other = await client.get("/v1/member-states?limit=1", headers={"Accept-Language": "ru"})
-        assert plain.status_code == other.status_code == 200
-        assert plain.content == other.content  # the same today, but kept apart
+        client, calls = custom_client
+        answers = [
+            (await client.get("/v1/test-language", headers={"Accept-Language": lang})).text
+            for lang in ("ru", "zh", "ru", "zh")
+        ]
+        assert answers == ["ru", "zh", "ru", "zh"]
+        assert calls == ["language", "language"], "one miss per language, then hits"
+
+    async def test_an_answer_that_varies_by_authorization_is_never_kept(
+        self, custom_client: tuple[httpx.AsyncClient, list[str]]
+    ) -> None:
+        client, calls = custom_client
+        mine = await client.get("/v1/test-key", headers={"Authorization": "Bearer a"})
+        anonymous = await client.get("/v1/test-key")
+        assert (mine.text, anonymous.text) == ("Bearer a", "nobody")
+        assert calls == ["key", "key"]
 
 
 def _rss_kib(pid: int) -> int:
@@ -101,14 +125,12 @@ def server(seeded_copy_url: str) -> Iterator[tuple[str, int]]:
         yield base, process.pid
 
 
-TYPES = "status_granted,status_changed,status_ended,term_began,term_ended,presidency_handover"
-
-
 def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
     server: tuple[str, int],
 ) -> None:
-    """3,000 distinct long query strings, each a valid answer kept by the cache: without a
-    bound that counts keys and headers, memory grows with each (about 15 MB here)."""
+    """3,000 distinct long query strings (6 KB each), each a tiny answer (an empty page) the
+    cache keeps: a bound that counted only bodies would keep them all and grow the worker by
+    some 20 MB; one that counts keys and headers keeps about 150."""
     base, pid = server
     days = [
         f"{year}-{month:02d}-{day:02d}"
@@ -116,12 +138,15 @@ def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
         for month in range(1, 13)
         for day in range(1, 29)
     ]
+    types = ",".join(["summit"] * 850)  # a valid, long `type` list
     with httpx.Client(base_url=base, timeout=10) as client:
         for day in days[:300]:  # warm up: the dataset, the routes, the allocator
-            assert client.get(f"/v1/timeline?from={day}&type={TYPES}&limit=4").status_code == 200
+            response = client.get(f"/v1/timeline?from={day}&type={types}&offset=9000")
+            assert response.status_code == 200
         before = _rss_kib(pid)
         for day in days[300:3300]:
-            response = client.get(f"/v1/timeline?from={day}&to=2026-09-01&type={TYPES}&limit=4")
+            query = f"from={day}&to=2026-09-01&type={types}&limit=1&offset=9000"
+            response = client.get(f"/v1/timeline?{query}")
             assert response.status_code == 200
         after = _rss_kib(pid)
     growth_mib = (after - before) / 1024
