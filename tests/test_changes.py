@@ -324,3 +324,26 @@ async def test_every_answer_under_v1_carries_the_dataset_version(
     for path in ("/v1", "/v1/member-states", "/v1/states/XX", "/v1/nowhere", "/v1/changes"):
         response = await client.get(path)
         assert response.headers["dataset-version"] == "1", path
+
+
+class TestNamesAndAliases:
+    async def test_a_state_has_its_aliases_with_the_sources_that_use_them(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        turkey = (await client.get("/v1/states/TR")).json()
+        assert (turkey["id"], turkey["name"]) == ("TUR", "Türkiye")
+        assert "Turkey" in turkey["aliases"]
+        assert any("Turkey" in (s["quote"] or "") for s in turkey["sources"])
+
+    async def test_a_person_has_names_in_three_languages_and_aliases(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        person = (await client.get("/v1/people/muratbek-imanaliev")).json()
+        assert person["names"] == {
+            "en": "Muratbek Imanaliev",
+            "ru": "Муратбек Иманалиев",
+            "zh": "穆拉特别克·伊马纳利耶夫",
+        }
+        assert "Muratbek Sansyzbayevich Imanaliev" in person["aliases"]
+        quotes = " ".join(s["quote"] or "" for s in person["sources"])
+        assert all(name in quotes for name in (*person["aliases"], "Иманалиев"))
