@@ -169,11 +169,13 @@ class Dataset:
     citations: list[CitationRec]
     claims: list[ClaimRec]
     coverage: dict[str, CoverageRec]
-    citations_by_fact: dict[FactKey, list[CitationRec]] = field(default_factory=dict)
-    citations_by_source: dict[str, list[CitationRec]] = field(default_factory=dict)
-    claims_by_source: dict[str, list[ClaimRec]] = field(default_factory=dict)
-    periods_by_state: dict[str, list[PeriodRec]] = field(default_factory=dict)
-    by_id: dict[FactKey, Any] = field(default_factory=dict)
+    # Indexes, derived from the records above when the dataset is made (never passed in,
+    # so `replace` builds them afresh).
+    citations_by_fact: dict[FactKey, list[CitationRec]] = field(default_factory=dict, init=False)
+    citations_by_source: dict[str, list[CitationRec]] = field(default_factory=dict, init=False)
+    claims_by_source: dict[str, list[ClaimRec]] = field(default_factory=dict, init=False)
+    periods_by_state: dict[str, list[PeriodRec]] = field(default_factory=dict, init=False)
+    by_id: dict[FactKey, Any] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for citation in self.citations:
@@ -383,12 +385,4 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
             checked.append(replace(claim, verdict="undetermined", detail=str(exc)))
             continue
         checked.append(replace(claim, verdict=result.verdict, detail=result.detail))
-    return replace(
-        ds,
-        claims=checked,
-        citations_by_fact={},
-        citations_by_source={},
-        claims_by_source={},
-        periods_by_state={},
-        by_id={},
-    )
+    return replace(ds, claims=checked)

@@ -470,7 +470,7 @@ def write(path: Path, df: DatasetFile, full_texts: dict[str, str]) -> None:
     """Write `df` to `path`; the `full_texts` (by source id) go to sources/<id>.txt beside
     it and are named by `text_file`."""
     folder = path.parent
-    data = df.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    data = df.model_dump(mode="json", exclude_none=True)
     for entry in data["sources"]:
         if entry["id"] in full_texts:
             relative = f"sources/{entry['id']}.txt"

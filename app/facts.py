@@ -58,10 +58,6 @@ class CoverageDoc(f.CoverageIn):
     id: str
 
 
-class SourceDoc(f.SourceIn):
-    """A source as recorded: its text held inline (never a file name)."""
-
-
 def _dated_values(doc: Doc) -> dict[str, Any]:
     start, start_precision = parse(doc["start"])
     end, end_precision = parse(doc["end"], end=True) if doc.get("end") else (None, None)
@@ -100,6 +96,8 @@ class Kind:
     document: Callable[[Row], Doc]  # the document of a row, without its citations
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
+    # The fields that name another fact, and its kind: each must exist (app.rules).
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def minted(self) -> bool:
@@ -148,7 +146,7 @@ KINDS: tuple[Kind, ...] = (
         name="source",
         plural="sources",
         table=Source,
-        model=SourceDoc,
+        model=f.SourceIn,  # recorded with its text inline: `text_file` is dropped
         description="a document facts are cited from, with its stored text and claims",
         natural_key=_by_id,
         values=lambda d: {
@@ -191,6 +189,7 @@ KINDS: tuple[Kind, ...] = (
         table=Person,
         model=f.PersonFields,
         description="a person who held an office of the organisation",
+        references=(("nationality", "state"),),
         natural_key=_by_id,
         values=lambda d: {
             "name": d["name"],
@@ -216,6 +215,7 @@ KINDS: tuple[Kind, ...] = (
         table=Summit,
         model=f.SummitIn,
         description="a meeting of the Council of Heads of State",
+        references=(("host", "state"),),
         natural_key=_by_id,
         values=lambda d: {
             "host_iso3": d["host"],
@@ -241,6 +241,7 @@ KINDS: tuple[Kind, ...] = (
         table=StatusPeriod,
         model=StatusPeriodDoc,
         description="one status (member, observer, dialogue partner, partner) of one state",
+        references=(("state", "state"),),
         natural_key=lambda d: (d["state"], d["status"], d["start"]),
         values=lambda d: {
             "state_iso3": d["state"],
@@ -264,6 +265,7 @@ KINDS: tuple[Kind, ...] = (
         table=Term,
         model=TermDoc,
         description="a term of office (the Secretary-General's)",
+        references=(("person", "person"),),
         natural_key=lambda d: (d["person"], d["post"], d["start"]),
         values=lambda d: {"person_id": d["person"], "post": d["post"], **_dated_values(d)},
         document=lambda r: {
@@ -280,6 +282,7 @@ KINDS: tuple[Kind, ...] = (
         table=Presidency,
         model=f.PresidencyIn,
         description="a rotating presidency, closed by a summit",
+        references=(("chair", "state"), ("summit", "summit")),
         natural_key=lambda d: (d["chair"], d["start"]),
         values=lambda d: {
             "chair_iso3": d["chair"],
@@ -300,6 +303,7 @@ KINDS: tuple[Kind, ...] = (
         table=PermanentBody,
         model=f.BodyIn,
         description="a permanent body of the organisation and its seat",
+        references=(("seat_state", "state"),),
         natural_key=_by_id,
         values=lambda d: {
             "name": d["name"],

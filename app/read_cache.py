@@ -28,7 +28,7 @@ VARY = (b"accept", b"accept-language")
 Key = tuple[Stamp, date, str, bytes, tuple[bytes, ...]]
 # What an entry costs beyond its bytes: the key tuple, the Answer, the list of headers.
 ENTRY_OVERHEAD = 600
-KEPT_FOR_EVERY_CLIENT_NOT = (b"private", b"no-store")
+PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def _is_cached_path(path: str) -> bool:
 def _shared(headers: list[tuple[bytes, bytes]]) -> bool:
     """Whether an answer is the same for every client who sends the keyed headers."""
     control = (_header(headers, b"cache-control") or b"").lower()
-    if any(word in control for word in KEPT_FOR_EVERY_CLIENT_NOT):
+    if any(word in control for word in PER_CLIENT):
         return False
     vary = (_header(headers, b"vary") or b"").lower()
     names = {v.strip() for v in vary.split(b",") if v.strip()}

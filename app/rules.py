@@ -52,18 +52,10 @@ def references(facts: Facts) -> list[Problem]:
             problems.append(
                 Problem(f"state {iso3!r} is not an ISO 3166-1 alpha-3 code", ("state", iso3))
             )
-    refs = {
-        "status_period": (("state", "state"),),
-        "person": (("nationality", "state"),),
-        "term": (("person", "person"),),
-        "summit": (("host", "state"),),
-        "presidency": (("chair", "state"), ("summit", "summit")),
-        "permanent_body": (("seat_state", "state"),),
-    }
     for kind, docs in d.items():
         for fact_id, doc in docs.items():
             key = (kind, fact_id)
-            for field, target in refs.get(kind, ()):
+            for field, target in BY_NAME[kind].references:
                 need(key, field, target, doc.get(field))
             for c in doc.get("sources", []):
                 need(key, "source", "source", c["source"])

@@ -225,7 +225,7 @@ class Store:
 
     async def recorded_by(self, day: date) -> int:
         """The version at the end of UTC day `day`; 404 before the first change set."""
-        version = await run_in_threadpool(self._read, lambda conn: changelog.recorded_by(conn, day))
+        version = await self.read(lambda conn: changelog.recorded_by(conn, day))
         if version == 0:
             raise NotFound(f"Nothing was recorded by the end of {day}: the record starts later")
         return version
