@@ -180,6 +180,30 @@ def check() -> None:
     )
 
 
+def _port_free(host: str, port: int) -> str | None:
+    """None when `host:port` can be bound, else why not."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _check_port(host: str, port: int) -> None:
+    why = _port_free(host, port)
+    if why is not None:
+        typer.echo(
+            f"cannot listen on {host}:{port}: {why}. Another process holds the port: stop it, "
+            "or choose another port with SCO_PORT=8001 (or --port 8001)",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (SCO_HOST)")] = None,
@@ -187,16 +211,30 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="Worker processes (SCO_WORKERS)")] = None,
 ) -> None:
     """Serve the API with uvicorn (uvloop and httptools)."""
+    import os
+    import tempfile
+
     import uvicorn
 
+    from app.logs import config
+
     settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    workers = workers or settings.workers
+    _check_port(host, port)
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics to files there; /metrics adds them up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sco-api-metrics-")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
+        host=host,
+        port=port,
+        workers=workers,
         log_level=settings.log_level,
+        log_config=config(settings.log_level, settings.access_log),
+        access_log=False,  # app.middleware.Observe writes the access log
+        server_header=False,
         proxy_headers=True,
     )
 
@@ -207,10 +245,40 @@ def start(
     port: Annotated[int | None, typer.Option(help="Port (SCO_PORT)")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (SCO_WORKERS)")] = None,
 ) -> None:
-    """Migrate, seed, then serve: what the README's first command and the image run."""
-    migrate()
-    seed(None)
+    """Migrate, seed, then serve: what the README's first command and the image run. Prints
+    one line about the dataset, then the address."""
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    _check_port(host, port)  # before migrating and seeding, not after
+    command.upgrade(alembic_config(), "head")
+    _quiet_seed()
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"serving at http://{shown}:{port} (docs: http://{shown}:{port}/docs)")
     serve(host, port, workers)
+
+
+def _quiet_seed() -> None:
+    """Seed an empty database; print one line saying what the database holds."""
+    from app.importing import SeedError
+    from app.importing import seed as load_seed
+    from app.store import load
+
+    engine = _engine()
+    try:
+        report = load_seed(engine, get_settings().seed_dir)
+        ds = load(engine)
+    except SeedError as exc:
+        raise _refused(exc, "seed") from exc
+    finally:
+        engine.dispose()
+    state = "seeded now" if report.seeded else "already seeded"
+    differs = report.outcome is not None and bool(report.outcome.changes) and not report.seeded
+    typer.echo(
+        f"dataset version {ds.version} ({state}): {len(ds.states)} states, "
+        f"{len(ds.periods)} status periods, {len(ds.terms)} terms, {len(ds.summits)} summits, "
+        f"{len(ds.presidencies)} presidencies, {len(ds.sources)} sources"
+        + ("; seed/dataset.yaml differs (`sco-api seed` says how)" if differs else "")
+    )
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
+from email.utils import format_datetime
 from typing import Annotated, Any
 
 from fastapi import Request, Response
@@ -242,6 +243,11 @@ def answer(
     digest = hashlib.blake2b(body, digest_size=16)
     if fixed:
         digest.update(ds.epoch.encode())
+    modified = (
+        {"Last-Modified": format_datetime(ds.committed_at, usegmt=True)}
+        if ds.committed_at is not None
+        else {}
+    )
     return Response(
         body,
         media_type="application/json",
@@ -249,6 +255,7 @@ def answer(
             "ETag": f'"{digest.hexdigest()}"',
             "Dataset-Version": str(ds.version),
             "Cache-Control": IMMUTABLE if fixed else REVALIDATE,
+            **modified,
             **(headers or {}),
         },
     )

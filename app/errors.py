@@ -1,7 +1,13 @@
-"""One error hierarchy, and the handlers that turn every error into RFC 9457 problem details."""
+"""One error hierarchy, and the handlers that turn every error into RFC 9457 problem details.
+
+A problem's `type` is an absolute URI, `{SCO_PUBLIC_URL}/problems/{name}` (the request's
+base URL by default), and it resolves: `GET /problems/{name}` explains what the problem
+means and what to do (app.routers.problems). The kinds of problem are listed once, here.
+"""
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -20,10 +26,105 @@ class InvalidParam(BaseModel):
     reason: str = Field(examples=["Input should be a valid date in the format YYYY-MM-DD"])
 
 
+@dataclass(frozen=True)
+class ProblemType:
+    """A kind of problem: what it means, and what a client should do about it."""
+
+    name: str
+    status: int
+    title: str
+    meaning: str
+    action: str
+
+
+PROBLEM_TYPES = {
+    t.name: t
+    for t in (
+        ProblemType(
+            "bad-request",
+            400,
+            "Bad request",
+            "The request could not be read: its syntax or framing is wrong.",
+            "Fix the request as `detail` says; the request is not worth repeating unchanged.",
+        ),
+        ProblemType(
+            "not-found",
+            404,
+            "Not found",
+            "Nothing answers to this path: no such resource, id, code or version.",
+            "Check the id or code (list the collection to find it, e.g. GET /v1/states), or "
+            "the version (GET /v1/changes lists every change set). The API lives under /v1.",
+        ),
+        ProblemType(
+            "method-not-allowed",
+            405,
+            "Method not allowed",
+            "This path exists but does not take this method.",
+            "Use a method the `Allow` header lists; the read API takes GET and HEAD.",
+        ),
+        ProblemType(
+            "not-acceptable",
+            406,
+            "Not acceptable",
+            "None of the media types the `Accept` header allows can be produced here.",
+            "Ask for application/json (the default), or another format the operation "
+            "documents (text/csv for collections, application/yaml for the export).",
+        ),
+        ProblemType(
+            "conflict",
+            409,
+            "Conflict",
+            "The change conflicts with the record as it stands.",
+            "Read the fact again, reconcile, and send the change anew.",
+        ),
+        ProblemType(
+            "invalid-parameters",
+            422,
+            "Invalid parameters",
+            "A parameter is unknown, malformed or out of range. `invalid_params` names each "
+            "one with the reason, and unknown parameters are refused rather than ignored, so a "
+            "misspelt filter never looks like an answer.",
+            "Correct the parameters `invalid_params` lists; /docs shows each operation's own.",
+        ),
+        ProblemType(
+            "internal-error",
+            500,
+            "Internal server error",
+            "The service failed in a way it did not expect. The error was logged with the "
+            "request id.",
+            "Retry later; if it persists, report it with the `X-Request-ID` of the answer.",
+        ),
+        ProblemType(
+            "unavailable",
+            503,
+            "Service unavailable",
+            "The service cannot answer from its database right now: the database is "
+            "unreachable, too slow, damaged, or not migrated and seeded. `detail` says which.",
+            "Retry after the seconds the `Retry-After` header gives. An operator should check "
+            "/readyz and the log (both name the cause).",
+        ),
+    )
+}
+
+
+def problem_type(name: str, base_url: str) -> str:
+    """The absolute URI of a problem type."""
+    return f"{base_url.rstrip('/')}/problems/{name}"
+
+
+def base_url(request: Request) -> str:
+    """SCO_PUBLIC_URL, or the base URL this request was made on."""
+    public: str | None = getattr(request.app.state, "public_url", None)
+    return public or str(request.base_url)
+
+
 class Problem(BaseModel):
     """An error, as RFC 9457 problem details."""
 
-    type: str = Field(examples=["/problems/not-found"])
+    type: str = Field(
+        description="An absolute URI naming the kind of problem; GET it for an explanation",
+        examples=["https://sco.example.org/problems/not-found"],
+    )
     title: str = Field(examples=["Not found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["No state has the code 'XX'"])
@@ -35,7 +136,7 @@ class AppError(Exception):
     """Base of the errors this service raises on purpose."""
 
     status_code = 400
-    type = "/problems/bad-request"
+    type = "bad-request"
     title = "Bad request"
 
     def __init__(self, detail: str, invalid_params: list[InvalidParam] | None = None) -> None:
@@ -46,20 +147,24 @@ class AppError(Exception):
 
 class NotFound(AppError):
     status_code = 404
-    type = "/problems/not-found"
+    type = "not-found"
     title = "Not found"
 
 
 class InvalidParameters(AppError):
     status_code = 422
-    type = "/problems/invalid-parameters"
+    type = "invalid-parameters"
     title = "Invalid parameters"
 
 
 class Unavailable(AppError):
     status_code = 503
-    type = "/problems/unavailable"
+    type = "unavailable"
     title = "Service unavailable"
+
+
+_BY_STATUS = {t.status: t.name for t in PROBLEM_TYPES.values()}
+RETRY_AFTER = "5"  # seconds a client should wait before retrying a 503
 
 
 def problem(
@@ -67,23 +172,26 @@ def problem(
     status: int,
     title: str,
     detail: str,
-    type_: str = "about:blank",
+    name: str | None = None,
     invalid_params: list[InvalidParam] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    """A problem+json answer; `name` is the problem type (by default the one of `status`)."""
+    name = name or _BY_STATUS.get(status)
     body = Problem(
-        type=type_,
+        type=problem_type(name, base_url(request)) if name else "about:blank",
         title=title,
         status=status,
         detail=detail,
         instance=request.url.path,
         invalid_params=invalid_params,
     )
+    extra = {"Retry-After": RETRY_AFTER} if status == 503 else {}
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers={**extra, **(headers or {})},
     )
 
 
@@ -134,7 +242,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
-    return problem(request, 500, "Internal server error", "The error was logged.")
+    return problem(
+        request, 500, "Internal server error", "The error was logged with this request's id."
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -160,47 +270,14 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-_EXAMPLES: dict[int, dict[str, Any]] = {
-    404: {
-        "type": NotFound.type,
-        "title": NotFound.title,
-        "status": 404,
-        "detail": "'XX' is not an ISO 3166-1 alpha-2 or alpha-3 country code",
-        "instance": "/v1/states/XX",
-    },
-    422: {
-        "type": InvalidParameters.type,
-        "title": InvalidParameters.title,
-        "status": 422,
-        "detail": "Invalid value for: as_of",
-        "instance": "/v1/member-states",
-        "invalid_params": [
-            {"name": "as_of", "reason": "Input should be a valid date in the format YYYY-MM-DD"}
-        ],
-    },
-    503: {
-        "type": Unavailable.type,
-        "title": Unavailable.title,
-        "status": 503,
-        "detail": "The database is not migrated and seeded: run `sco-api migrate` and "
-        "`sco-api seed`",
-        "instance": "/v1",
-    },
-}
-
-
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """For route declarations: the problems a route may answer, documented in OpenAPI."""
+    """For route declarations: the problems a route may answer, documented in OpenAPI (the
+    examples are made for each operation by app.openapi)."""
     return {
         code: {
             "model": Problem,
-            "description": HTTPStatus(code).phrase,
-            "content": {
-                PROBLEM_JSON: {
-                    "schema": {"$ref": "#/components/schemas/Problem"},
-                    "example": _EXAMPLES[code],
-                }
-            },
+            "description": PROBLEM_TYPES[_BY_STATUS[code]].meaning,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for code in codes
     }

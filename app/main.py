@@ -1,19 +1,23 @@
 """The FastAPI application."""
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app import errors
 from app.db import make_engine
 from app.errors import AppError
-from app.read_cache import ReadCache
-from app.routers import changes, organisation, service, sources, states
+from app.middleware import HeadAsGet, Observe, SecurityHeaders
+from app.read_cache import COMPRESS_OVER, ReadCache
+from app.routers import changes, monitoring, organisation, problems, service, sources, states
 from app.settings import Settings, get_settings
 from app.store import Store, make_probe
 
@@ -30,6 +34,36 @@ which state held the rotating presidency and where each summit met.
   it makes, checked against the data.
 * Errors are `application/problem+json` (RFC 9457).
 """
+
+
+# CORS: what browser apps on other origins may send and read. The write methods and
+# headers are for the curators' write API; credentials (cookies) are never allowed.
+CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+CORS_REQUEST_HEADERS = [
+    "If-None-Match",
+    "If-Modified-Since",
+    "If-Match",
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "Change-Reason",
+    "X-Request-ID",
+]
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "Dataset-Version",
+    "X-Request-ID",
+    "Retry-After",
+    "Content-Disposition",
+]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def valid_id(value: str) -> bool:
+    """A client's X-Request-ID is echoed when it is a plain token of at most 128 characters
+    (a UUID, a trace id); anything else is replaced by a fresh id, so ids stay loggable."""
+    return bool(_REQUEST_ID.match(value))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,18 +88,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    app.state.public_url = settings.public_url
     errors.install(app)
+    # Each middleware added wraps those added before it; the last is outermost.
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ReadCache, max_bytes=settings.cache_mb * 1024 * 1024)
-    # Added last, so outermost: cached answers carry the CORS headers too.
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_OVER)
+    app.add_middleware(HeadAsGet)
+    # Outside the cache, so cached answers carry the CORS headers too.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET"],
-        expose_headers=["ETag"],
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        allow_credentials=False,
+        max_age=600,
     )
+    app.add_middleware(Observe, log_requests=settings.access_log)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=valid_id)
     for router in (states.router, organisation.router, sources.router, changes.router):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)
+    app.include_router(problems.router)
+    app.include_router(monitoring.router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

@@ -5,30 +5,50 @@ headers were answered under the same dataset version on the same day, before Fas
 routes or validates anything. A miss goes through the application; a 200 answer that is
 the same for every client is kept whole — status, content type, the application's headers
 and body — so a hit is the answer the application gave, byte for byte. A matching
-If-None-Match gets a 304.
+If-None-Match (or, without one, an If-Modified-Since no older than Last-Modified) gets a 304.
+
+Answers over 1 KB are compressed for clients that accept it (brotli, else gzip), once per
+cached answer and coding: the compressed body is kept beside the plain one. Each coding is
+its own representation, so its ETag carries a suffix (`"…-br"`); a validator matches
+whatever coding it was received in.
+
+The OpenAPI document is cached too, with an ETag, but under no dataset version: it reads
+nothing from the database, so the docs keep working while the database is down.
 
 Memory is bounded by everything an entry holds (key, headers and body), so neither large
 answers nor many distinct long query strings can grow a worker past its bound.
 """
 
-from dataclasses import dataclass
+import gzip
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import date
+from email.utils import parsedate_to_datetime
 
+import brotli
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import metrics
 from app.dataset import Stamp
 from app.dates import today
 from app.errors import AppError
+from app.negotiation import coding
 from app.store import Store
 
 # Request headers an answer may vary by; they are part of the key. An answer varying by
 # anything else (Authorization above all) is never kept.
 VARY = (b"accept", b"accept-language")
-Key = tuple[Stamp, date, str, bytes, tuple[bytes, ...]]
+Key = tuple[Stamp | None, date, str, bytes, tuple[bytes, ...]]
 # What an entry costs beyond its bytes: the key tuple, the Answer, the list of headers.
 ENTRY_OVERHEAD = 600
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
+COMPRESS_OVER = 1024  # bytes: smaller answers are sent as they are
+UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
+COMPRESSORS = {
+    b"br": lambda body: brotli.compress(body, quality=5),
+    b"gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +58,14 @@ class Answer:
     body: bytes
     etag: bytes | None
     size: int
+    route: str | None = None
+    last_modified: bytes | None = None
+    encoded: dict[bytes, bytes] = field(default_factory=dict)  # coding -> compressed body
+
+    def with_coding(self, name: bytes) -> "Answer":
+        """This answer with the body compressed in coding `name` kept too."""
+        body = COMPRESSORS[name](self.body)
+        return replace(self, encoded={**self.encoded, name: body}, size=self.size + len(body))
 
 
 def _header(
@@ -49,19 +77,37 @@ def _header(
     return None
 
 
-def _matches(scope: Scope, etag: bytes | None) -> bool:
-    """Whether If-None-Match names this answer (weak comparison, lists and `*` included)."""
-    if etag is None:
-        return False
+def _plain_tag(tag: bytes) -> bytes:
+    """An entity tag without its weakness mark or content-coding suffix."""
+    tag = tag.strip().removeprefix(b"W/")
+    for name in COMPRESSORS:
+        tag = tag.replace(b"-" + name + b'"', b'"')
+    return tag
+
+
+def _not_modified(scope: Scope, answer: Answer) -> bool:
+    """Whether the request's validators say the client holds this answer already: an
+    If-None-Match naming it (weak comparison, lists and `*` included), or, with no
+    If-None-Match (RFC 9110 13.2.2), an If-Modified-Since no older than Last-Modified."""
     value = _header(scope["headers"], b"if-none-match")
-    if value is None:
+    if value is not None:
+        if answer.etag is None:
+            return False
+        tags = {_plain_tag(t) for t in value.split(b",")}
+        return answer.etag in tags or b"*" in tags
+    since = _header(scope["headers"], b"if-modified-since")
+    if since is None or answer.last_modified is None:
         return False
-    tags = {t.strip().removeprefix(b"W/") for t in value.split(b",")}
-    return etag in tags or b"*" in tags
+    try:
+        return parsedate_to_datetime(since.decode("latin-1")) >= parsedate_to_datetime(
+            answer.last_modified.decode("latin-1")
+        )
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
 
 
 def _is_cached_path(path: str) -> bool:
-    return path == "/v1" or path.startswith("/v1/")
+    return path == "/v1" or path.startswith("/v1/") or path in UNVERSIONED
 
 
 def _shared(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -85,29 +131,46 @@ class ReadCache:
         if scope["type"] != "http" or not _is_cached_path(scope["path"]):
             await self.app(scope, receive, send)
             return
-        store: Store = scope["app"].state.store
-        try:
-            version = await store.version()
-        except AppError:
-            await self.app(scope, receive, send)  # the application answers the problem
-            return
-        stamp = str(version[1]).encode()
-        if scope["method"] != "GET":
-            await self.app(scope, receive, _with_version(send, stamp))
+        version: Stamp | None = None
+        stamp: bytes | None = None
+        if scope["path"] not in UNVERSIONED:
+            store: Store = scope["app"].state.store
+            try:
+                version = await store.version()
+            except AppError:
+                await self.app(scope, receive, send)  # the application answers the problem
+                return
+            stamp = str(version[1]).encode()
+            if scope["method"] != "GET":
+                await self.app(scope, receive, _with_version(send, stamp))
+                return
+        elif scope["method"] != "GET":
+            await self.app(scope, receive, send)
             return
         varying = tuple(_header(scope["headers"], name) or b"" for name in VARY)
         key = (version, today(), scope["path"], scope["query_string"], varying)
         answer = self.answers.get(key)
+        metrics.CACHE.labels("miss" if answer is None else "hit").inc()
         if answer is None:
             answer = await self._through_app(scope, receive, send, key, stamp)
             if answer is None:
                 return
-            if answer.size <= self.answers.maxsize:
-                self.answers[key] = answer
-        await self._send(scope, answer, send)
+            self._keep(key, answer)
+        else:
+            scope["sco.route"] = answer.route
+        wanted = coding((_header(scope["headers"], b"accept-encoding") or b"").decode("latin-1"))
+        name = wanted.encode() if wanted and len(answer.body) > COMPRESS_OVER else None
+        if name is not None and name not in answer.encoded:
+            answer = answer.with_coding(name)
+            self._keep(key, answer)
+        await self._send(scope, answer, send, name)
+
+    def _keep(self, key: Key, answer: Answer) -> None:
+        if answer.size <= self.answers.maxsize:
+            self.answers[key] = answer
 
     async def _through_app(
-        self, scope: Scope, receive: Receive, send: Send, key: Key, stamp: bytes
+        self, scope: Scope, receive: Receive, send: Send, key: Key, stamp: bytes | None
     ) -> Answer | None:
         """Run the application; keep a shared 200 answer, pass anything else on."""
         messages: list[Message] = []
@@ -119,35 +182,66 @@ class ReadCache:
         start = messages[0] if messages else None
         if start is not None and start["type"] == "http.response.start":
             headers = [(k.lower(), v) for k, v in start.get("headers", [])]
-            if _header(headers, b"dataset-version") is None:
+            if stamp is not None and _header(headers, b"dataset-version") is None:
                 headers.append((b"dataset-version", stamp))
             if start["status"] == 200 and _shared(headers):
                 body = b"".join(m.get("body", b"") for m in messages[1:])
-                kept = tuple((k, v) for k, v in headers if k != b"content-length")
-                size = (
-                    len(body)
-                    + sum(len(k) + len(v) for k, v in kept)
-                    + len(key[2])
-                    + len(key[3])
-                    + sum(len(v) for v in key[4])
-                    + ENTRY_OVERHEAD
-                )
-                return Answer(200, kept, body, _header(kept, b"etag"), size)
+                return _answer(scope, key, headers, body)
             messages[0] = {**start, "headers": headers}
         for message in messages:
             await send(message)
         return None
 
     @staticmethod
-    async def _send(scope: Scope, answer: Answer, send: Send) -> None:
-        if _matches(scope, answer.etag):
-            kept = [(k, v) for k, v in answer.headers if k in _NOT_MODIFIED_HEADERS]
+    async def _send(scope: Scope, answer: Answer, send: Send, name: bytes | None) -> None:
+        headers = list(answer.headers)
+        body = answer.body
+        if len(body) > COMPRESS_OVER:
+            headers = _add_vary(headers, b"Accept-Encoding")
+        if name is not None:
+            body = answer.encoded[name]
+            headers.append((b"content-encoding", name))
+            if answer.etag is not None:
+                tag = answer.etag[:-1] + b"-" + name + b'"'
+                headers = [(k, tag if k == b"etag" else v) for k, v in headers]
+        if _not_modified(scope, answer):
+            kept = [(k, v) for k, v in headers if k in _NOT_MODIFIED_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers = [*answer.headers, (b"content-length", str(len(answer.body)).encode())]
+        headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _answer(scope: Scope, key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+    """A 200 answer to keep, with an ETag of its body if the application gave none."""
+    kept = [(k, v) for k, v in headers if k != b"content-length"]
+    etag = _header(kept, b"etag")
+    if etag is None:
+        etag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+        kept.append((b"etag", etag))
+    if _header(kept, b"cache-control") is None:
+        kept.append((b"cache-control", b"public, no-cache"))
+    size = (
+        len(body)
+        + sum(len(k) + len(v) for k, v in kept)
+        + len(key[2])
+        + len(key[3])
+        + sum(len(v) for v in key[4])
+        + ENTRY_OVERHEAD
+    )
+    route = getattr(scope.get("route"), "path", None)
+    return Answer(200, tuple(kept), body, etag, size, route, _header(kept, b"last-modified"))
+
+
+def _add_vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    vary = _header(headers, b"vary")
+    if vary is None:
+        return [*headers, (b"vary", name)]
+    if name.lower() in {v.strip().lower() for v in vary.split(b",")}:
+        return headers
+    return [(k, vary + b", " + name if k == b"vary" else v) for k, v in headers]
 
 
 # RFC 9110 15.4.5: a 304 carries the headers a 200 would have sent for caching.
@@ -156,6 +250,7 @@ _NOT_MODIFIED_HEADERS = {
     b"cache-control",
     b"vary",
     b"dataset-version",
+    b"last-modified",
     b"content-location",
     b"expires",
     b"date",

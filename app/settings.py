@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default=["*"], description='Origins browsers may call from (JSON list); ["*"]: any'
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The service's public base URL (https://host/prefix), on which problem "
+        "type URIs are built; default: the base URL each request was made on",
+    )
+    access_log: bool = Field(
+        default=True, description="One JSON line per request on stderr (logger app.access)"
+    )
 
 
 @lru_cache

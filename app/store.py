@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app import changelog
+from app import changelog, metrics
 from app.dataset import Dataset, Stamp, build
 from app.db import is_sqlite, snapshot
 from app.errors import NotFound, Unavailable
@@ -189,7 +189,8 @@ class Store:
 
     async def version(self) -> Stamp:
         """The (epoch, version) committed when this request arrived (or later)."""
-        return await self._probe.version()
+        with metrics.VERSION_READ.time():
+            return await self._probe.version()
 
     async def dataset(self) -> Dataset:
         """The dataset as of this request's arrival, read again only when it changed."""
@@ -200,6 +201,7 @@ class Store:
                 ds = self._dataset
                 if ds is None or ds.stamp != version:
                     ds = self._dataset = await run_in_threadpool(self._load)
+                    metrics.RELOADS.labels("current").inc()
         if not ds.seeded:
             raise Unavailable(NOT_READY)
         return ds
@@ -221,6 +223,7 @@ class Store:
                 ds = self._past.get(key)
                 if ds is None:
                     ds = self._past[key] = await run_in_threadpool(self._load, version)
+                    metrics.RELOADS.labels("past").inc()
         return ds
 
     async def recorded_by(self, day: date) -> int:

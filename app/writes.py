@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from app import facts as fk
+from app import metrics
 from app.dataset_file import SeedError
 from app.facts import Doc, Facts, Kind
 from app.models import ChangeSet, DatasetVersion, FactChange, table_of
@@ -202,7 +203,27 @@ def commit(
     dry_run: bool = False,
 ) -> Outcome:
     """Plan a change set against the current facts, check the candidate, and write it with
-    its change-log rows in one transaction; refuse it whole (Refused) on any problem."""
+    its change-log rows in one transaction; refuse it whole (Refused) on any problem. Each
+    outcome is counted (metric sco_writes_total)."""
+    try:
+        outcome = _commit(engine, plan, actor, reason, channel, request_id, dry_run)
+    except Refused:
+        metrics.WRITES.labels(channel, "refused").inc()
+        raise
+    result = "committed" if outcome.committed else "dry_run" if dry_run else "unchanged"
+    metrics.WRITES.labels(channel, result).inc()
+    return outcome
+
+
+def _commit(
+    engine: Engine,
+    plan: Plan,
+    actor: str,
+    reason: str,
+    channel: str,
+    request_id: str | None,
+    dry_run: bool,
+) -> Outcome:
     if not 1 <= len(actor) <= MAX_ACTOR or not 1 <= len(reason) <= MAX_REASON:
         raise Refused(
             [

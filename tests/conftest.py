@@ -87,7 +87,12 @@ def backend(request: pytest.FixtureRequest) -> str:
         try:
             psycopg.connect(_admin_conninfo(), connect_timeout=5).close()
         except psycopg.OperationalError as exc:
-            pytest.fail(f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}", pytrace=False)
+            pytest.fail(
+                f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}\n"
+                "Start it (or point SCO_TEST_POSTGRES_URL at one), or run on SQLite alone: "
+                "SCO_TEST_SKIP_POSTGRES=1 ./dev test",
+                pytrace=False,
+            )
     return name
 
 

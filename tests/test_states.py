@@ -158,7 +158,7 @@ class TestStatusPeriod:
     ) -> None:
         missing = await client.get("/v1/status-periods/ind-member-1999-01-01")
         assert missing.status_code == 404
-        assert missing.json()["type"] == "/problems/not-found"
+        assert missing.json()["type"] == "http://test/problems/not-found"
         malformed = await client.get("/v1/status-periods/IND")
         assert malformed.status_code == 422
         assert malformed.json()["invalid_params"][0]["name"] == "period_id"
@@ -193,7 +193,7 @@ class TestGetState:
     async def test_an_unknown_code_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/states/QQ")
         assert response.status_code == 404
-        assert response.json()["type"] == "/problems/not-found"
+        assert response.json()["type"] == "http://test/problems/not-found"
 
     async def test_a_malformed_code_is_422(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/states/INDIA")

@@ -1,0 +1,59 @@
+"""Prometheus metrics, through the official client library.
+
+With several worker processes (`SCO_WORKERS` > 1) each worker counts for itself; `serve`
+then points PROMETHEUS_MULTIPROC_DIR at a fresh folder before the workers start, and
+/metrics adds up every worker's files (the library's multiprocess mode).
+"""
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+REQUESTS = Counter(
+    "sco_http_requests_total",
+    "HTTP requests answered, by method, route template and status",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "sco_http_request_duration_seconds",
+    "Time from a request's arrival to its last byte, by route template",
+    ["route"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CACHE = Counter(
+    "sco_read_cache_lookups_total", "Read-cache lookups, by result (hit or miss)", ["result"]
+)
+RELOADS = Counter(
+    "sco_dataset_reloads_total",
+    "Datasets read from the database: the current one after a change (current), or an "
+    "earlier version rebuilt from the change log (past)",
+    ["kind"],
+)
+VERSION_READ = Histogram(
+    "sco_version_read_seconds",
+    "Time to read the dataset version from the database (once per request, or shared)",
+    buckets=(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2),
+)
+WRITES = Counter(
+    "sco_writes_total",
+    "Change sets submitted to the write service, by channel and outcome "
+    "(committed, unchanged, dry_run, refused)",
+    ["channel", "outcome"],
+)
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+def exposition() -> bytes:
+    """The metrics in the Prometheus text format: this process's, or every worker's."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest()

@@ -1,0 +1,170 @@
+"""What every answer goes through on its way out, outermost first (see app.main):
+
+* `Observe`: one JSON access-log line per request, the Prometheus request metrics, the
+  security headers; the request id comes from asgi-correlation-id, one layer further out.
+* CORS (Starlette's), so every answer a browser app sees carries its headers.
+* `HeadAsGet`: HEAD is answered on every GET path as that GET would be, without its body.
+* GZip (Starlette's) for answers the read cache does not compress itself.
+"""
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import time
+from datetime import UTC, datetime
+
+from asgi_correlation_id import correlation_id
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import metrics
+
+access_log = logging.getLogger("app.access")
+
+# API answers run no script and load nothing: the strictest policy. HTML pages (the docs,
+# the problem pages) load their scripts and styles from this service only; their inline
+# scripts are allowed by hash, computed from the page itself.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+HTML_CSP = (
+    "default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+UNMATCHED = "unmatched"  # the route label of paths no route answers (bounded cardinality)
+
+
+def _script_hashes(page: bytes) -> str:
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() + "'"
+        for m in _INLINE_SCRIPT.finditer(page)
+    ]
+    return "".join(" " + h for h in hashes)
+
+
+def route_of(scope: Scope) -> str:
+    """The route template that answered (`/v1/states/{code}`), never the raw path."""
+    route = scope.get("route")
+    path = getattr(route, "path", None) or scope.get("sco.route")
+    return path if isinstance(path, str) else UNMATCHED
+
+
+class Observe:
+    """Logs and counts every HTTP answer."""
+
+    def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
+        self.app = app
+        self.log_requests = log_requests
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        method = scope["method"]
+        status = 500
+        sent = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            duration = time.perf_counter() - began
+            route = route_of(scope)
+            metrics.REQUESTS.labels(method, route, str(status)).inc()
+            metrics.LATENCY.labels(route).observe(duration)
+            if self.log_requests:
+                query = scope.get("query_string", b"").decode("latin-1")
+                line = {
+                    "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "request_id": correlation_id.get(),
+                    "method": method,
+                    "route": route,
+                    "path": scope["path"] + (f"?{query}" if query else ""),
+                    "status": status,
+                    "duration_ms": round(duration * 1000, 3),
+                    "bytes": sent,
+                }
+                access_log.info(json.dumps(line, ensure_ascii=False))
+
+
+class SecurityHeaders:
+    """Adds the security headers to every answer of the application, and a
+    Content-Security-Policy fitting what it is: an API answer or an HTML page. Sits inside
+    compression, so an HTML page's inline scripts are hashed as the browser will see them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        page: Message | None = None  # an HTML page's start, held until its whole body is in
+        chunks: list[bytes] = []
+
+        async def sending(message: Message) -> None:
+            nonlocal page
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), *SECURITY_HEADERS]
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    page = {**message, "headers": headers}
+                    return
+                headers.append((b"content-security-policy", API_CSP.encode()))
+                message = {**message, "headers": headers}
+            elif page is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                csp = HTML_CSP.format(hashes=_script_hashes(body)).encode()
+                await send(
+                    {**page, "headers": [*page["headers"], (b"content-security-policy", csp)]}
+                )
+                message = {"type": "http.response.body", "body": body}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body (Content-Length and every header kept), so HEAD
+    works on every GET path, the cached ones included, with no route declaring it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # The server reads the method from the scope it made (a HEAD answer has no body), so
+        # the application gets a copy; the route it records there is handed back for the log.
+        inner = {**scope, "method": "GET"}
+        try:
+            await self.app(inner, receive, sending)
+        finally:
+            for key in ("route", "sco.route"):
+                if key in inner:
+                    scope[key] = inner[key]

@@ -1,0 +1,25 @@
+"""Metrics for Prometheus to scrape."""
+
+from fastapi import APIRouter, Response
+
+from app import metrics
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The metrics in the Prometheus text exposition format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+    summary="Read the service's metrics",
+)
+async def get_metrics() -> Response:
+    """Requests by route template, method and status; a latency histogram by route;
+    read-cache hits and misses; dataset reloads; the time of dataset-version reads; writes
+    by channel and outcome; and the Python process's own. Reads no database."""
+    return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
