@@ -151,6 +151,12 @@ class NotFound(AppError):
     title = "Not found"
 
 
+class NotAcceptable(AppError):
+    status_code = 406
+    type = "not-acceptable"
+    title = "Not acceptable"
+
+
 class InvalidParameters(AppError):
     status_code = 422
     type = "invalid-parameters"

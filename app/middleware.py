@@ -49,11 +49,34 @@ def _script_hashes(page: bytes) -> str:
     return "".join(" " + h for h in hashes)
 
 
-def route_of(scope: Scope) -> str:
-    """The route template that answered (`/v1/states/{code}`), never the raw path."""
-    route = scope.get("route")
-    path = getattr(route, "path", None) or scope.get("sco.route")
-    return path if isinstance(path, str) else UNMATCHED
+class RouteLabels:
+    """The route template a path belongs to (`/v1/states/{code}`), never the raw path, so
+    that logs group by operation and metrics keep a bounded number of series. Built once
+    from the application's OpenAPI paths, as one regular expression, static paths first."""
+
+    EXTRA = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/")
+
+    def __init__(self) -> None:
+        self._pattern: re.Pattern[str] | None = None
+        self._templates: list[str] = []
+
+    def _build(self, scope: Scope) -> re.Pattern[str]:
+        templates = [*scope["app"].openapi().get("paths", {}), *self.EXTRA]
+        # Fewer parameters first: /v1/states/{code}/timeline before /v1/{anything}.
+        self._templates = sorted(set(templates), key=lambda t: (t.count("{"), -len(t)))
+        parts = [
+            f"(?P<r{i}>" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(t)) + ")"
+            for i, t in enumerate(self._templates)
+        ]
+        return re.compile("^(?:" + "|".join(parts) + ")$")
+
+    def __call__(self, scope: Scope) -> str:
+        if self._pattern is None:
+            self._pattern = self._build(scope)
+        match = self._pattern.match(scope["path"])
+        if match is None or match.lastgroup is None:
+            return UNMATCHED
+        return self._templates[int(match.lastgroup[1:])]
 
 
 class Observe:
@@ -62,6 +85,7 @@ class Observe:
     def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
         self.app = app
         self.log_requests = log_requests
+        self.route_of = RouteLabels()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,7 +108,7 @@ class Observe:
             await self.app(scope, receive, sending)
         finally:
             duration = time.perf_counter() - began
-            route = route_of(scope)
+            route = self.route_of(scope)
             metrics.REQUESTS.labels(method, route, str(status)).inc()
             metrics.LATENCY.labels(route).observe(duration)
             if self.log_requests:
@@ -160,11 +184,5 @@ class HeadAsGet:
             await send(message)
 
         # The server reads the method from the scope it made (a HEAD answer has no body), so
-        # the application gets a copy; the route it records there is handed back for the log.
-        inner = {**scope, "method": "GET"}
-        try:
-            await self.app(inner, receive, sending)
-        finally:
-            for key in ("route", "sco.route"):
-                if key in inner:
-                    scope[key] = inner[key]
+        # the application gets a copy.
+        await self.app({**scope, "method": "GET"}, receive, sending)

@@ -58,7 +58,6 @@ class Answer:
     body: bytes
     etag: bytes | None
     size: int
-    route: str | None = None
     last_modified: bytes | None = None
     encoded: dict[bytes, bytes] = field(default_factory=dict)  # coding -> compressed body
 
@@ -156,8 +155,6 @@ class ReadCache:
             if answer is None:
                 return
             self._keep(key, answer)
-        else:
-            scope["sco.route"] = answer.route
         wanted = coding((_header(scope["headers"], b"accept-encoding") or b"").decode("latin-1"))
         name = wanted.encode() if wanted and len(answer.body) > COMPRESS_OVER else None
         if name is not None and name not in answer.encoded:
@@ -186,7 +183,7 @@ class ReadCache:
                 headers.append((b"dataset-version", stamp))
             if start["status"] == 200 and _shared(headers):
                 body = b"".join(m.get("body", b"") for m in messages[1:])
-                return _answer(scope, key, headers, body)
+                return _answer(key, headers, body)
             messages[0] = {**start, "headers": headers}
         for message in messages:
             await send(message)
@@ -214,7 +211,7 @@ class ReadCache:
         await send({"type": "http.response.body", "body": body})
 
 
-def _answer(scope: Scope, key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
     """A 200 answer to keep, with an ETag of its body if the application gave none."""
     kept = [(k, v) for k, v in headers if k != b"content-length"]
     etag = _header(kept, b"etag")
@@ -231,8 +228,7 @@ def _answer(scope: Scope, key: Key, headers: list[tuple[bytes, bytes]], body: by
         + sum(len(v) for v in key[4])
         + ENTRY_OVERHEAD
     )
-    route = getattr(scope.get("route"), "path", None)
-    return Answer(200, tuple(kept), body, etag, size, route, _header(kept, b"last-modified"))
+    return Answer(200, tuple(kept), body, etag, size, _header(kept, b"last-modified"))
 
 
 def _add_vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:

@@ -170,7 +170,14 @@ def anyio_backend() -> str:
 
 
 async def _client(url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=url))
+    async with client_with(Settings(database_url=url)) as client:
+        yield client
+
+
+@asynccontextmanager
+async def client_with(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of an application made with `settings` (its lifespan included)."""
+    app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,

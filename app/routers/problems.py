@@ -8,7 +8,14 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from app.errors import PROBLEM_TYPES, NotFound, base_url, problem_responses, problem_type
+from app.errors import (
+    PROBLEM_TYPES,
+    NotAcceptable,
+    NotFound,
+    base_url,
+    problem_responses,
+    problem_type,
+)
 from app.negotiation import best_match
 
 router = APIRouter(tags=["problems"])
@@ -60,7 +67,6 @@ _INDEX = """<!doctype html>
 <ul>{items}</ul>
 </body></html>
 """
-MEDIA = ("text/html", "application/json")
 HTML_OR_JSON = {
     "content": {
         "text/html": {"schema": {"type": "string"}},
@@ -87,9 +93,13 @@ def _info(request: Request, name: str) -> ProblemTypeInfo:
 
 def _wants_html(request: Request) -> bool:
     # A browser asks for text/html first; a program for JSON, or for anything (*/*).
-    return best_match(request.headers.get("accept"), MEDIA, default="application/json") == (
-        "text/html"
-    )
+    accept = request.headers.get("accept")
+    chosen = best_match(accept, ("application/json", "text/html"), default="application/json")
+    if chosen is None:
+        raise NotAcceptable(
+            f"This page is sent as application/json or text/html; Accept allows neither ({accept})"
+        )
+    return chosen == "text/html"
 
 
 _VARY = {"Vary": "Accept"}

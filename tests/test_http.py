@@ -1,0 +1,322 @@
+"""The HTTP conventions client developers expect, through HTTP on both engines: HEAD,
+compression, conditional requests, CORS, security headers, request ids, the access log,
+metrics, and problem types that resolve."""
+
+import gzip
+import json
+import logging
+import re
+from email.utils import format_datetime, parsedate_to_datetime
+
+import brotli
+import httpx
+import pytest
+
+from app import read_cache
+from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS
+from app.settings import Settings
+from tests.conftest import client_with, running_service
+
+pytestmark = pytest.mark.anyio
+
+# One path of each kind of GET operation, with the ids of real facts.
+GET_PATHS = [
+    "/v1",
+    "/v1/states",
+    "/v1/member-states?as_of=2020-01-01",
+    "/v1/states/IND",
+    "/v1/states/IND/timeline",
+    "/v1/status-periods/ind-member-2017-06-09",
+    "/v1/secretaries-general",
+    "/v1/terms/zhang-ming-secretary-general-2022-01-01",
+    "/v1/people",
+    "/v1/people/zhang-ming",
+    "/v1/presidencies",
+    "/v1/summits/2022-samarkand",
+    "/v1/snapshot?as_of=2022-03-17",
+    "/v1/timeline",
+    "/v1/sources",
+    "/v1/changes",
+    "/v1/change-sets/1",
+    "/healthz",
+    "/openapi.json",
+    "/problems/not-found",
+    "/metrics",
+    "/docs",
+]
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+async def test_head_answers_as_get_without_a_body(client: httpx.AsyncClient, path: str) -> None:
+    get = await client.get(path, headers=IDENTITY)
+    head = await client.head(path, headers=IDENTITY)
+    assert get.status_code == 200, get.text
+    assert head.status_code == 200
+    assert head.content == b""
+    if path != "/metrics":  # the metrics count the GET itself
+        assert head.headers["content-length"] == str(len(get.content))
+    for name in ("content-type", "etag", "cache-control", "dataset-version"):
+        assert head.headers.get(name) == get.headers.get(name), name
+
+
+async def test_a_large_answer_is_compressed_and_a_small_one_is_not(
+    client: httpx.AsyncClient,
+) -> None:
+    plain = await client.get("/v1/states", headers=IDENTITY)
+    assert "content-encoding" not in plain.headers
+    assert len(plain.content) > 100_000
+    for coding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        request = client.build_request("GET", "/v1/states", headers={"Accept-Encoding": coding})
+        response = await client.send(request, stream=True)
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        await response.aclose()
+        assert response.headers["content-encoding"] == coding
+        assert "Accept-Encoding" in response.headers["vary"]
+        assert len(raw) * 4 < len(plain.content)  # JSON shrinks well over four times
+        assert decode(raw) == plain.content
+        # Another representation, another strong validator; each revalidates.
+        assert response.headers["etag"] == plain.headers["etag"][:-1] + f'-{coding}"'
+        again = await client.get(
+            "/v1/states",
+            headers={"Accept-Encoding": coding, "If-None-Match": response.headers["etag"]},
+        )
+        assert again.status_code == 304
+    # br is preferred when both are accepted, q-values are honoured.
+    both = await client.get("/v1/states", headers={"Accept-Encoding": "gzip, br"})
+    assert both.headers["content-encoding"] == "br"
+    weighed = await client.get("/v1/states", headers={"Accept-Encoding": "br;q=0.1, gzip"})
+    assert weighed.headers["content-encoding"] == "gzip"
+    small = await client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+async def test_a_cached_answer_is_compressed_once(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = read_cache.COMPRESSORS[b"gzip"]
+
+    def counted(body: bytes) -> bytes:
+        calls.append(len(body))
+        return real(body)
+
+    monkeypatch.setitem(read_cache.COMPRESSORS, b"gzip", counted)
+    path = "/v1/timeline?limit=500"
+    bodies = [
+        (await client.get(path, headers={"Accept-Encoding": "gzip"})).content for _ in range(3)
+    ]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert len(calls) == 1
+
+
+async def test_last_modified_and_if_modified_since(client: httpx.AsyncClient) -> None:
+    first = await client.get("/v1/member-states")
+    modified = parsedate_to_datetime(first.headers["last-modified"])
+    info = (await client.get("/v1")).json()
+    committed = info["committed_at"].replace("Z", "+00:00")
+    assert modified.isoformat() == committed.split(".")[0] + "+00:00"
+    same = await client.get(
+        "/v1/member-states", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+    assert same.status_code == 304
+    assert same.headers["etag"] == first.headers["etag"]
+    earlier = format_datetime(modified.replace(year=modified.year - 1), usegmt=True)
+    older = await client.get("/v1/member-states", headers={"If-Modified-Since": earlier})
+    assert older.status_code == 200
+    # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
+    both = await client.get(
+        "/v1/member-states",
+        headers={"If-None-Match": '"other"', "If-Modified-Since": first.headers["last-modified"]},
+    )
+    assert both.status_code == 200
+    junk = await client.get("/v1/member-states", headers={"If-Modified-Since": "yesterday"})
+    assert junk.status_code == 200
+
+
+async def test_the_openapi_document_has_an_etag(client: httpx.AsyncClient) -> None:
+    first = await client.get("/openapi.json")
+    assert first.headers["etag"].startswith('"')
+    assert first.headers["cache-control"] == "public, no-cache"
+    again = await client.get("/openapi.json", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+async def test_unversioned_reads_revalidate(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/member-states")
+    assert response.headers["cache-control"] == "public, no-cache"
+    pinned = await client.get("/v1/member-states?version=1")
+    assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+async def test_a_cors_preflight_for_revalidation_and_writes(client: httpx.AsyncClient) -> None:
+    preflight = await client.options(
+        "/v1/member-states",
+        headers={
+            "Origin": "http://app.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match, x-request-id",
+        },
+    )
+    assert preflight.status_code == 200
+    allowed = {
+        h.strip().lower() for h in preflight.headers["access-control-allow-headers"].split(",")
+    }
+    assert {h.lower() for h in CORS_REQUEST_HEADERS} <= allowed
+    methods = preflight.headers["access-control-allow-methods"]
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        assert method in methods
+    assert "access-control-allow-credentials" not in preflight.headers
+    write = await client.options(
+        "/v1/member-states",
+        headers={
+            "Origin": "http://app.example",
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "if-match, idempotency-key, change-reason, "
+            "authorization, content-type",
+        },
+    )
+    assert write.status_code == 200
+    answer = await client.get("/v1/member-states", headers={"Origin": "http://app.example"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip() for h in answer.headers["access-control-expose-headers"].split(",")}
+    assert set(CORS_EXPOSED_HEADERS) <= exposed
+
+
+async def test_security_headers_everywhere(client: httpx.AsyncClient) -> None:
+    for path in ("/v1/states/IND", "/v1/nope", "/healthz", "/docs", "/redoc", "/openapi.json"):
+        response = await client.get(path)
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert response.headers["referrer-policy"] == "no-referrer", path
+        assert response.headers["x-frame-options"] == "DENY", path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
+        assert "server" not in response.headers, path
+    api = await client.get("/v1/states/IND")
+    assert api.headers["content-security-policy"].startswith("default-src 'none'")
+    docs = await client.get("/docs")
+    policy = docs.headers["content-security-policy"]
+    # The docs page's inline script runs by its hash, and no other inline script does.
+    inline = re.findall(r"<script>(.*?)</script>", docs.text, re.S)
+    assert inline
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert policy.count("'sha256-") == len(inline)
+
+
+async def test_the_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
+    made = await client.get("/v1")
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    given = await client.get("/v1", headers={"X-Request-ID": "trace-42.a:b"})
+    assert given.headers["x-request-id"] == "trace-42.a:b"
+    bad = await client.get("/v1", headers={"X-Request-ID": "x" * 200})
+    assert re.fullmatch(r"[0-9a-f]{32}", bad.headers["x-request-id"])
+    unknown = await client.get("/nope", headers={"X-Request-ID": "abc"})
+    assert unknown.headers["x-request-id"] == "abc"
+
+
+async def test_one_json_access_log_line_per_request(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        await client.get("/v1/states/IND?lang=xx", headers={"X-Request-ID": "log-1"})
+        await client.get("/v1/states/IND", headers={"X-Request-ID": "log-2"})
+        await client.head("/v1/states/IND", headers={"X-Request-ID": "log-3"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "app.access"]
+    by_id = {line["request_id"]: line for line in lines}
+    assert set(by_id) >= {"log-1", "log-2", "log-3"}
+    ok = by_id["log-2"]
+    assert ok["method"] == "GET"
+    assert ok["route"] == "/v1/states/{code}"
+    assert ok["path"] == "/v1/states/IND"
+    assert ok["status"] == 200
+    assert ok["bytes"] > 100
+    assert ok["duration_ms"] >= 0
+    assert set(ok) == {
+        "time",
+        "request_id",
+        "method",
+        "route",
+        "path",
+        "status",
+        "duration_ms",
+        "bytes",
+    }
+    assert by_id["log-1"]["status"] == 422
+    assert by_id["log-3"]["method"] == "HEAD"
+    assert by_id["log-3"]["route"] == "/v1/states/{code}"  # a cache hit knows its route
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The value of one sample in a Prometheus exposition (0 when absent)."""
+    for line in text.splitlines():
+        sample = re.fullmatch(r"(\w+)\{(.*)\} (\S+)", line)
+        if sample is None or sample[1] != name:
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', sample[2]))
+        if all(found.get(k) == v for k, v in labels.items()):
+            return float(sample[3])
+    return 0.0
+
+
+async def test_metrics_count_requests_cache_and_reloads(client: httpx.AsyncClient) -> None:
+    before = (await client.get("/metrics")).text
+    for _ in range(3):
+        await client.get("/v1/summits/2022-samarkand")
+    await client.get("/v1/summits/no-such-summit")
+    after = await client.get("/metrics")
+    assert after.headers["content-type"].startswith("text/plain")
+    text = after.text
+    route = {"route": "/v1/summits/{summit_id}", "method": "GET"}
+    delta = _sample(text, "sco_http_requests_total", status="200", **route) - _sample(
+        before, "sco_http_requests_total", status="200", **route
+    )
+    assert delta == 3
+    assert _sample(text, "sco_http_requests_total", status="404", **route) >= 1
+    assert _sample(text, "sco_read_cache_lookups_total", result="hit") > _sample(
+        before, "sco_read_cache_lookups_total", result="hit"
+    )
+    assert _sample(text, "sco_http_request_duration_seconds_count", route=route["route"]) >= 3
+    assert _sample(text, "sco_dataset_reloads_total", kind="current") >= 1
+    assert "sco_version_read_seconds_bucket" in text
+    assert "# TYPE sco_writes_total counter" in text
+
+
+async def test_problem_types_resolve(client: httpx.AsyncClient) -> None:
+    problem = await client.get("/v1/states/XX")
+    kind = problem.json()["type"]
+    assert kind == "http://test/problems/not-found"
+    explained = await client.get(kind)
+    assert explained.status_code == 200
+    assert explained.json()["status"] == 404
+    assert explained.json()["type"] == kind
+    page = await client.get(kind, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in page.text
+    index = await client.get("/problems")
+    names = {item["name"] for item in index.json()["items"]}
+    assert {"not-found", "invalid-parameters", "unavailable", "not-acceptable"} <= names
+    for name in names:
+        assert (await client.get(f"/problems/{name}")).status_code == 200
+    unknown = await client.get("/problems/nonsense")
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "http://test/problems/not-found"
+    invalid = await client.get("/v1/member-states?as_of=soon")
+    assert invalid.json()["type"] == "http://test/problems/invalid-parameters"
+    refused = await client.get("/problems/not-found", headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    method = await client.post("/v1/states")
+    assert method.status_code == 405
+    assert method.json()["type"] == "http://test/problems/method-not-allowed"
+
+
+async def test_problem_types_are_built_on_the_public_url(seeded_url: str) -> None:
+    settings = Settings(database_url=seeded_url, public_url="https://sco.example.org/api/")
+    async with client_with(settings) as client:
+        problem = await client.get("/v1/states/XX")
+        assert problem.json()["type"] == "https://sco.example.org/api/problems/not-found"
+
+
+def test_the_server_sends_no_version(seeded_url: str) -> None:
+    with running_service(seeded_url) as (base, _):
+        response = httpx.get(f"{base}/v1/states/IND")
+        assert "server" not in response.headers
+        assert response.headers["x-request-id"]
