@@ -10,7 +10,7 @@ the cached read path must not pay.
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -244,7 +244,7 @@ def answer(
     if fixed:
         digest.update(ds.epoch.encode())
     modified = (
-        {"Last-Modified": format_datetime(ds.committed_at, usegmt=True)}
+        {"Last-Modified": format_datetime(ds.committed_at.astimezone(UTC), usegmt=True)}
         if ds.committed_at is not None
         else {}
     )
