@@ -27,16 +27,20 @@ class Lang(StrEnum):
 
 
 def chosen(lang: Lang | None, accept_language: str | None) -> Lang:
-    """`lang=` where given; else the best of the header's languages by q-value (`zh-CN`
-    matches zh, `*` and anything unknown or malformed English)."""
+    """`lang=` where given; else the header's language of highest q-value that is one of
+    ours by its primary subtag (`zh-CN` is zh); English for `*`, for none, for a header that
+    names none of ours."""
     if lang is not None:
         return lang
-    if not accept_language:
-        return Lang.en
-    # Werkzeug's parser (RFC 9110 q-values, `q=0` refused, primary-subtag fallback) rather
-    # than a hand-written one: the header is untrusted input.
-    best = parse_accept_header(accept_language, LanguageAccept).best_match(list(Lang))
-    return Lang(best) if best is not None else Lang.en
+    # Werkzeug parses the untrusted header (quoting, q-values, malformed parts dropped); its
+    # own best_match is not used, since it prefers any exact match to a better-liked
+    # regional tag (`zh-CN, en;q=0.8` would be English).
+    ranges = parse_accept_header(accept_language or "", LanguageAccept)
+    for tag, quality in sorted(ranges, key=lambda item: -item[1]):
+        primary = tag.split("-")[0].lower()
+        if quality > 0 and (primary in Lang.__members__ or primary == "*"):
+            return Lang(primary) if primary != "*" else Lang.en
+    return Lang.en
 
 
 def localised(model: M, lang: Lang) -> M:
