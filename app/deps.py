@@ -78,7 +78,7 @@ class NoQuery(BaseModel):
 
 class Versioned(NoQuery):
     """What every GET under /v1 accepts: the dataset as it was recorded at an earlier
-    version, or at the end of an earlier UTC day."""
+    version, or at the end of an earlier UTC day; the language of the names shown."""
 
     version: Version | None = Field(
         default=None,

@@ -38,8 +38,8 @@ def chosen(lang: Lang | None, accept_language: str | None) -> Lang:
     ranges = parse_accept_header(accept_language or "", LanguageAccept)
     for tag, quality in sorted(ranges, key=lambda item: -item[1]):
         primary = tag.split("-")[0].lower()
-        if quality > 0 and (primary in Lang.__members__ or primary == "*"):
-            return Lang(primary) if primary != "*" else Lang.en
+        if quality > 0 and primary in {*Lang, "*"}:
+            return Lang.en if primary == "*" else Lang(primary)
     return Lang.en
 
 
