@@ -28,8 +28,10 @@ from pydantic import (
 from app.dataset import Dataset
 from app.dates import latest_day, today
 from app.errors import InvalidParam, InvalidParameters
+from app.languages import Lang, chosen, localised
 from app.models import Status
 from app.schemas import EventType
+from app.search import fold
 from app.store import Store
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -77,7 +79,7 @@ class NoQuery(BaseModel):
 
 class Versioned(NoQuery):
     """What every GET under /v1 accepts: the dataset as it was recorded at an earlier
-    version, or at the end of an earlier UTC day."""
+    version, or at the end of an earlier UTC day; the language of the names shown."""
 
     version: Version | None = Field(
         default=None,
@@ -88,6 +90,13 @@ class Versioned(NoQuery):
         default=None,
         description="Answer from the dataset as it stood at the end of this UTC day "
         "(YYYY-MM-DD, before today)",
+    )
+    lang: Lang | None = Field(
+        default=None,
+        description="Language of each `name` shown (`names` always holds all three): en, ru "
+        "or zh; wins over the Accept-Language header. Where a fact has no name in that "
+        "language, its English name is shown. Default: from Accept-Language, else en",
+        examples=["ru"],
     )
 
     @field_validator("as_recorded")
@@ -141,8 +150,40 @@ class DatedPage(Paged):
     _as_of_not_future = field_validator("as_of")(_not_future)
 
 
+def _searchable(value: str) -> str:
+    if not fold(value):
+        raise ValueError("must contain a letter or digit other than `y` (which search ignores)")
+    return value
+
+
+# At most 100 characters: longer than any name, short enough to keep cache keys small.
+Search = Annotated[
+    str, Field(min_length=1, max_length=100), AfterValidator(str.strip), AfterValidator(_searchable)
+]
+SEARCH_DESCRIPTION = (
+    "Only {what} with a name (English, Russian or Chinese) or alias containing this text, "
+    "ignoring case and accents; in Latin letters `y` is ignored too, so that transliterations "
+    "of one Russian name (Imanaliyev, Imanaliev) find each other. 1 to 100 characters"
+)
+
+
 class StatesQuery(DatedPage):
     status: Status | None = Field(default=None, description="Only periods of this status")
+    search: Search | None = Field(
+        default=None,
+        alias="q",
+        description=SEARCH_DESCRIPTION.format(what="states"),
+        examples=["Turkey", "Иран", "印度"],
+    )
+
+
+class PeopleQuery(Paged):
+    search: Search | None = Field(
+        default=None,
+        alias="q",
+        description=SEARCH_DESCRIPTION.format(what="people"),
+        examples=["imanaliyev", "Мезенцев", "张明"],
+    )
 
 
 class SummitsQuery(DatedPage):
@@ -274,4 +315,6 @@ async def respond(
     for the next request that asks the same."""
     ds = await dataset_for(request, q)
     fixed = q.pinned and (not depends_on_today or getattr(q, "as_of", None) is not None)
-    return answer(compute(ds).model_dump_json().encode(), ds, fixed)
+    lang = chosen(q.lang, request.headers.get("accept-language"))
+    body = localised(compute(ds), lang).model_dump_json().encode()
+    return answer(body, ds, fixed, {"Content-Language": lang, "Vary": "Accept-Language"})

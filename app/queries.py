@@ -48,6 +48,7 @@ from app.schemas import (
     TermPublic,
     TimelineEvent,
 )
+from app.search import matches, person_names, state_names
 
 T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)
@@ -115,39 +116,58 @@ def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> 
 
 
 def _periods(
-    ds: Dataset, status: Status | None, as_of: date | None, certain: bool = False
+    ds: Dataset,
+    status: Status | None,
+    as_of: date | None,
+    certain: bool = False,
+    search: str | None = None,
 ) -> list[PeriodRec]:
-    """Status periods by state name, then start: of one status or of any."""
+    """Status periods by state name, then start: of one status or of any, of the states
+    whose names match `search` (all without it)."""
     return [
         period
-        for iso3 in ds.states  # states are in name order
+        for iso3, state in ds.states.items()  # states are in name order
+        if search is None or matches(search, state_names(state))
         for period in on_day(ds.periods_by_state.get(iso3, []), as_of, certain)
         if status is None or period.status == status
     ]
 
 
 def state_statuses(
-    ds: Dataset, status: Status | None, as_of: date | None, certain: bool = False
+    ds: Dataset,
+    status: Status | None,
+    as_of: date | None,
+    certain: bool = False,
+    search: str | None = None,
 ) -> list[StatusPeriodPublic]:
     """Status periods with their states, by state name then start: every period, or those
-    holding on `as_of`; of one status or of any."""
-    return [period_public(ds, p, as_of) for p in _periods(ds, status, as_of, certain)]
+    holding on `as_of`; of one status or of any; of the states `search` finds or of all."""
+    return [period_public(ds, p, as_of) for p in _periods(ds, status, as_of, certain, search)]
+
+
+def _country(code: str) -> tuple[str, Any]:
+    """The kind of ISO 3166-1 code `code` is, told by its spelling (two letters, three
+    letters, three digits), and the country it names (None: none)."""
+    if code.isdigit():
+        return "numeric", pycountry.countries.get(numeric=code)
+    if len(code) == 2:
+        return "alpha-2", pycountry.countries.get(alpha_2=code)
+    return "alpha-3", pycountry.countries.get(alpha_3=code)
 
 
 def find_state(ds: Dataset, code: str) -> StateRec:
-    """A state by alpha-2 or alpha-3 code, in any case; 404 if it never held a status."""
+    """A state by alpha-2, alpha-3 or numeric code (alphas in any case); 404 naming the code
+    tried if no state has it, or if its country never held a status."""
     wanted = code.upper()
     for state in ds.states.values():
-        if wanted in (state.iso3, state.iso2) and ds.periods_by_state.get(state.iso3):
+        if wanted in (state.iso3, state.iso2, state.numeric) and ds.periods_by_state.get(
+            state.iso3
+        ):
             return state
-    country = (
-        pycountry.countries.get(alpha_2=wanted)
-        if len(wanted) == 2
-        else (pycountry.countries.get(alpha_3=wanted))
-    )
+    kind, country = _country(wanted)
     if country is None:
-        raise NotFound(f"{code!r} is not an ISO 3166-1 alpha-2 or alpha-3 country code")
-    raise NotFound(f"{country.name} ({country.alpha_3}) has held no SCO status in this dataset")
+        raise NotFound(f"{code!r} is not an ISO 3166-1 {kind} country code")
+    raise NotFound(f"{country.name} ({kind} code {code!r}) has held no SCO status in this dataset")
 
 
 def status_on(ds: Dataset, iso3: str, day: date) -> Status | None:
@@ -200,8 +220,13 @@ def person_public(ds: Dataset, person: PersonRec) -> PersonPublic:
     )
 
 
-def people(ds: Dataset) -> list[PersonPublic]:
-    return [person_public(ds, p) for p in ds.persons.values()]
+def people(ds: Dataset, search: str | None = None) -> list[PersonPublic]:
+    """Every person, by id; or those whose names `search` finds."""
+    return [
+        person_public(ds, p)
+        for p in ds.persons.values()
+        if search is None or matches(search, person_names(p))
+    ]
 
 
 def person(ds: Dataset, person_id: str) -> PersonPublic:

@@ -165,7 +165,7 @@ class TestStatusPeriod:
 
 
 class TestGetState:
-    @pytest.mark.parametrize("code", ["IND", "ind", "IN", "in", "Ind"])
+    @pytest.mark.parametrize("code", ["IND", "ind", "IN", "in", "Ind", "356"])
     async def test_any_code_in_any_case(self, client: httpx.AsyncClient, code: str) -> None:
         response = await client.get(f"/v1/states/{code}")
         assert response.status_code == 200
@@ -195,7 +195,46 @@ class TestGetState:
         assert response.status_code == 404
         assert response.json()["type"] == "http://test/problems/not-found"
 
-    async def test_a_malformed_code_is_422(self, client: httpx.AsyncClient) -> None:
-        response = await client.get("/v1/states/INDIA")
+    @pytest.mark.parametrize("code", ["INDIA", "4", "56", "0356", "3S6"])
+    async def test_a_malformed_code_is_422(self, client: httpx.AsyncClient, code: str) -> None:
+        response = await client.get(f"/v1/states/{code}")
         assert response.status_code == 422
         assert response.json()["invalid_params"][0]["name"] == "code"
+
+    async def test_a_numeric_code_keeps_its_leading_zeros(self, client: httpx.AsyncClient) -> None:
+        afghanistan = await client.get("/v1/states/004")
+        assert afghanistan.status_code == 200
+        assert (afghanistan.json()["iso3"], afghanistan.json()["numeric"]) == ("AFG", "004")
+        timeline = await client.get("/v1/states/004/timeline")
+        assert timeline.status_code == 200
+        assert timeline.json()["state"]["iso3"] == "AFG"
+
+    async def test_a_numeric_code_of_a_country_without_status_is_404_naming_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get("/v1/states/050")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+        detail = response.json()["detail"]
+        assert "Bangladesh" in detail
+        assert "'050'" in detail
+
+    @pytest.mark.parametrize(
+        ("code", "kind"), [("999", "numeric"), ("QQ", "alpha-2"), ("QQQ", "alpha-3")]
+    )
+    async def test_an_unknown_code_is_404_naming_what_was_tried(
+        self, client: httpx.AsyncClient, code: str, kind: str
+    ) -> None:
+        response = await client.get(f"/v1/states/{code}")
+        assert response.status_code == 404
+        assert response.json()["detail"] == f"{code!r} is not an ISO 3166-1 {kind} country code"
+
+    async def test_the_code_is_documented_with_a_numeric_example(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        spec = (await client.get("/openapi.json")).json()
+        for path in ("/v1/states/{code}", "/v1/states/{code}/timeline"):
+            [code] = spec["paths"][path]["get"]["parameters"][:1]
+            assert code["name"] == "code"
+            assert "numeric" in code["description"]
+            assert "356" in (code.get("examples") or code["schema"].get("examples"))

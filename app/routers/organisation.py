@@ -8,7 +8,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app import queries
 from app.dataset import Dataset
 from app.dates import today
-from app.deps import DatedPage, DayQuery, Paged, SummitsQuery, TimelineQuery, Versioned, respond
+from app.deps import (
+    DatedPage,
+    DayQuery,
+    PeopleQuery,
+    SummitsQuery,
+    TimelineQuery,
+    Versioned,
+    respond,
+)
 from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.models import Post, Status
 from app.schemas import (
@@ -127,11 +135,12 @@ async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Qu
 @router.get(
     "/people", response_model=Page[PersonPublic], responses=problem_responses(404, 422, 503)
 )
-async def list_people(request: Request, q: Annotated[Paged, Query()]) -> Response:
+async def list_people(request: Request, q: Annotated[PeopleQuery, Query()]) -> Response:
     """The people who held an office of the organisation, by id, with their names in
-    English, Russian and Chinese and the aliases they are also known by."""
+    English, Russian and Chinese and the aliases they are also known by; with `q`, those
+    a name or alias of whom contains it."""
     return await respond(
-        request, q, lambda ds: queries.paginate(queries.people(ds), q.limit, q.offset)
+        request, q, lambda ds: queries.paginate(queries.people(ds, q.search), q.limit, q.offset)
     )
 
 

@@ -15,12 +15,14 @@ router = APIRouter(tags=["states"])
 LIST_ERRORS = problem_responses(404, 422, 503)
 
 
-async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Response:
+async def _statuses(
+    request: Request, status: Status | None, q: DatedPage, search: str | None = None
+) -> Response:
     return await respond(
         request,
         q,
         lambda ds: queries.paginate(
-            queries.state_statuses(ds, status, q.as_of, q.certain), q.limit, q.offset
+            queries.state_statuses(ds, status, q.as_of, q.certain, search), q.limit, q.offset
         ),
     )
 
@@ -29,8 +31,10 @@ async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Re
 async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
 
-    With `as_of`, only the periods holding on that day (so each state at most once)."""
-    return await _statuses(request, q.status, q)
+    With `as_of`, only the periods holding on that day (so each state at most once); with
+    `q`, only the periods of the states a name or alias of which contains it (`total`
+    counts those)."""
+    return await _statuses(request, q.status, q, q.search)
 
 
 @router.get("/member-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
@@ -61,9 +65,10 @@ async def list_partners(request: Request, q: Annotated[DatedPage, Query()]) -> R
 StateCode = Annotated[
     str,
     Path(
-        pattern="^[A-Za-z]{2,3}$",
-        description="ISO 3166-1 alpha-2 or alpha-3 code, any case",
-        examples=["IN", "ind"],
+        pattern="^(?:[A-Za-z]{2,3}|[0-9]{3})$",
+        description="ISO 3166-1 code: alpha-2 or alpha-3 in any case, or numeric written with "
+        "its three digits as the standard does (`004` is Afghanistan; `4` is refused)",
+        examples=["IN", "ind", "356"],
     ),
 ]
 
