@@ -254,26 +254,11 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Answer every error as problem details, and document error answers as such only."""
+    """Answer every error as problem details."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        # A response `model` makes FastAPI document an application/json body beside the
-        # problem+json one these answers really have; keep only the true one.
-        spec = generate()
-        for operations in spec.get("paths", {}).values():
-            for operation in operations.values():
-                for response in operation.get("responses", {}).values():
-                    content = response.get("content", {})
-                    if PROBLEM_JSON in content:
-                        content.pop("application/json", None)
-        return spec
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
-from app import errors
+from app import errors, openapi
 from app.db import make_engine
 from app.errors import AppError
 from app.middleware import HeadAsGet, Observe, SecurityHeaders
@@ -87,9 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.public_url = settings.public_url
     errors.install(app)
+    openapi.install(app, settings.public_url)
     # Each middleware added wraps those added before it; the last is outermost.
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ReadCache, max_bytes=settings.cache_mb * 1024 * 1024)

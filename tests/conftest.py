@@ -175,12 +175,14 @@ async def _client(url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @asynccontextmanager
-async def client_with(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client_with(
+    settings: Settings, base_url: str = "http://test"
+) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of an application made with `settings` (its lifespan included)."""
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client,
     ):
         yield client
 
@@ -216,10 +218,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_service(
-    url: str, command: str = "serve", **env: str
+    url: str, command: str = "serve", wait_for: str = "/healthz", **env: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
-    answers /healthz; stopped at the end."""
+    answers `wait_for` with 200; stopped at the end."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from app.cli import main; main()", command, "--port", str(port)],
@@ -232,7 +234,7 @@ def running_service(
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}{wait_for}", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

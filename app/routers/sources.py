@@ -29,7 +29,14 @@ async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Respon
 )
 async def get_source(
     request: Request,
-    source_id: Annotated[str, Path(max_length=64, examples=["indian-awaaz-2022-03-20"])],
+    source_id: Annotated[
+        str,
+        Path(
+            max_length=64,
+            description="The source's id, as facts cite it",
+            examples=["indian-awaaz-2022-03-20"],
+        ),
+    ],
     q: Annotated[Versioned, Query()],
 ) -> Response:
     """One source: its text where stored, the facts it is cited for, and the claims it

@@ -1,0 +1,213 @@
+"""The OpenAPI document: what FastAPI derives from the routes, made worth generating a
+client from.
+
+* operationIds are the routes' names in camelCase (`listMemberStates`), so generated
+  clients get readable modules and methods.
+* Every operation documents every status it can send: 304 on the reads that carry an
+  ETag, 404 and 422 where its routes declare them, 503 wherever it reads the database,
+  each with an example of its own; and the headers of its 200 answer.
+* Examples are real answers: app/openapi_examples.json holds, for each operation, the
+  answers to a few requests on the shipped dataset (lists cut to two items, long texts
+  shortened); `python -m app.openapi_examples` writes it anew and a test keeps it true.
+* Tags with descriptions, servers, contact and license complete what `spectral:oas` asks.
+"""
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app.errors import PROBLEM_JSON, PROBLEM_TYPES
+
+EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+
+TAGS = [
+    {
+        "name": "states",
+        "description": "States and their SCO status periods: member, observer, dialogue "
+        "partner and partner, each dated and cited.",
+    },
+    {
+        "name": "organisation",
+        "description": "Secretaries-General and their terms, the rotating presidency, summits, "
+        "the timeline of events, and the organisation on any day (the snapshot).",
+    },
+    {
+        "name": "sources",
+        "description": "The sources every fact cites: their texts, and the claims each makes, "
+        "checked against the data.",
+    },
+    {
+        "name": "changes",
+        "description": "The change log: every change set that made the dataset, with each "
+        "fact's before and after, for mirrors and for reading earlier versions.",
+    },
+    {
+        "name": "export",
+        "description": "The whole dataset in one download: JSON, the YAML dataset file that "
+        "`sco-api import` accepts, or Popolo.",
+    },
+    {
+        "name": "service",
+        "description": "What the service holds (dataset version, coverage, counts), and "
+        "whether it is alive and ready.",
+    },
+    {
+        "name": "operations",
+        "description": "Metrics for Prometheus.",
+    },
+    {
+        "name": "problems",
+        "description": "What each problem `type` an error answer names means and what to do.",
+    },
+]
+CONTACT = {
+    "name": "SCO Data API curators",
+    "url": "https://github.com/sco-data-api/sco-api",
+    "email": "curators@sco-data-api.org",
+}
+LICENSE = {
+    "name": "CC BY 4.0 (the facts and this document; quoted source texts remain their publishers')",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+# Paths answered without the database: they never send 503.
+NO_DATABASE = ("/healthz", "/metrics", "/problems")
+CACHE_HEADERS = {
+    "ETag": "A strong validator of this answer (its coding included); send it back in "
+    "If-None-Match for a 304",
+    "Cache-Control": "`public, no-cache` (revalidate every reuse), or `public, "
+    "max-age=31536000, immutable` for an answer pinned by `version` or `as_recorded`",
+    "Last-Modified": "When the change set this answer reflects was committed",
+    "Dataset-Version": "The dataset version (seq of the latest change set) answered from",
+}
+STRING = {"schema": {"type": "string"}}
+
+
+def operation_id(route: APIRoute) -> str:
+    """`list_member_states` -> `listMemberStates`."""
+    first, *rest = route.name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+@cache
+def examples() -> dict[str, dict[str, Any]]:
+    """operationId -> status -> example, as recorded from the shipped dataset."""
+    if not EXAMPLES_FILE.exists():
+        return {}
+    recorded: dict[str, dict[str, Any]] = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    return recorded
+
+
+def _example_path(path: str, operation: dict[str, Any]) -> str:
+    """The path with each parameter replaced by its first documented example."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            shown = (parameter.get("schema", {}).get("examples") or ["x"])[0]
+            path = path.replace("{" + parameter["name"] + "}", str(shown))
+    return path
+
+
+def _problem(status: int, instance: str, detail: str) -> dict[str, Any]:
+    kind = next(t for t in PROBLEM_TYPES.values() if t.status == status)
+    return {
+        "type": f"http://127.0.0.1:8000/problems/{kind.name}",
+        "title": kind.title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+
+
+def _unavailable(instance: str) -> dict[str, Any]:
+    return _problem(
+        503,
+        instance,
+        "The database cannot be reached; the error was logged",
+    )
+
+
+def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    recorded = examples().get(operation["operationId"], {})
+    instance = _example_path(path, operation)
+    reads_database = not path.startswith(NO_DATABASE)
+    for code, response in responses.items():
+        content = response.get("content", {})
+        if PROBLEM_JSON in content:
+            # A response `model` makes FastAPI document an application/json body beside the
+            # problem+json one these answers really have; keep only the true one.
+            content.pop("application/json", None)
+            if code in recorded:
+                content[PROBLEM_JSON]["example"] = recorded[code]
+        elif code == "200":
+            response["description"] = "The answer"
+            media = content.get("application/json")
+            if media is not None and "200" in recorded:
+                media["example"] = recorded["200"]
+    if reads_database and method == "get":
+        ok = responses.get("200", {})
+        ok["headers"] = {
+            name: {"description": text, **STRING} for name, text in CACHE_HEADERS.items()
+        }
+        responses["304"] = {
+            "description": "Not modified: the If-None-Match (or If-Modified-Since) sent names "
+            "this answer; reuse the copy you hold",
+            "headers": {name: {"description": CACHE_HEADERS[name], **STRING} for name in ("ETag",)},
+        }
+    if reads_database:
+        problem = responses.setdefault(
+            "503",
+            {
+                "description": PROBLEM_TYPES["unavailable"].meaning,
+                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            },
+        )
+        problem["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {"type": "integer"},
+            }
+        }
+        problem["content"][PROBLEM_JSON]["example"] = recorded.get("503") or _unavailable(instance)
+    for code in ("404", "422"):
+        problem_content = responses.get(code, {}).get("content", {}).get(PROBLEM_JSON)
+        if problem_content is not None and "example" not in problem_content:
+            problem_content["example"] = _problem(
+                int(code), instance, f"(see GET /problems/{_name(int(code))})"
+            )
+    # Sorted by status, as readers and generators expect.
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _name(status: int) -> str:
+    return next(t.name for t in PROBLEM_TYPES.values() if t.status == status)
+
+
+def install(app: FastAPI, public_url: str | None) -> None:
+    """Make `app.openapi()` build the completed document (once; FastAPI keeps it)."""
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        spec["info"]["contact"] = CONTACT
+        spec["info"]["license"] = LICENSE
+        spec["servers"] = [
+            {
+                "url": (public_url or "/").rstrip("/") or "/",
+                "description": "This service" if public_url is None else "The public service",
+            }
+        ]
+        spec["tags"] = sorted(TAGS, key=lambda tag: tag["name"])
+        for path, operations in spec.get("paths", {}).items():
+            for method, operation in operations.items():
+                _complete(path, method, operation)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
