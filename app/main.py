@@ -12,7 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
-from app import errors, openapi
+from app import errors, openapi, redoc
 from app.db import make_engine
 from app.errors import AppError
 from app.middleware import HeadAsGet, Observe, SecurityHeaders
@@ -88,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
+        redoc_url=None,  # app.redoc serves it, without ReDoc's CDN
     )
+    redoc.install(app)
     app.state.public_url = settings.public_url
     errors.install(app)
     openapi.install(app, settings.public_url)

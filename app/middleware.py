@@ -54,7 +54,14 @@ class RouteLabels:
     that logs group by operation and metrics keep a bounded number of series. Built once
     from the application's OpenAPI paths, as one regular expression, static paths first."""
 
-    EXTRA = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/")
+    EXTRA = (
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/redoc/redoc.standalone.js",
+        "/openapi.json",
+        "/",
+    )
 
     def __init__(self) -> None:
         self._pattern: re.Pattern[str] | None = None

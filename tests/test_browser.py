@@ -1,0 +1,141 @@
+"""In a real browser (Debian's headless Chromium, driven by Playwright): a page on another
+origin reads the API and revalidates it through CORS, and the docs render their
+operations under the security headers. Any console error, failed request or blank page
+fails the test."""
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tests.conftest import running_service
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Outside CI a machine without Chromium skips these tests; in CI (which installs it) they
+# then fail instead.
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>app</title></head><body>
+<script>
+async function revalidate(api) {
+  const url = api + "/v1/member-states?as_of=2017-06-09";
+  const first = await fetch(url, {cache: "no-store"});
+  const body = await first.json();
+  const etag = first.headers.get("ETag");
+  const second = await fetch(url, {cache: "no-store", headers: {"If-None-Match": etag}});
+  return {first: first.status, total: body.total, etag: etag,
+          version: first.headers.get("Dataset-Version"),
+          second: second.status, secondEtag: second.headers.get("ETag")};
+}
+</script></body></html>
+"""
+
+
+@pytest.fixture
+def other_origin() -> Iterator[str]:
+    """A page served from another origin (another port) than the API's."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions and failed requests are kept."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page()
+        self.errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on(
+            "requestfailed",
+            lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"),
+        )
+
+
+def test_a_page_on_another_origin_reads_and_revalidates(
+    browser: Any, other_origin: str, seeded_url: str
+) -> None:
+    with running_service(seeded_url) as (api, _):
+        watched = Watched(browser)
+        watched.page.goto(other_origin)
+        result = watched.page.evaluate("api => revalidate(api)", api)
+        assert watched.errors == []
+        assert result["first"] == 200
+        assert result["total"] == 8
+        assert result["etag"], "ETag must be exposed to the page"
+        assert result["version"], "Dataset-Version must be exposed to the page"
+        assert result["second"] == 304
+        assert result["secondEtag"] == result["etag"]
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [
+        ("/docs", ".opblock-summary-path"),
+        ("/redoc", "[data-section-id^='tag/states/operation/']"),
+    ],
+)
+def test_the_docs_render_their_operations(
+    browser: Any, seeded_url: str, path: str, operation: str
+) -> None:
+    with running_service(seeded_url) as (api, _):
+        watched = Watched(browser)
+        response = watched.page.goto(api + path)
+        assert response is not None
+        assert "content-security-policy" in response.headers
+        watched.page.wait_for_selector(operation, timeout=20_000)
+        count = watched.page.locator(operation).count()
+        text = watched.page.inner_text("body")
+        assert count >= 5, f"{path}: only {count} operations rendered"
+        assert "member-states" in text or "Member" in text
+        assert watched.errors == [], watched.errors
