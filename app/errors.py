@@ -56,6 +56,12 @@ class InvalidParameters(AppError):
     title = "Invalid parameters"
 
 
+class NotAcceptable(AppError):
+    status_code = 406
+    type = "/problems/not-acceptable"
+    title = "Not acceptable"
+
+
 class Unavailable(AppError):
     status_code = 503
     type = "/problems/unavailable"
@@ -177,6 +183,14 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "invalid_params": [
             {"name": "as_of", "reason": "Input should be a valid date in the format YYYY-MM-DD"}
         ],
+    },
+    406: {
+        "type": NotAcceptable.type,
+        "title": NotAcceptable.title,
+        "status": 406,
+        "detail": "This resource is available as application/json, text/csv; the Accept "
+        "header allows none",
+        "instance": "/v1/states",
     },
     503: {
         "type": Unavailable.type,

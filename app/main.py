@@ -13,7 +13,7 @@ from app import errors
 from app.db import make_engine
 from app.errors import AppError
 from app.read_cache import ReadCache
-from app.routers import changes, organisation, service, sources, states
+from app.routers import changes, export, organisation, service, sources, states
 from app.settings import Settings, get_settings
 from app.store import Store, make_probe
 
@@ -61,9 +61,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET"],
-        expose_headers=["ETag"],
+        expose_headers=["ETag", "Dataset-Version", "Link", "Content-Disposition"],
     )
-    for router in (states.router, organisation.router, sources.router, changes.router):
+    for router in (
+        states.router,
+        organisation.router,
+        sources.router,
+        changes.router,
+        export.router,
+    ):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)
 

@@ -29,7 +29,6 @@ from app.schemas import (
     EventType,
     Holds,
     Names,
-    Page,
     PermanentBodyPublic,
     PersonPublic,
     PersonRef,
@@ -51,12 +50,6 @@ from app.schemas import (
 
 T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)
-
-
-def paginate(items: Sequence[T], limit: int, offset: int) -> Page[T]:
-    return Page[T](
-        items=list(items[offset : offset + limit]), total=len(items), limit=limit, offset=offset
-    )
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:

@@ -8,25 +8,40 @@ from app import queries
 from app.dates import today
 from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.errors import problem_responses
+from app.listing import Listing, documented, respond_page
 from app.models import Status
 from app.schemas import Page, StateDetail, StateTimeline, StatusPeriodPublic
+from app.tabular import Table
 
 router = APIRouter(tags=["states"])
-LIST_ERRORS = problem_responses(404, 422, 503)
+LIST_ERRORS = problem_responses(404, 406, 422, 503)
+PERIODS = Table(StatusPeriodPublic)
 
 
-async def _statuses(request: Request, status: Status | None, q: DatedPage) -> Response:
-    return await respond(
-        request,
-        q,
-        lambda ds: queries.paginate(
-            queries.state_statuses(ds, status, q.as_of, q.certain), q.limit, q.offset
-        ),
+class PeriodsListing(Listing):
+    sort: str | None = PERIODS.sort_param()
+    fields: str | None = PERIODS.fields_param()
+
+
+class StatesList(StatesQuery, PeriodsListing):
+    """The query of /v1/states."""
+
+
+class PeriodsList(DatedPage, PeriodsListing):
+    """The query of the collections of one status."""
+
+
+async def _statuses(
+    request: Request, status: Status | None, q: StatesList | PeriodsList
+) -> Response:
+    return await respond_page(
+        request, q, PERIODS, lambda ds: queries.state_statuses(ds, status, q.as_of, q.certain)
     )
 
 
 @router.get("/states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> Response:
+@documented(PERIODS)
+async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
 
     With `as_of`, only the periods holding on that day (so each state at most once)."""
@@ -34,25 +49,29 @@ async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> R
 
 
 @router.get("/member-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_member_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(PERIODS)
+async def list_member_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Member-state periods; with `as_of`, the member states on that day."""
     return await _statuses(request, Status.member, q)
 
 
 @router.get("/observer-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_observer_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(PERIODS)
+async def list_observer_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Observer-state periods; with `as_of`, the observer states on that day."""
     return await _statuses(request, Status.observer, q)
 
 
 @router.get("/dialogue-partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_dialogue_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(PERIODS)
+async def list_dialogue_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Dialogue-partner periods; with `as_of`, the dialogue partners on that day."""
     return await _statuses(request, Status.dialogue_partner, q)
 
 
 @router.get("/partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(PERIODS)
+async def list_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Partner periods (the status that merged observers and dialogue partners at the 2025
     Tianjin summit); with `as_of`, the partners on that day."""
     return await _statuses(request, Status.partner, q)
