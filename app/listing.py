@@ -15,12 +15,20 @@ from pydantic import BaseModel, Field
 
 from app.dataset import Dataset
 from app.deps import Paged, answer, dataset_for
-from app.errors import NotAcceptable
+from app.errors import NotAcceptable, problem_responses
 from app.schemas import Page
 from app.tabular import Table
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
+
+
+# What a collection route answers, for its OpenAPI description (the JSON body is its
+# response_model, Table.page).
+RESPONSES = {
+    **problem_responses(404, 406, 422, 503),
+    200: {"description": "A page", "content": {"text/csv": {"schema": {"type": "string"}}}},
+}
 
 
 class Format(StrEnum):

@@ -15,13 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import cached_property
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from app.dates import parse
 from app.errors import InvalidParam, InvalidParameters
+from app.schemas import Page
 
 JOIN = ";"
 Item = dict[str, Any]  # an item as its JSON object
@@ -114,7 +116,23 @@ class Table:
 
     model: type[BaseModel]
 
-    @property
+    @cached_property
+    def page(self) -> Any:
+        """The page's model, for the OpenAPI description: its items are whole, or (with
+        `fields=`) hold only some of the fields, which the schema then does not require."""
+        partial = create_model(  # type: ignore[call-overload]
+            f"{self.model.__name__}Fields",
+            __doc__=f"{self.model.__name__} with only the fields `fields=` names",
+            **{
+                name: (info.annotation, Field(default=None, description=info.description))
+                for name, info in self.model.model_fields.items()
+            },
+        )
+        item: Any = self.model | partial
+        base: Any = Page[item]
+        return create_model(f"{self.model.__name__}Page", __base__=base)
+
+    @cached_property
     def columns(self) -> list[Column]:
         return list(_columns(self.model))
 
@@ -122,7 +140,7 @@ class Table:
     def fields(self) -> list[str]:
         return list(self.model.model_fields)
 
-    @property
+    @cached_property
     def sortable(self) -> list[str]:
         return [c.name for c in self.columns if c.sortable]
 

@@ -69,7 +69,10 @@ def _download(name: str) -> dict[str, str]:
     response_model=DatasetExport,
     responses={
         **problem_responses(404, 406, 422, 503),
-        200: {"content": {YAML: {"schema": {"type": "string"}}}},
+        200: {
+            "description": "The dataset",
+            "content": {YAML: {"schema": {"type": "object", "description": "The dataset file"}}},
+        },
     },
 )
 async def export_dataset(request: Request, q: Annotated[ExportQuery, Query()]) -> Response:

@@ -10,10 +10,9 @@ from app.dataset import Dataset
 from app.dates import today
 from app.deps import DatedPage, DayQuery, SummitsQuery, TimelineQuery, Versioned, respond
 from app.errors import InvalidParam, InvalidParameters, problem_responses
-from app.listing import Listing, documented, respond_page
+from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Post, Status
 from app.schemas import (
-    Page,
     PersonPublic,
     PresidencyPublic,
     Snapshot,
@@ -24,7 +23,6 @@ from app.schemas import (
 from app.tabular import Table
 
 router = APIRouter(tags=["organisation"])
-LIST_ERRORS = problem_responses(404, 406, 422, 503)
 TERMS = Table(TermPublic)
 PRESIDENCIES = Table(PresidencyPublic)
 SUMMITS = Table(SummitPublic)
@@ -59,8 +57,8 @@ class PeopleList(Listing):
 
 @router.get(
     "/secretaries-general",
-    response_model=Page[TermPublic],
-    responses=LIST_ERRORS,
+    response_model=TERMS.page,
+    responses=RESPONSES,
 )
 @documented(TERMS)
 async def list_secretaries_general(request: Request, q: Annotated[TermsList, Query()]) -> Response:
@@ -76,8 +74,8 @@ async def list_secretaries_general(request: Request, q: Annotated[TermsList, Que
 
 @router.get(
     "/presidencies",
-    response_model=Page[PresidencyPublic],
-    responses=LIST_ERRORS,
+    response_model=PRESIDENCIES.page,
+    responses=RESPONSES,
 )
 @documented(PRESIDENCIES)
 async def list_presidencies(request: Request, q: Annotated[PresidenciesList, Query()]) -> Response:
@@ -88,7 +86,7 @@ async def list_presidencies(request: Request, q: Annotated[PresidenciesList, Que
     )
 
 
-@router.get("/summits", response_model=Page[SummitPublic], responses=LIST_ERRORS)
+@router.get("/summits", response_model=SUMMITS.page, responses=RESPONSES)
 @documented(SUMMITS)
 async def list_summits(request: Request, q: Annotated[SummitsList, Query()]) -> Response:
     """Meetings of the Council of Heads of State, oldest first; with `as_of`, the summit
@@ -120,7 +118,7 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     )
 
 
-@router.get("/timeline", response_model=Page[TimelineEvent], responses=LIST_ERRORS)
+@router.get("/timeline", response_model=EVENTS.page, responses=RESPONSES)
 @documented(EVENTS)
 async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) -> Response:
     """Every event in order: states' status changes (`status_granted`, `status_changed`,
@@ -144,7 +142,7 @@ async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Qu
     return await respond(request, q, lambda ds: queries.term(ds, term_id))
 
 
-@router.get("/people", response_model=Page[PersonPublic], responses=LIST_ERRORS)
+@router.get("/people", response_model=PEOPLE.page, responses=RESPONSES)
 @documented(PEOPLE)
 async def list_people(request: Request, q: Annotated[PeopleList, Query()]) -> Response:
     """The people who held an office of the organisation, by id, with their names in

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app import queries
 from app.deps import Versioned, respond
 from app.errors import problem_responses
-from app.listing import Listing, documented, respond_page
-from app.schemas import Page, SourceDetail, SourceSummary
+from app.listing import RESPONSES, Listing, documented, respond_page
+from app.schemas import SourceDetail, SourceSummary
 from app.tabular import Table
 
 router = APIRouter(tags=["sources"])
@@ -20,9 +20,7 @@ class SourcesList(Listing):
     fields: str | None = SOURCES.fields_param()
 
 
-@router.get(
-    "/sources", response_model=Page[SourceSummary], responses=problem_responses(404, 406, 422, 503)
-)
+@router.get("/sources", response_model=SOURCES.page, responses=RESPONSES)
 @documented(SOURCES)
 async def list_sources(request: Request, q: Annotated[SourcesList, Query()]) -> Response:
     """Every source, by id."""

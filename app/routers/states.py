@@ -8,13 +8,12 @@ from app import queries
 from app.dates import today
 from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.errors import problem_responses
-from app.listing import Listing, documented, respond_page
+from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Status
-from app.schemas import Page, StateDetail, StateTimeline, StatusPeriodPublic
+from app.schemas import StateDetail, StateTimeline, StatusPeriodPublic
 from app.tabular import Table
 
 router = APIRouter(tags=["states"])
-LIST_ERRORS = problem_responses(404, 406, 422, 503)
 PERIODS = Table(StatusPeriodPublic)
 
 
@@ -39,7 +38,7 @@ async def _statuses(
     )
 
 
-@router.get("/states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
+@router.get("/states", response_model=PERIODS.page, responses=RESPONSES)
 @documented(PERIODS)
 async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
@@ -48,28 +47,28 @@ async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Re
     return await _statuses(request, q.status, q)
 
 
-@router.get("/member-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
+@router.get("/member-states", response_model=PERIODS.page, responses=RESPONSES)
 @documented(PERIODS)
 async def list_member_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Member-state periods; with `as_of`, the member states on that day."""
     return await _statuses(request, Status.member, q)
 
 
-@router.get("/observer-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
+@router.get("/observer-states", response_model=PERIODS.page, responses=RESPONSES)
 @documented(PERIODS)
 async def list_observer_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Observer-state periods; with `as_of`, the observer states on that day."""
     return await _statuses(request, Status.observer, q)
 
 
-@router.get("/dialogue-partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
+@router.get("/dialogue-partners", response_model=PERIODS.page, responses=RESPONSES)
 @documented(PERIODS)
 async def list_dialogue_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Dialogue-partner periods; with `as_of`, the dialogue partners on that day."""
     return await _statuses(request, Status.dialogue_partner, q)
 
 
-@router.get("/partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
+@router.get("/partners", response_model=PERIODS.page, responses=RESPONSES)
 @documented(PERIODS)
 async def list_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Partner periods (the status that merged observers and dialogue partners at the 2025
