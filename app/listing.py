@@ -110,11 +110,15 @@ def with_query(query: str, **replace: int) -> str:
     return "&".join(out)
 
 
+def link_to(request: Request, **replace: int) -> str:
+    """The relative reference of this request with these query parameters set."""
+    path = request.scope.get("root_path", "") + request.scope["path"]
+    return f"{path}?{with_query(request.scope['query_string'].decode('latin-1'), **replace)}"
+
+
 def page_links(request: Request, offset: int, limit: int, total: int) -> str:
     """The RFC 8288 Link header of a page: first, prev (not on the first), next (not on
     the last), last."""
-    path = request.scope.get("root_path", "") + request.scope["path"]
-    query = request.scope["query_string"].decode("latin-1")
     last = max(total - 1, 0) // limit * limit
     rels = [("first", 0)]
     if offset > 0:
@@ -123,7 +127,7 @@ def page_links(request: Request, offset: int, limit: int, total: int) -> str:
         rels.append(("next", offset + limit))
     rels.append(("last", last))
     return ", ".join(
-        f'<{path}?{with_query(query, offset=at, limit=limit)}>; rel="{rel}"' for rel, at in rels
+        f'<{link_to(request, offset=at, limit=limit)}>; rel="{rel}"' for rel, at in rels
     )
 
 

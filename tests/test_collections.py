@@ -4,9 +4,16 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
+
+from app.importing import import_file
+from tests.conftest import OpenClient
+from tests.test_seed import copy_seed, correct_astana_city
 
 pytestmark = pytest.mark.anyio
 
@@ -83,6 +90,21 @@ class TestLinks:
         again = await client.get("/v1/people?limit=2&offset=2")
         assert again.headers["link"] == first.headers["link"]
         assert again.headers["etag"] == first.headers["etag"]
+
+    async def test_the_change_feed_links_next_keeping_the_other_parameters(
+        self,
+        seeded_copy_url: str,
+        engine_for: Callable[[str], Engine],
+        client_for: OpenClient,
+        tmp_path: Path,
+    ) -> None:
+        import_file(engine_for(seeded_copy_url), copy_seed(tmp_path, correct_astana_city))
+        client = await client_for(seeded_copy_url)
+        first = await client.get("/v1/changes?limit=1&version=2")
+        assert first.json()["next"] == "/v1/changes?limit=1&version=2&since=1"
+        assert links(first) == {"next": "/v1/changes?limit=1&version=2&since=1"}
+        second = await client.get(links(first)["next"])
+        assert [s["seq"] for s in second.json()["items"]] == [2]
 
 
 class TestSort:
