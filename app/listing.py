@@ -71,9 +71,8 @@ def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -
     if not accept or not accept.strip():
         return offers[0][0]
     ranges = list(_ranges(accept))
-    best: tuple[float, int] = (0.0, 0)
-    chosen = None
-    for i, (name, types) in enumerate(offers):
+    best, chosen = 0.0, None
+    for name, types in offers:
         weight, specificity = 0.0, -1
         for media, q in ranges:
             for t in types:
@@ -83,8 +82,8 @@ def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -
                 )
                 if level > specificity:
                     weight, specificity = q, level
-        if specificity >= 0 and weight > 0 and (weight, -i) > (best[0], -best[1]):
-            best, chosen = (weight, i), name
+        if weight > best:  # strictly: the earlier offer wins a tie
+            best, chosen = weight, name
     if chosen is None:
         offered = ", ".join(t for _, types in offers for t in types[:1])
         raise NotAcceptable(
@@ -143,10 +142,10 @@ async def respond_page(
         Format(q.format) if q.format else Format(negotiate(request.headers.get("accept"), _OFFERS))
     )
     fields = table.chosen_fields(q.fields)
-    table.sort([], q.sort)  # refuses an unknown name before any work is done
+    keys = table.sort_keys(q.sort)
     ds = await dataset_for(request, q)
     items: list[dict[str, Any]] = [i.model_dump(mode="json") for i in compute(ds)]
-    ordered = table.sort(items, q.sort)
+    ordered = table.sort(items, keys)
     page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
     headers = {"Vary": "Accept", "Link": page_links(request, q.offset, q.limit, len(items))}
     if fmt is Format.csv:

@@ -178,13 +178,18 @@ class Table:
         _refuse_unknown("fields", names, self.fields)
         return names
 
-    def sort(self, items: list[Item], value: str | None) -> list[Item]:
-        """`items` in the order `sort=` asks for (unchanged without one), or a 422 naming
-        the valid names."""
+    def sort_keys(self, value: str | None) -> list[tuple[str, bool]]:
+        """The (column, descending) keys `sort=` names, or a 422 naming the valid ones."""
         if value is None:
-            return items
+            return []
         keys = [(k.strip().removeprefix("-"), k.strip().startswith("-")) for k in value.split(",")]
         _refuse_unknown("sort", [name for name, _ in keys], self.sortable)
+        return keys
+
+    def sort(self, items: list[Item], keys: list[tuple[str, bool]]) -> list[Item]:
+        """`items` in the order of `keys` (see sort_keys); ties keep their order."""
+        if not keys:
+            return items
         by_name = {c.name: c for c in self.columns}
         dates = {name for name in by_name if f"{name}_precision" in by_name}
         ordered = list(items)
