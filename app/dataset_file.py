@@ -466,21 +466,36 @@ def _ordered(value: Any) -> Any:
     return value
 
 
+def document(df: DatasetFile) -> dict[str, Any]:
+    """The file's content as plain data, in the order it is written in: empty sections
+    left out, every text inline."""
+    data = df.model_dump(mode="json", exclude_none=True)
+    data = {k: v for k, v in data.items() if v not in ([], {})}
+    return {k: v if k == "coverage" else _ordered(v) for k, v in data.items()}
+
+
+def dumps(data: dict[str, Any], header: str = HEADER) -> str:
+    """A dataset file's text: the header comment, then `data` (see `document`) as YAML."""
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
 def write(path: Path, df: DatasetFile, full_texts: dict[str, str]) -> None:
     """Write `df` to `path`; the `full_texts` (by source id) go to sources/<id>.txt beside
     it and are named by `text_file`."""
     folder = path.parent
-    data = df.model_dump(mode="json", exclude_none=True)
-    for entry in data["sources"]:
+    data = document(df)
+    sources = []
+    for entry in data.get("sources", []):
         if entry["id"] in full_texts:
             relative = f"sources/{entry['id']}.txt"
             (folder / "sources").mkdir(parents=True, exist_ok=True)
             (folder / relative).write_text(full_texts[entry["id"]], encoding="utf-8")
-            entry.pop("text", None)
-            entry["text_file"] = relative
-    for section in list(data):
-        if data[section] in ([], {}):
-            del data[section]
-    data = {k: v if k == "coverage" else _ordered(v) for k, v in data.items()}
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    path.write_text(HEADER + body, encoding="utf-8")
+            # In the place of `text` (FIELD_ORDER puts text_file right after it).
+            entry = {
+                ("text_file" if k == "text" else k): (relative if k == "text" else v)
+                for k, v in entry.items()
+            }
+        sources.append(entry)
+    if sources:
+        data["sources"] = sources
+    path.write_text(dumps(data), encoding="utf-8")

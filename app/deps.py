@@ -277,10 +277,15 @@ async def dataset_for(request: Request, q: Versioned) -> Dataset:
 
 
 def answer(
-    body: bytes, ds: Dataset, fixed: bool, headers: dict[str, str] | None = None
+    body: bytes,
+    ds: Dataset,
+    fixed: bool,
+    headers: dict[str, str] | None = None,
+    media_type: str = "application/json",
 ) -> Response:
-    """A JSON answer with its strong ETag (of the body; of the epoch too where the answer is
-    fixed by a version, since another database may have another dataset at that number)."""
+    """An answer (JSON unless told) with its strong ETag (of the body; of the epoch too
+    where the answer is fixed by a version, since another database may have another dataset
+    at that number)."""
     digest = hashlib.blake2b(body, digest_size=16)
     if fixed:
         digest.update(ds.epoch.encode())
@@ -291,7 +296,7 @@ def answer(
     )
     return Response(
         body,
-        media_type="application/json",
+        media_type=media_type,
         headers={
             "ETag": f'"{digest.hexdigest()}"',
             "Dataset-Version": str(ds.version),

@@ -17,7 +17,16 @@ from app.db import make_engine
 from app.errors import AppError
 from app.middleware import HeadAsGet, Observe, SecurityHeaders
 from app.read_cache import COMPRESS_OVER, ReadCache
-from app.routers import changes, monitoring, organisation, problems, service, sources, states
+from app.routers import (
+    changes,
+    export,
+    monitoring,
+    organisation,
+    problems,
+    service,
+    sources,
+    states,
+)
 from app.settings import Settings, get_settings
 from app.store import Store, make_probe
 
@@ -111,7 +120,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(Observe, log_requests=settings.access_log)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=valid_id)
-    for router in (states.router, organisation.router, sources.router, changes.router):
+    for router in (
+        states.router,
+        organisation.router,
+        sources.router,
+        changes.router,
+        export.router,
+    ):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)
     app.include_router(problems.router)

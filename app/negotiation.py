@@ -2,9 +2,13 @@
 `Accept…` header prefers, with q-values, wildcards and specificity as RFC 9110 12.5 says.
 Werkzeug's parsers do the reading; this module only states the service's choices."""
 
+from collections.abc import Sequence
+
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.datastructures.accept import Accept
 from werkzeug.http import parse_accept_header
+
+from app.errors import NotAcceptable
 
 
 def best_match(header: str | None, offers: tuple[str, ...], default: str) -> str | None:
@@ -15,6 +19,19 @@ def best_match(header: str | None, offers: tuple[str, ...], default: str) -> str
     accept = parse_accept_header(header, MIMEAccept)
     best: str | None = accept.best_match(offers)
     return best
+
+
+def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The name of the offer (name, its media types) the Accept header prefers: the first
+    without Accept or on a tie; a 406 naming what is offered when it accepts none."""
+    media = tuple(t for _, types in offers for t in types)
+    best = best_match(accept, media, default=media[0])
+    if best is None:
+        raise NotAcceptable(
+            f"This resource is available as {', '.join(media)}; the Accept header ({accept}) "
+            "allows none"
+        )
+    return next(name for name, types in offers if best in types)
 
 
 # Content codings the cache can send, best first; identity is always acceptable unless

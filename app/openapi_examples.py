@@ -142,6 +142,16 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1?version=999999",
         "422": "/v1?version=1&as_recorded=2026-01-01",
     },
+    "exportDataset": {
+        "200": "/v1/export",
+        "404": "/v1/export?version=999999",
+        "422": "/v1/export?format=xml",
+    },
+    "exportPopolo": {
+        "200": "/v1/export/popolo",
+        "404": "/v1/export/popolo?version=999999",
+        "422": "/v1/export/popolo?format=csv",
+    },
     "health": {"200": "/healthz"},
     "listProblemTypes": {"200": "/problems", "406": "/problems"},
     "getProblemType": {
@@ -150,6 +160,22 @@ REQUESTS: dict[str, dict[str, str]] = {
         "406": "/problems/not-found",
         "422": "/problems/Not_Found",
     },
+}
+# Operations that negotiate their media type: their 406 is their 200 request asked with an
+# Accept header none of their media types satisfies.
+NEGOTIATED = {
+    "listStates",
+    "listMemberStates",
+    "listObserverStates",
+    "listDialoguePartners",
+    "listPartners",
+    "listSecretariesGeneral",
+    "listPresidencies",
+    "listSummits",
+    "getTimeline",
+    "listPeople",
+    "listSources",
+    "exportDataset",
 }
 # The requests whose 503 is recorded (on a database not migrated): one per operation
 # that reads the database, from its 200 request.
@@ -170,7 +196,10 @@ def shrink(value: Any) -> Any:
 async def record(seeded: httpx.AsyncClient, empty: httpx.AsyncClient) -> dict[str, Any]:
     """The examples, from a client of the shipped dataset and one of an empty database."""
     recorded: dict[str, dict[str, Any]] = {}
-    for operation, requests in REQUESTS.items():
+    for operation, asked in REQUESTS.items():
+        requests = dict(asked)
+        if operation in NEGOTIATED:
+            requests.setdefault("406", requests["200"])
         answers: dict[str, Any] = {}
         for status, path in requests.items():
             headers = NOTHING_ACCEPTABLE if status == "406" else None

@@ -29,7 +29,6 @@ from app.schemas import (
     EventType,
     Holds,
     Names,
-    Page,
     PermanentBodyPublic,
     PersonPublic,
     PersonRef,
@@ -52,12 +51,6 @@ from app.search import matches, person_names, state_names
 
 T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)
-
-
-def paginate(items: Sequence[T], limit: int, offset: int) -> Page[T]:
-    return Page[T](
-        items=list(items[offset : offset + limit]), total=len(items), limit=limit, offset=offset
-    )
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:

@@ -8,6 +8,7 @@ from app import changelog
 from app.changelog import ChangeSetRecord
 from app.deps import MAX_INT, ChangesQuery, Versioned, answer, dataset_for
 from app.errors import NotFound, problem_responses
+from app.listing import link_to
 from app.schemas import ChangeSetPublic, ChangesPage, FactChangePublic
 from app.store import Store
 
@@ -41,9 +42,7 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     headers = {}
     next_url = None
     if len(sets) > q.limit:
-        pinned = f"&version={q.version}" if q.version else ""
-        pinned += f"&as_recorded={q.as_recorded}" if q.as_recorded else ""
-        next_url = f"/v1/changes?since={page[-1].seq}&limit={q.limit}{pinned}"
+        next_url = link_to(request, since=page[-1].seq, limit=q.limit)
         headers["Link"] = f'<{next_url}>; rel="next"'
     body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
     return answer(body.model_dump_json().encode(), ds, q.pinned, headers)

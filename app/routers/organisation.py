@@ -18,9 +18,9 @@ from app.deps import (
     respond,
 )
 from app.errors import InvalidParam, InvalidParameters, problem_responses
+from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Post, Status
 from app.schemas import (
-    Page,
     PersonPublic,
     PresidencyPublic,
     Snapshot,
@@ -28,56 +28,79 @@ from app.schemas import (
     TermPublic,
     TimelineEvent,
 )
+from app.tabular import Table
 
 router = APIRouter(tags=["organisation"])
+TERMS = Table(TermPublic)
+PRESIDENCIES = Table(PresidencyPublic)
+SUMMITS = Table(SummitPublic)
+EVENTS = Table(TimelineEvent)
+PEOPLE = Table(PersonPublic)
+
+
+class TermsList(DatedPage, Listing):
+    sort: str | None = TERMS.sort_param()
+    fields: str | None = TERMS.fields_param()
+
+
+class PresidenciesList(DatedPage, Listing):
+    sort: str | None = PRESIDENCIES.sort_param()
+    fields: str | None = PRESIDENCIES.fields_param()
+
+
+class SummitsList(SummitsQuery, Listing):
+    sort: str | None = SUMMITS.sort_param()
+    fields: str | None = SUMMITS.fields_param()
+
+
+class TimelineList(TimelineQuery, Listing):
+    sort: str | None = EVENTS.sort_param()
+    fields: str | None = EVENTS.fields_param()
+
+
+class PeopleList(PeopleQuery, Listing):
+    sort: str | None = PEOPLE.sort_param()
+    fields: str | None = PEOPLE.fields_param()
 
 
 @router.get(
     "/secretaries-general",
-    response_model=Page[TermPublic],
-    responses=problem_responses(404, 422, 503),
+    response_model=TERMS.page,
+    responses=RESPONSES,
 )
-async def list_secretaries_general(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(TERMS)
+async def list_secretaries_general(request: Request, q: Annotated[TermsList, Query()]) -> Response:
     """Terms of the Secretaries-General, oldest first, with their persons; with `as_of`,
     the one in office on that day."""
-    return await respond(
+    return await respond_page(
         request,
         q,
-        lambda ds: queries.paginate(
-            queries.terms(ds, Post.secretary_general, q.as_of, q.certain), q.limit, q.offset
-        ),
+        TERMS,
+        lambda ds: queries.terms(ds, Post.secretary_general, q.as_of, q.certain),
     )
 
 
 @router.get(
     "/presidencies",
-    response_model=Page[PresidencyPublic],
-    responses=problem_responses(404, 422, 503),
+    response_model=PRESIDENCIES.page,
+    responses=RESPONSES,
 )
-async def list_presidencies(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@documented(PRESIDENCIES)
+async def list_presidencies(request: Request, q: Annotated[PresidenciesList, Query()]) -> Response:
     """Rotating presidencies, oldest first, each with its chair and the summit that closed
     it; with `as_of`, the presidency on that day."""
-    return await respond(
-        request,
-        q,
-        lambda ds: queries.paginate(
-            queries.presidencies(ds, q.as_of, q.certain), q.limit, q.offset
-        ),
+    return await respond_page(
+        request, q, PRESIDENCIES, lambda ds: queries.presidencies(ds, q.as_of, q.certain)
     )
 
 
-@router.get(
-    "/summits", response_model=Page[SummitPublic], responses=problem_responses(404, 422, 503)
-)
-async def list_summits(request: Request, q: Annotated[SummitsQuery, Query()]) -> Response:
+@router.get("/summits", response_model=SUMMITS.page, responses=RESPONSES)
+@documented(SUMMITS)
+async def list_summits(request: Request, q: Annotated[SummitsList, Query()]) -> Response:
     """Meetings of the Council of Heads of State, oldest first; with `as_of`, the summit
     in session on that day, with `year`, those held in that year."""
-    return await respond(
-        request,
-        q,
-        lambda ds: queries.paginate(
-            queries.summits(ds, q.year, q.as_of, q.certain), q.limit, q.offset
-        ),
+    return await respond_page(
+        request, q, SUMMITS, lambda ds: queries.summits(ds, q.year, q.as_of, q.certain)
     )
 
 
@@ -103,22 +126,17 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     )
 
 
-@router.get(
-    "/timeline", response_model=Page[TimelineEvent], responses=problem_responses(404, 422, 503)
-)
-async def get_timeline(request: Request, q: Annotated[TimelineQuery, Query()]) -> Response:
+@router.get("/timeline", response_model=EVENTS.page, responses=RESPONSES)
+@documented(EVENTS)
+async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) -> Response:
     """Every event in order: states' status changes (`status_granted`, `status_changed`,
     `status_ended`), Secretaries-General's terms (`term_began`, `term_ended`), presidency
     handovers (`presidency_handover`) and summits (`summit`). Filter with `from`, `to`
     (inclusive days) and `type` (comma-separated). An event known only to the month or year
     is dated so, and kept when it may fall in the range."""
     q.check_range()
-    return await respond(
-        request,
-        q,
-        lambda ds: queries.paginate(
-            queries.timeline(ds, q.since, q.until, q.types), q.limit, q.offset
-        ),
+    return await respond_page(
+        request, q, EVENTS, lambda ds: queries.timeline(ds, q.since, q.until, q.types)
     )
 
 
@@ -132,16 +150,13 @@ async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Qu
     return await respond(request, q, lambda ds: queries.term(ds, term_id))
 
 
-@router.get(
-    "/people", response_model=Page[PersonPublic], responses=problem_responses(404, 422, 503)
-)
-async def list_people(request: Request, q: Annotated[PeopleQuery, Query()]) -> Response:
+@router.get("/people", response_model=PEOPLE.page, responses=RESPONSES)
+@documented(PEOPLE)
+async def list_people(request: Request, q: Annotated[PeopleList, Query()]) -> Response:
     """The people who held an office of the organisation, by id, with their names in
     English, Russian and Chinese and the aliases they are also known by; with `q`, those
     a name or alias of whom contains it."""
-    return await respond(
-        request, q, lambda ds: queries.paginate(queries.people(ds, q.search), q.limit, q.offset)
-    )
+    return await respond_page(request, q, PEOPLE, lambda ds: queries.people(ds, q.search))
 
 
 @router.get("/people/{person_id}", response_model=PersonPublic, responses=ONE)

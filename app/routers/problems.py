@@ -10,13 +10,12 @@ from pydantic import BaseModel, Field
 
 from app.errors import (
     PROBLEM_TYPES,
-    NotAcceptable,
     NotFound,
     base_url,
     problem_responses,
     problem_type,
 )
-from app.negotiation import best_match
+from app.negotiation import negotiate
 
 router = APIRouter(tags=["problems"])
 
@@ -93,13 +92,8 @@ def _info(request: Request, name: str) -> ProblemTypeInfo:
 
 def _wants_html(request: Request) -> bool:
     # A browser asks for text/html first; a program for JSON, or for anything (*/*).
-    accept = request.headers.get("accept")
-    chosen = best_match(accept, ("application/json", "text/html"), default="application/json")
-    if chosen is None:
-        raise NotAcceptable(
-            f"This page is sent as application/json or text/html; Accept allows neither ({accept})"
-        )
-    return chosen == "text/html"
+    offers = (("json", ("application/json",)), ("html", ("text/html",)))
+    return negotiate(request.headers.get("accept"), offers) == "html"
 
 
 _VARY = {"Vary": "Accept"}

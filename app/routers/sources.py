@@ -5,23 +5,26 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
-from app.deps import Paged, Versioned, respond
+from app.deps import Versioned, respond
 from app.errors import problem_responses
-from app.schemas import Page, SourceDetail, SourceSummary
+from app.listing import RESPONSES, Listing, documented, respond_page
+from app.schemas import SourceDetail, SourceSummary
+from app.tabular import Table
 
 router = APIRouter(tags=["sources"])
+SOURCES = Table(SourceSummary)
 
 
-@router.get(
-    "/sources", response_model=Page[SourceSummary], responses=problem_responses(404, 422, 503)
-)
-async def list_sources(request: Request, q: Annotated[Paged, Query()]) -> Response:
+class SourcesList(Listing):
+    sort: str | None = SOURCES.sort_param()
+    fields: str | None = SOURCES.fields_param()
+
+
+@router.get("/sources", response_model=SOURCES.page, responses=RESPONSES)
+@documented(SOURCES)
+async def list_sources(request: Request, q: Annotated[SourcesList, Query()]) -> Response:
     """Every source, by id."""
-    return await respond(
-        request,
-        q,
-        lambda ds: queries.paginate(queries.sources(ds), q.limit, q.offset),
-    )
+    return await respond_page(request, q, SOURCES, queries.sources)
 
 
 @router.get(

@@ -8,27 +8,45 @@ from app import queries
 from app.dates import today
 from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.errors import problem_responses
+from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Status
-from app.schemas import Page, StateDetail, StateTimeline, StatusPeriodPublic
+from app.schemas import StateDetail, StateTimeline, StatusPeriodPublic
+from app.tabular import Table
 
 router = APIRouter(tags=["states"])
-LIST_ERRORS = problem_responses(404, 422, 503)
+PERIODS = Table(StatusPeriodPublic)
+
+
+class PeriodsListing(Listing):
+    sort: str | None = PERIODS.sort_param()
+    fields: str | None = PERIODS.fields_param()
+
+
+class StatesList(StatesQuery, PeriodsListing):
+    """The query of /v1/states."""
+
+
+class PeriodsList(DatedPage, PeriodsListing):
+    """The query of the collections of one status."""
 
 
 async def _statuses(
-    request: Request, status: Status | None, q: DatedPage, search: str | None = None
+    request: Request,
+    status: Status | None,
+    q: StatesList | PeriodsList,
+    search: str | None = None,
 ) -> Response:
-    return await respond(
+    return await respond_page(
         request,
         q,
-        lambda ds: queries.paginate(
-            queries.state_statuses(ds, status, q.as_of, q.certain, search), q.limit, q.offset
-        ),
+        PERIODS,
+        lambda ds: queries.state_statuses(ds, status, q.as_of, q.certain, search),
     )
 
 
-@router.get("/states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> Response:
+@router.get("/states", response_model=PERIODS.page, responses=RESPONSES)
+@documented(PERIODS)
+async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
 
     With `as_of`, only the periods holding on that day (so each state at most once); with
@@ -37,26 +55,30 @@ async def list_states(request: Request, q: Annotated[StatesQuery, Query()]) -> R
     return await _statuses(request, q.status, q, q.search)
 
 
-@router.get("/member-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_member_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@router.get("/member-states", response_model=PERIODS.page, responses=RESPONSES)
+@documented(PERIODS)
+async def list_member_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Member-state periods; with `as_of`, the member states on that day."""
     return await _statuses(request, Status.member, q)
 
 
-@router.get("/observer-states", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_observer_states(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@router.get("/observer-states", response_model=PERIODS.page, responses=RESPONSES)
+@documented(PERIODS)
+async def list_observer_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Observer-state periods; with `as_of`, the observer states on that day."""
     return await _statuses(request, Status.observer, q)
 
 
-@router.get("/dialogue-partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_dialogue_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@router.get("/dialogue-partners", response_model=PERIODS.page, responses=RESPONSES)
+@documented(PERIODS)
+async def list_dialogue_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Dialogue-partner periods; with `as_of`, the dialogue partners on that day."""
     return await _statuses(request, Status.dialogue_partner, q)
 
 
-@router.get("/partners", response_model=Page[StatusPeriodPublic], responses=LIST_ERRORS)
-async def list_partners(request: Request, q: Annotated[DatedPage, Query()]) -> Response:
+@router.get("/partners", response_model=PERIODS.page, responses=RESPONSES)
+@documented(PERIODS)
+async def list_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Partner periods (the status that merged observers and dialogue partners at the 2025
     Tianjin summit); with `as_of`, the partners on that day."""
     return await _statuses(request, Status.partner, q)

@@ -1,0 +1,140 @@
+"""The answer to a collection request: its format (JSON or CSV, by `format=` or Accept), its
+order (`sort=`), its fields (`fields=`), its page and the links to the other pages.
+
+Links are relative references (`</v1/states?offset=100&limit=100>; rel="next"`) holding the
+request's own query with only the paging parameters replaced, so one cached answer serves
+every host name the service is reached by, and a CSV page links to the next CSV page.
+"""
+
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from fastapi import Request, Response
+from pydantic import BaseModel, Field
+
+from app.dataset import Dataset
+from app.deps import Paged, answer, dataset_for
+from app.errors import problem_responses
+from app.languages import chosen, localised
+from app.negotiation import negotiate
+from app.schemas import Page
+from app.tabular import Table
+
+JSON = "application/json"
+CSV = "text/csv; charset=utf-8"
+
+
+# What a collection route answers, for its OpenAPI description (the JSON body is its
+# response_model, Table.page).
+RESPONSES = {
+    **problem_responses(404, 406, 422, 503),
+    200: {"description": "A page", "content": {"text/csv": {"schema": {"type": "string"}}}},
+}
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+class Listing(Paged):
+    """What every collection accepts besides its filters. Each collection's query model
+    overrides `sort` and `fields` with its own names (Table.sort_param, fields_param)."""
+
+    sort: str | None = None
+    fields: str | None = None
+    format: Format | None = Field(
+        default=None,
+        description="`json` (the default) or `csv`; wins over the Accept header "
+        "(`Accept: text/csv` also gives CSV)",
+    )
+
+
+def with_query(query: str, **replace: int) -> str:
+    """The raw query string with these parameters set: replaced where given, appended in
+    order where not; every other parameter kept as sent, in its place."""
+    out, done = [], set()
+    for part in query.split("&"):
+        if not part:
+            continue
+        key = part.partition("=")[0]
+        if key in replace:
+            out.append(f"{key}={replace[key]}")
+            done.add(key)
+        else:
+            out.append(part)
+    out += [f"{k}={v}" for k, v in replace.items() if k not in done]
+    return "&".join(out)
+
+
+def link_to(request: Request, **replace: int) -> str:
+    """The relative reference of this request with these query parameters set."""
+    path = request.scope.get("root_path", "") + request.scope["path"]
+    return f"{path}?{with_query(request.scope['query_string'].decode('latin-1'), **replace)}"
+
+
+def page_links(request: Request, offset: int, limit: int, total: int) -> str:
+    """The RFC 8288 Link header of a page: first, prev (not on the first), next (not on
+    the last), last."""
+    last = max(total - 1, 0) // limit * limit
+    rels = [("first", 0)]
+    if offset > 0:
+        rels.append(("prev", min(max(offset - limit, 0), last)))
+    if offset + limit < total:
+        rels.append(("next", offset + limit))
+    rels.append(("last", last))
+    return ", ".join(
+        f'<{link_to(request, offset=at, limit=limit)}>; rel="{rel}"' for rel, at in rels
+    )
+
+
+async def respond_page(
+    request: Request,
+    q: Listing,
+    table: Table,
+    compute: Callable[[Dataset], Sequence[BaseModel]],
+) -> Response:
+    """A page of the collection `compute` lists, in the format, order and fields asked for.
+    The answer varies by Accept, and says so."""
+    fmt = (
+        Format(q.format) if q.format else Format(negotiate(request.headers.get("accept"), _OFFERS))
+    )
+    fields = table.chosen_fields(q.fields)
+    keys = table.sort_keys(q.sort)
+    ds = await dataset_for(request, q)
+    lang = chosen(q.lang, request.headers.get("accept-language"))
+    items = [localised(i, lang).model_dump(mode="json") for i in compute(ds)]
+    ordered = table.sort(items, keys)
+    page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
+    headers = {
+        "Vary": "Accept, Accept-Language",
+        "Content-Language": lang,
+        "Link": page_links(request, q.offset, q.limit, len(items)),
+    }
+    if fmt is Format.csv:
+        name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
+    body = Page[dict[str, Any]](items=page, total=len(items), limit=q.limit, offset=q.offset)
+    return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
+
+
+_OFFERS = ((Format.json.value, (JSON,)), (Format.csv.value, ("text/csv",)))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def documented(table: Table) -> Callable[[F], F]:
+    """Ends a collection route's docstring (its OpenAPI description) with its CSV columns."""
+
+    def document(route: F) -> F:
+        route.__doc__ = (route.__doc__ or "") + (
+            "\n\nAs CSV (`format=csv` or `Accept: text/csv`): one row per item, with the "
+            f"columns {table.csv_columns()}. Lists are joined with `;` (sources by their ids; "
+            "their quotes are in the JSON); `fields=` selects columns too."
+        )
+        return route
+
+    return document
