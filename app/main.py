@@ -12,10 +12,11 @@ from fastapi_offline import FastAPIOffline
 from app import errors
 from app.db import make_engine
 from app.errors import AppError
+from app.probes import make_probe
 from app.read_cache import ReadCache
 from app.routers import changes, organisation, service, sources, states
 from app.settings import Settings, get_settings
-from app.store import Store, make_probe
+from app.store import Store
 
 DESCRIPTION = """
 Dated, cited facts about the Shanghai Cooperation Organisation: which states are members,

@@ -11,13 +11,14 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from app import probes, writes
 from app import store as store_module
-from app import writes
 from app.cli import alembic_config
 from app.errors import Unavailable
 from app.facts import BY_NAME, Facts
 from app.importing import import_file, seed
-from app.store import PostgresProbe, Store, make_probe
+from app.probes import PostgresProbe, make_probe
+from app.store import Store
 from app.writes import Operation, Refused
 from tests.conftest import SEED_DIR, OpenClient, migrate
 from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
@@ -277,7 +278,7 @@ async def test_a_database_that_stops_answering_gives_503_not_a_hang(
 
     server = await asyncio.start_server(accept, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    monkeypatch.setattr(store_module, "READ_TIMEOUT", 0.5)
+    monkeypatch.setattr(probes, "READ_TIMEOUT", 0.5)
     probe = make_probe(f"postgresql+psycopg://postgres@127.0.0.1:{port}/sco")
     try:
         async with asyncio.timeout(10):
