@@ -12,6 +12,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+# Seconds a client should wait before asking again after a 503 (RFC 9110 10.2.3): long
+# enough for a database restart to be noticed, short enough that a probe sees it back soon.
+RETRY_AFTER = 5
 log = logging.getLogger("app")
 
 
@@ -71,6 +74,10 @@ def problem(
     invalid_params: list[InvalidParam] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    if status == 503:
+        # Every 503 this service sends is a passing state (database away, not ready yet):
+        # say when to try again, whichever handler answered.
+        headers = {"Retry-After": str(RETRY_AFTER), **(headers or {})}
     body = Problem(
         type=type_,
         title=title,
@@ -189,6 +196,16 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
 }
 
 
+_RETRY_HEADERS: dict[str, Any] = {
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before asking again",
+            "schema": {"type": "integer", "example": RETRY_AFTER},
+        }
+    }
+}
+
+
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """For route declarations: the problems a route may answer, documented in OpenAPI."""
     return {
@@ -201,6 +218,7 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
                     "example": _EXAMPLES[code],
                 }
             },
+            **(_RETRY_HEADERS if code == 503 else {}),
         }
         for code in codes
     }

@@ -10,9 +10,7 @@ from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app import errors
-from app.db import make_engine
 from app.errors import AppError
-from app.probes import make_probe
 from app.read_cache import ReadCache
 from app.routers import changes, organisation, service, sources, states
 from app.settings import Settings, get_settings
@@ -38,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store(make_engine(settings.database_url), make_probe(settings.database_url))
+        store = Store.open(settings.database_url)
         app.state.store = store
         # Read the dataset before the first request rather than during it; a database not
         # ready yet is fine here (requests answer 503 until it is).

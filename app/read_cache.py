@@ -86,10 +86,16 @@ class ReadCache:
             await self.app(scope, receive, send)
             return
         store: Store = scope["app"].state.store
+        with store.budget():  # the request's waits on the database share one bound
+            await self._answer(store, scope, receive, send)
+
+    async def _answer(self, store: Store, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             version = await store.version()
         except AppError:
-            await self.app(scope, receive, send)  # the application answers the problem
+            # The application answers: a 404 or 422 as such, anything else the problem
+            # (the store does not ask the database again within this request).
+            await self.app(scope, receive, send)
             return
         stamp = str(version[1]).encode()
         if scope["method"] != "GET":

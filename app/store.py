@@ -8,10 +8,14 @@ bounded cache.
 """
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
 from sqlalchemy import Engine, select
@@ -21,14 +25,30 @@ from starlette.concurrency import run_in_threadpool
 
 from app import changelog
 from app.dataset import Dataset, Stamp, build
-from app.db import snapshot
+from app.db import is_sqlite, make_reader, snapshot
 from app.errors import NotFound, Unavailable
 from app.facts import read
 from app.models import ChangeSet, DatasetVersion
-from app.probes import NOT_READY, UNREACHABLE, VersionProbe
+from app.probes import NOT_READY, SqliteProbe, VersionProbe, make_probe
+from app.sqlite_file import FileFault
+from app.tasks import background
 
 log = logging.getLogger("app")
 T = TypeVar("T")
+# Seconds one request may spend waiting on the database in all (the version read, then a
+# dataset read if the version moved), so that it answers within 2 s whatever the database
+# does. A read still under way then is left to finish in the background: a dataset it
+# reads is kept, and requests that come later share it rather than start another.
+REQUEST_BUDGET = 1.5
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    failure: Unavailable | None = None  # the database failed this request already
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("database_budget", default=None)
 
 
 def load(engine: Engine, version: int | None = None) -> Dataset:
@@ -57,25 +77,57 @@ class Store:
         self._engine = engine
         self._probe = probe
         self._dataset: Dataset | None = None
-        self._reload = asyncio.Lock()
+        self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
         self._rebuild = asyncio.Lock()  # past versions: never in the way of the current one
+        self._problem: str | None = None  # what was last logged as wrong with the database
+        probe.on_reopen(engine.dispose)  # a replaced SQLite file: the engine's go too
+
+    @classmethod
+    def open(cls, url: str) -> "Store":
+        """The store of a serving process: a read-only engine and a probe of one database."""
+        probe = make_probe(url)
+        connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
+        return cls(make_reader(url, connect if is_sqlite(url) else None), probe)
+
+    @contextlib.contextmanager
+    def budget(self) -> Iterator[None]:
+        """One request: its waits on the database share one bound (REQUEST_BUDGET), and a
+        failure of the database is not asked about again within it."""
+        token = _BUDGET.set(_Budget(time.monotonic() + REQUEST_BUDGET))
+        try:
+            yield
+        finally:
+            _BUDGET.reset(token)
 
     async def version(self) -> Stamp:
         """The (epoch, version) committed when this request arrived (or later)."""
-        return await self._probe.version()
+        budget = _BUDGET.get()
+        if budget is not None and budget.failure is not None:
+            raise Unavailable(budget.failure.detail)
+        try:
+            return await self._bounded(self._probe.version(), "the version")
+        except Unavailable as exc:
+            if budget is not None:
+                budget.failure = exc
+            raise
 
     async def dataset(self) -> Dataset:
         """The dataset as of this request's arrival, read again only when it changed."""
         version = await self.version()
         ds = self._dataset
-        if ds is None or ds.stamp != version:
-            async with self._reload:
-                ds = self._dataset
-                if ds is None or ds.stamp != version:
-                    ds = self._dataset = await run_in_threadpool(self._load)
+        joined = 0  # reads joined that began before our version read: they may be older
+        while ds is None or ds.stamp != version:
+            if self._loading is None:
+                self._loading = background(self._reload())
+                joined = 1  # began after our version read: whatever it reads will do
+            ds = await self._bounded(asyncio.shield(self._loading), "the dataset")
+            joined += 1
+            if joined > 1:
+                break
         if not ds.seeded:
             raise Unavailable(NOT_READY)
+        self._report(None)
         return ds
 
     async def dataset_at(self, version: int) -> Dataset:
@@ -94,7 +146,8 @@ class Store:
             async with self._rebuild:
                 ds = self._past.get(key)
                 if ds is None:
-                    ds = self._past[key] = await run_in_threadpool(self._load, version)
+                    ds = await self._in_thread(self._load, version)
+                    self._past[key] = ds
         return ds
 
     async def recorded_by(self, day: date) -> int:
@@ -108,20 +161,64 @@ class Store:
         try:
             with snapshot(self._engine) as session:
                 return fn(session.connection())
-        except SQLAlchemyError as exc:
-            log.error("change log read failed: %s", exc)
-            raise Unavailable(UNREACHABLE) from exc
+        except (SQLAlchemyError, FileFault) as exc:
+            raise self._unavailable(exc) from exc
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` on a connection in one consistent snapshot, in a thread."""
-        return await run_in_threadpool(self._read, fn)
+        return await self._in_thread(self._read, fn)
 
     def _load(self, version: int | None = None) -> Dataset:
         try:
             return load(self._engine, version)
-        except SQLAlchemyError as exc:
-            log.error("dataset read failed: %s", exc)
-            raise Unavailable(UNREACHABLE) from exc
+        except (SQLAlchemyError, FileFault) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def _reload(self) -> Dataset:
+        try:
+            self._dataset = await run_in_threadpool(self._load)
+            return self._dataset
+        finally:
+            self._loading = None
+
+    async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn` in a thread, waited for within the request's bound; a thread that outlives
+        it finishes on its own (a thread cannot be stopped, and anyio would make the
+        request wait for it)."""
+        task = background(run_in_threadpool(fn, *args))
+        return await self._bounded(asyncio.shield(task), "the dataset")
+
+    async def _bounded(self, read: Awaitable[T], what: str) -> T:
+        """`read`, within what is left of the request's bound; 503 when it runs out or the
+        database fails, said once in the log when what is wrong changes."""
+        budget = _BUDGET.get()
+        deadline = budget.deadline if budget else time.monotonic() + REQUEST_BUDGET
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                return await read
+        except TimeoutError as exc:
+            detail = f"The database did not answer within {REQUEST_BUDGET:g} s (reading {what})"
+            self._report(detail, exc)
+            raise Unavailable(detail) from exc
+        except Unavailable as exc:
+            self._report(exc.detail, exc.__cause__)
+            raise
+
+    def _unavailable(self, exc: BaseException) -> Unavailable:
+        return Unavailable(self._probe.explain(getattr(exc, "orig", None) or exc))
+
+    def _report(self, problem: str | None, cause: BaseException | None = None) -> None:
+        # One line when the database goes wrong (or wrong differently), one when it is back:
+        # a stalled database must not write a line per request.
+        if problem == self._problem:
+            return
+        if problem is None:
+            log.warning("database available again")
+        else:
+            reason = " ".join(str(cause).split()) if cause is not None else ""
+            said = f" [{reason}]" if reason and reason != problem else ""
+            log.error("database unavailable: %s%s", problem, said)
+        self._problem = problem
 
     async def close(self) -> None:
         await self._probe.close()

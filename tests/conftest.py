@@ -207,7 +207,7 @@ def running_service(
     url: str, command: str = "serve", **env: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
-    answers /healthz; stopped at the end."""
+    is ready (/readyz); stopped at the end."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from app.cli import main; main()", command, "--port", str(port)],
@@ -220,7 +220,7 @@ def running_service(
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=3).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
