@@ -189,8 +189,7 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "type": Unavailable.type,
         "title": Unavailable.title,
         "status": 503,
-        "detail": "The database is not migrated and seeded: run `sco-api migrate` and "
-        "`sco-api seed`",
+        "detail": "The database is migrated but not seeded: run `sco-api seed`",
         "instance": "/v1",
     },
 }

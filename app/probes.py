@@ -25,7 +25,7 @@ from app.sqlite_file import FileFault, Identity, SqliteFile
 from app.tasks import background
 
 VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
-NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
+NOT_SEEDED = "The database is migrated but not seeded: run `sco-api seed`"
 NOT_MIGRATED = "The database is not migrated: run `sco-api migrate` and `sco-api seed`"
 UNREACHABLE = "The database cannot be reached; the error was logged"
 # Seconds one attempt at reading the version may take (two attempts are made, the second on
@@ -73,7 +73,7 @@ class SqliteProbe:
             await self.close()
             raise Unavailable(self.explain(exc)) from exc
         if row is None:
-            raise Unavailable(NOT_READY)
+            raise Unavailable(NOT_SEEDED)
         return str(row[0]), int(row[1])
 
     def explain(self, exc: BaseException) -> str:
@@ -146,12 +146,11 @@ class PostgresProbe:
         cursor = await self._conn.execute(VERSION_SQL)
         row = await cursor.fetchone()
         if row is None:
-            raise Unavailable(NOT_READY)
+            raise Unavailable(NOT_SEEDED)
         return str(row[0]), int(row[1])
 
     def explain(self, exc: BaseException) -> str:
-        undefined = getattr(exc, "orig", exc)
-        if isinstance(undefined, psycopg.errors.UndefinedTable):
+        if isinstance(exc, psycopg.errors.UndefinedTable):
             return NOT_MIGRATED
         if isinstance(exc, TimeoutError):
             return STALLED_DETAIL

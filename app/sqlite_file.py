@@ -54,7 +54,7 @@ class SqliteFile:
         """A read-only connection to the file, checked, and the file it reads; opened
         `immutable=1` when the file cannot be opened read-only otherwise (see above)."""
         identity = self._identity()
-        conn = self._open(immutable=self.immutable)
+        conn = self._open(immutable=False)
         try:
             self._check(conn, identity)
         except sqlite3.OperationalError as exc:
@@ -67,11 +67,12 @@ class SqliteFile:
             except BaseException:
                 conn.close()
                 raise
-            log.warning(
-                "database file %s is read-only in WAL mode: opened immutable, "
-                "so a change is noticed by its size and time",
-                self.path,
-            )
+            if not self.immutable:
+                log.warning(
+                    "database file %s is read-only in WAL mode: opened immutable, "
+                    "so a change is noticed by its size and time",
+                    self.path,
+                )
             self.immutable = True
         except BaseException:
             conn.close()
@@ -147,10 +148,29 @@ class SqliteFile:
                 header = f.read(100)
         except PermissionError as exc:
             raise FileFault(f"The database file {self.name} is not readable ({exc})") from exc
-        if not header.startswith(HEADER):
+        if header and not header.startswith(HEADER):  # (an empty file is an empty database)
             raise FileFault(
                 f"The database file {self.name} is not a database (corrupted or overwritten)"
             )
+        failure: str | None
+        try:
+            problems = conn.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+                raise
+            failure = self.explain(exc)
+        else:
+            found = " ".join(str(problems[0] if problems else "no answer").split())
+            failure = (
+                None
+                if found == "ok"
+                else f"The database file {self.name} is corrupted "
+                f"(database disk image is malformed: {found})"
+            )
+        if failure is None:
+            return
+        # Shorter than its header counts: a file cut short. (Only when the check fails: in the
+        # middle of a checkpoint the header may count pages not written yet.)
         page_size = int.from_bytes(header[16:18], "big")
         page_size = 65536 if page_size == 1 else page_size
         pages = int.from_bytes(header[28:32], "big")
@@ -160,13 +180,4 @@ class SqliteFile:
                 f"The database file {self.name} is truncated/corrupted: {identity.size} bytes "
                 f"where its header counts {pages * page_size}"
             )
-        try:
-            problems = conn.execute("PRAGMA quick_check(1)").fetchone()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-                raise
-            raise FileFault(self.explain(exc)) from exc
-        if problems is None or problems[0] != "ok":
-            raise FileFault(
-                f"The database file {self.name} is corrupted (database disk image is malformed)"
-            )
+        raise FileFault(failure)

@@ -25,11 +25,11 @@ from starlette.concurrency import run_in_threadpool
 
 from app import changelog
 from app.dataset import Dataset, Stamp, build
-from app.db import is_sqlite, make_reader, snapshot
+from app.db import make_reader, snapshot
 from app.errors import NotFound, Unavailable
 from app.facts import read
 from app.models import ChangeSet, DatasetVersion
-from app.probes import NOT_READY, SqliteProbe, VersionProbe, make_probe
+from app.probes import NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
 from app.sqlite_file import FileFault
 from app.tasks import background
 
@@ -88,7 +88,7 @@ class Store:
         """The store of a serving process: a read-only engine and a probe of one database."""
         probe = make_probe(url)
         connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
-        return cls(make_reader(url, connect if is_sqlite(url) else None), probe)
+        return cls(make_reader(url, connect), probe)
 
     @contextlib.contextmanager
     def budget(self) -> Iterator[None]:
@@ -116,17 +116,17 @@ class Store:
         """The dataset as of this request's arrival, read again only when it changed."""
         version = await self.version()
         ds = self._dataset
-        joined = 0  # reads joined that began before our version read: they may be older
-        while ds is None or ds.stamp != version:
+        fresh = False  # a read begun after our version read: whatever it reads will do
+        while ds is None or (not fresh and ds.stamp != version):
+            # A read under way began earlier and may be older: join it, and read again if
+            # it is (within the request's bound, like every wait here).
+            fresh = self._loading is None
             if self._loading is None:
                 self._loading = background(self._reload())
-                joined = 1  # began after our version read: whatever it reads will do
             ds = await self._bounded(asyncio.shield(self._loading), "the dataset")
-            joined += 1
-            if joined > 1:
-                break
         if not ds.seeded:
-            raise Unavailable(NOT_READY)
+            self._report(NOT_SEEDED)
+            raise Unavailable(NOT_SEEDED)
         self._report(None)
         return ds
 
@@ -146,7 +146,7 @@ class Store:
             async with self._rebuild:
                 ds = self._past.get(key)
                 if ds is None:
-                    ds = await self._in_thread(self._load, version)
+                    ds = await self._in_thread("a past dataset", self._load, version)
                     self._past[key] = ds
         return ds
 
@@ -166,7 +166,7 @@ class Store:
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` on a connection in one consistent snapshot, in a thread."""
-        return await self._in_thread(self._read, fn)
+        return await self._in_thread("the change log", self._read, fn)
 
     def _load(self, version: int | None = None) -> Dataset:
         try:
@@ -181,12 +181,12 @@ class Store:
         finally:
             self._loading = None
 
-    async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _in_thread(self, what: str, fn: Callable[..., T], *args: Any) -> T:
         """`fn` in a thread, waited for within the request's bound; a thread that outlives
         it finishes on its own (a thread cannot be stopped, and anyio would make the
         request wait for it)."""
         task = background(run_in_threadpool(fn, *args))
-        return await self._bounded(asyncio.shield(task), "the dataset")
+        return await self._bounded(asyncio.shield(task), what)
 
     async def _bounded(self, read: Awaitable[T], what: str) -> T:
         """`read`, within what is left of the request's bound; 503 when it runs out or the

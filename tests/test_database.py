@@ -224,7 +224,7 @@ class TestReadPath:
             assert response.status_code == 503, path
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["retry-after"] == "5"
-            assert "not migrated and seeded" in response.json()["detail"]
+            assert "migrated but not seeded" in response.json()["detail"]
         assert (await client.get("/healthz")).status_code == 200
 
     async def test_a_cached_answer_takes_no_threadpool_hop(

@@ -97,6 +97,38 @@ async def test_a_database_that_never_answers_gives_503_within_the_bound(
     assert_logged(caplog, "database unavailable: The database did not answer within")
 
 
+def file_of(url: str) -> Path:
+    return Path(make_url(url).database or "")
+
+
+async def test_an_empty_database_is_not_migrated(
+    backend: str, empty_url: str, client_for: OpenClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    if backend == "sqlite":
+        file_of(empty_url).touch()  # an empty file: an empty database
+    client = await client_for(empty_url)
+    assert_unavailable(await client.get("/readyz"), "not migrated: run `sco-api migrate`")
+    assert_logged(caplog, "not migrated: run `sco-api migrate`")
+
+
+async def test_a_migrated_database_not_seeded_says_so(
+    migrated_url: str, client_for: OpenClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await client_for(migrated_url)
+    assert_unavailable(await client.get("/readyz"), "migrated but not seeded: run `sco-api seed`")
+    assert_logged(caplog, "migrated but not seeded")
+
+
+async def test_a_missing_sqlite_file_is_not_made(
+    backend: str, empty_url: str, client_for: OpenClient
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("a fault of an SQLite file")
+    client = await client_for(empty_url)
+    assert_unavailable(await client.get("/v1/member-states"), "does not exist")
+    assert not file_of(empty_url).exists()
+
+
 # A PostgreSQL cluster of this module's own, to stop and start again.
 
 
@@ -172,7 +204,7 @@ async def test_a_stopped_server_gives_503_within_the_bound_and_is_served_again(
 def sqlite_file(backend: str, seeded_copy_url: str) -> Path:
     if backend != "sqlite":
         pytest.skip("a fault of an SQLite file")
-    return Path(make_url(seeded_copy_url).database or "")
+    return file_of(seeded_copy_url)
 
 
 def truncate(path: Path) -> None:
@@ -197,7 +229,7 @@ def garbage_page(path: Path) -> None:
     [
         (truncate, "is truncated/corrupted"),
         (garbage_header, "is not a database"),
-        (garbage_page, "is corrupted (database disk image is malformed)"),
+        (garbage_page, "is corrupted (database disk image is malformed"),
         (Path.unlink, "no longer exists"),
     ],
     ids=["truncated", "garbage-header", "garbage-page", "deleted"],
