@@ -152,8 +152,8 @@ class PostgresProbe:
     def explain(self, exc: BaseException) -> str:
         if isinstance(exc, psycopg.errors.UndefinedTable):
             return NOT_MIGRATED
-        if isinstance(exc, TimeoutError):
-            return STALLED_DETAIL
+        if isinstance(exc, TimeoutError | psycopg.errors.QueryCanceled):
+            return STALLED_DETAIL  # QueryCanceled: the reader's statement_timeout (app/db.py)
         return UNREACHABLE
 
     async def _discard(self) -> None:

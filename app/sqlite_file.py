@@ -61,6 +61,12 @@ class SqliteFile:
             conn.close()
             if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN or self._writable():
                 raise FileFault(self.explain(exc)) from exc
+            if self._wal_holds_changes():
+                # `immutable` would ignore them and serve an older dataset without a word.
+                raise FileFault(
+                    f"The database file {self.name} is read-only and its -wal file holds "
+                    "changes not checkpointed: make its folder writable"
+                ) from exc
             conn = self._open(immutable=True)
             try:
                 self._check(conn, identity)
@@ -136,6 +142,10 @@ class SqliteFile:
             # every request for the driver's default 5 s.
             timeout=0.25,
         )
+
+    def _wal_holds_changes(self) -> bool:
+        wal = self.path.with_name(self.name + "-wal")
+        return wal.exists() and wal.stat().st_size > 0
 
     def _writable(self) -> bool:
         return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)

@@ -129,6 +129,33 @@ async def test_a_missing_sqlite_file_is_not_made(
     assert not file_of(empty_url).exists()
 
 
+async def test_a_dataset_read_that_waits_on_a_lock_gives_503_within_the_bound(
+    backend: str, seeded_copy_url: str, client_for: OpenClient
+) -> None:
+    """The version answers, the dataset read in a thread does not (a table locked): the
+    request answers 503 in time, and the dataset is served once the lock is gone."""
+    if backend != "postgresql":
+        pytest.skip("SQLite readers never wait on a writer (WAL)")
+    conninfo = make_url(seeded_copy_url).set(drivername="postgresql")
+    client = await client_for(seeded_copy_url)
+    assert (await client.get("/v1/member-states")).status_code == 200
+    with psycopg.connect(conninfo.render_as_string(hide_password=False)) as locker:
+        locker.execute("LOCK TABLE summit IN ACCESS EXCLUSIVE MODE")
+        # The version moves (by hand: a write would wait on the lock), so the next request
+        # reads the dataset again, and that read waits on the lock.
+        with psycopg.connect(conninfo.render_as_string(hide_password=False)) as writer:
+            writer.execute("UPDATE dataset_version SET version = version + 1")
+        response, took = await timed(client, "/v1/member-states")
+        print(f"locked table: /v1/member-states -> {response.status_code} in {took:.3f} s")
+        assert took < BOUND
+        assert_unavailable(response, "did not answer within")
+        locker.rollback()
+    started = time.monotonic()
+    while (await client.get("/v1/member-states")).status_code != 200:
+        assert time.monotonic() - started < 10, "not served after the lock went"
+        await asyncio.sleep(0.1)
+
+
 # A PostgreSQL cluster of this module's own, to stop and start again.
 
 
@@ -186,6 +213,14 @@ async def test_a_stopped_server_gives_503_within_the_bound_and_is_served_again(
             try:
                 await assert_fast_and_failing(client, "did not answer within", "SIGSTOP")
                 await assert_fast_and_failing(client, "did not answer within", "SIGSTOP again")
+                # Many at once: none waits longer, none is left hanging.
+                started = time.monotonic()
+                paths = ["/v1/member-states", "/v1/changes", "/readyz", "/v1"] * 10
+                burst = await asyncio.gather(*(client.get(path) for path in paths))
+                took = time.monotonic() - started
+                print(f"SIGSTOP: {len(paths)} requests at once answered in {took:.3f} s")
+                assert {r.status_code for r in burst} == {503}
+                assert took < BOUND
             finally:
                 _signal(name, signal.SIGCONT)
             started = time.monotonic()
@@ -318,3 +353,16 @@ async def test_a_read_only_sqlite_file_in_wal_mode_is_served(
             assert (await client.get(route)).status_code == 200, route
         assert list(folder.iterdir()) == [path]  # nothing written beside it
     assert any("read-only in WAL mode" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_read_only_sqlite_file_with_changes_in_its_wal_is_not_served_stale(
+    sqlite_file: Path, client_for: OpenClient, tmp_path: Path
+) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    path = folder / "sco.db"
+    shutil.copyfile(sqlite_file, path)
+    path.with_name("sco.db-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
+    with immutable(path, path.with_name("sco.db-wal"), folder):
+        client = await client_for(f"sqlite:///{path}")
+        assert_unavailable(await client.get("/readyz"), "changes not checkpointed")
