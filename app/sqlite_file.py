@@ -21,6 +21,9 @@ from pathlib import Path
 
 log = logging.getLogger("app")
 HEADER = b"SQLite format 3\x00"
+GONE = "The database file {} no longer exists"
+NOT_A_DATABASE = "The database file {} is not a database (corrupted or overwritten)"
+MALFORMED = "The database file {} is corrupted (database disk image is malformed{})"
 
 
 @dataclass(frozen=True)
@@ -104,16 +107,16 @@ class SqliteFile:
             return str(exc)
         text = str(exc)
         if not self.path.exists():
-            return f"The database file {self.name} no longer exists"
+            return GONE.format(self.name)
         if "no such table" in text:
             return (
                 f"The database file {self.name} is not migrated: run `sco-api migrate` "
                 "and `sco-api seed`"
             )
         if "file is not a database" in text:
-            return f"The database file {self.name} is not a database (corrupted or overwritten)"
+            return NOT_A_DATABASE.format(self.name)
         if "malformed" in text:
-            return f"The database file {self.name} is corrupted (database disk image is malformed)"
+            return MALFORMED.format(self.name, "")
         if "readonly" in text or "unable to open" in text:
             return f"The database file {self.name} cannot be opened read-only ({text})"
         return f"The database file {self.name} cannot be read ({text})"
@@ -123,7 +126,7 @@ class SqliteFile:
             return Identity.of(self.path)
         except FileNotFoundError:
             raise FileFault(
-                f"The database file {self.name} no longer exists"
+                GONE.format(self.name)
                 if self.served
                 else f"The database file {self.name} does not exist: run `sco-api migrate`"
             ) from None
@@ -159,9 +162,7 @@ class SqliteFile:
         except PermissionError as exc:
             raise FileFault(f"The database file {self.name} is not readable ({exc})") from exc
         if header and not header.startswith(HEADER):  # (an empty file is an empty database)
-            raise FileFault(
-                f"The database file {self.name} is not a database (corrupted or overwritten)"
-            )
+            raise FileFault(NOT_A_DATABASE.format(self.name))
         failure: str | None
         try:
             problems = conn.execute("PRAGMA quick_check(1)").fetchone()
@@ -171,12 +172,7 @@ class SqliteFile:
             failure = self.explain(exc)
         else:
             found = " ".join(str(problems[0] if problems else "no answer").split())
-            failure = (
-                None
-                if found == "ok"
-                else f"The database file {self.name} is corrupted "
-                f"(database disk image is malformed: {found})"
-            )
+            failure = None if found == "ok" else MALFORMED.format(self.name, f": {found}")
         if failure is None:
             return
         # Shorter than its header counts: a file cut short. (Only when the check fails: in the
