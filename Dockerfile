@@ -36,6 +36,8 @@ RUN mkdir -p /data && chown 999:999 /data
 VOLUME ["/data"]
 USER 999:999
 EXPOSE 8000
+# Liveness only (/healthz never asks the database): a database that is away makes /readyz
+# answer 503, and restarting the container would not bring it back.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 # Migrate, seed an empty database (a seeded one is never rewritten), then serve.

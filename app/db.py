@@ -1,11 +1,12 @@
 """Engines, transactions and snapshots."""
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, QueuePool, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -23,6 +24,38 @@ def make_engine(url: str) -> Engine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+# What bounds a serving process's reads of PostgreSQL, whatever the server or network does:
+# libpq gives up connecting after 2 s; the server ends a statement after 1.5 s; a dead peer
+# or a cut network is noticed by TCP keepalives (idle 5 s, then 2 probes 2 s apart) and by
+# tcp_user_timeout (sent data unacknowledged for 5 s), so a thread stuck on one is freed; a
+# request waits 1 s at most for a pooled connection. A server that is stopped but whose
+# kernel still acknowledges (SIGSTOP) holds a thread until it runs again; the request
+# itself never waits longer than the store's bound (app/store.py).
+READER_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 2,
+    "options": "-c statement_timeout=1500 -c default_transaction_read_only=on",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 5000,
+}
+
+
+def make_reader(url: str, sqlite_connect: Callable[[], sqlite3.Connection] | None) -> Engine:
+    """The serving process's engine: it only reads, so SQLite is opened read-only (through
+    `sqlite_connect`, which checks the file) and PostgreSQL reads are bounded (above)."""
+    if not is_sqlite(url):
+        return create_engine(
+            url, pool_pre_ping=True, pool_timeout=1, connect_args=READER_CONNECT_ARGS
+        )
+    assert sqlite_connect is not None
+    # QueuePool: SQLAlchemy would pick a pool of one connection per thread for "sqlite://".
+    engine = create_engine("sqlite://", creator=sqlite_connect, poolclass=QueuePool)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 

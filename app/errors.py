@@ -18,6 +18,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+# Seconds a client should wait before asking again after a 503 (RFC 9110 10.2.3): long
+# enough for a database restart to be noticed, short enough that a probe sees it back soon.
+RETRY_AFTER = 5
 log = logging.getLogger("app")
 
 
@@ -170,7 +173,6 @@ class Unavailable(AppError):
 
 
 _BY_STATUS = {t.status: t.name for t in PROBLEM_TYPES.values()}
-RETRY_AFTER = "5"  # seconds a client should wait before retrying a 503
 
 
 def problem(
@@ -192,7 +194,7 @@ def problem(
         instance=request.url.path,
         invalid_params=invalid_params,
     )
-    extra = {"Retry-After": RETRY_AFTER} if status == 503 else {}
+    extra = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,

@@ -13,7 +13,6 @@ from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app import errors, openapi, redoc
-from app.db import make_engine
 from app.errors import AppError
 from app.middleware import HeadAsGet, Observe, SecurityHeaders
 from app.read_cache import COMPRESS_OVER, ReadCache
@@ -28,7 +27,7 @@ from app.routers import (
     states,
 )
 from app.settings import Settings, get_settings
-from app.store import Store, make_probe
+from app.store import Store
 
 DESCRIPTION = """
 Dated, cited facts about the Shanghai Cooperation Organisation: which states are members,
@@ -80,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store(make_engine(settings.database_url), make_probe(settings.database_url))
+        store = Store.open(settings.database_url)
         app.state.store = store
         # Read the dataset before the first request rather than during it; a database not
         # ready yet is fine here (requests answer 503 until it is).

@@ -74,7 +74,8 @@ LICENSE = {
     "name": "CC BY 4.0 (the facts and this document; quoted source texts remain their publishers')",
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
-# Paths answered without the database: they never send 503.
+# Paths answered without the database: they never send 503. Those under /v1 (the read
+# cache's) carry validators and may answer 304.
 NO_DATABASE = ("/healthz", "/metrics", "/problems")
 CACHE_HEADERS = {
     "ETag": "A strong validator of this answer (its coding included); send it back in "
@@ -148,7 +149,7 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
             media = content.get("application/json")
             if media is not None and "200" in recorded:
                 media["example"] = recorded["200"]
-    if reads_database and method == "get":
+    if path.startswith("/v1") and method == "get":  # the read cache's answers
         ok = responses.get("200", {})
         ok["headers"] = {
             name: {"description": text, **STRING} for name, text in CACHE_HEADERS.items()

@@ -152,7 +152,8 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/export/popolo?version=999999",
         "422": "/v1/export/popolo?format=csv",
     },
-    "health": {"200": "/healthz"},
+    "health": {"200": "/healthz", "422": "/healthz?verbose=1"},
+    "ready": {"200": "/readyz"},
     "listProblemTypes": {"200": "/problems", "406": "/problems"},
     "getProblemType": {
         "200": "/problems/not-found",

@@ -130,14 +130,20 @@ class ReadCache:
         if scope["type"] != "http" or not _is_cached_path(scope["path"]):
             await self.app(scope, receive, send)
             return
+        store: Store = scope["app"].state.store
+        with store.budget():  # the request's waits on the database share one bound
+            await self._answer(store, scope, receive, send)
+
+    async def _answer(self, store: Store, scope: Scope, receive: Receive, send: Send) -> None:
         version: Stamp | None = None
         stamp: bytes | None = None
         if scope["path"] not in UNVERSIONED:
-            store: Store = scope["app"].state.store
             try:
                 version = await store.version()
             except AppError:
-                await self.app(scope, receive, send)  # the application answers the problem
+                # The application answers: a 404 or 422 as such, anything else the problem
+                # (the store does not ask the database again within this request).
+                await self.app(scope, receive, send)
                 return
             stamp = str(version[1]).encode()
             if scope["method"] != "GET":

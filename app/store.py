@@ -1,160 +1,54 @@
-"""The dataset version stored in the database, and the dataset held in memory.
+"""The dataset held in memory, as of the version stored in the database.
 
-Every request reads the version (one indexed row) without the ORM or a threadpool hop:
-SQLite through the standard library's driver, which answers in microseconds; PostgreSQL
-through one asynchronous psycopg connection, shared by the requests that arrive while a
-read is under way. The write service moves the version to the seq of each change set in
-the transaction that writes it, so no worker ever answers from data older than the
-request. When the version moves, the dataset is read again, in a thread. An earlier
-version is rebuilt from the change log on demand and kept in a small bounded cache.
+Every request reads the version (app/probes.py). The write service moves the version to
+the seq of each change set in the transaction that writes it, so no worker ever answers
+from data older than the request. When the version moves, the dataset is read again, in a
+thread. An earlier version is rebuilt from the change log on demand and kept in a small
+bounded cache.
 """
 
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, TypeVar
 
-import psycopg
 from cachetools import LRUCache
 from sqlalchemy import Engine, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app import changelog, metrics
 from app.dataset import Dataset, Stamp, build
-from app.db import is_sqlite, snapshot
+from app.db import make_reader, snapshot
 from app.errors import NotFound, Unavailable
 from app.facts import read
 from app.models import ChangeSet, DatasetVersion
+from app.probes import NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
+from app.sqlite_file import FileFault
+from app.tasks import background
 
-VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
-NOT_READY = "The database is not migrated and seeded: run `sco-api migrate` and `sco-api seed`"
-UNREACHABLE = "The database cannot be reached; the error was logged"
-READ_TIMEOUT = 5.0  # seconds a version read may take before the request answers 503
 log = logging.getLogger("app")
 T = TypeVar("T")
+# Seconds one request may spend waiting on the database in all (the version read, then a
+# dataset read if the version moved), so that it answers within 2 s whatever the database
+# does. A read still under way then is left to finish in the background: a dataset it
+# reads is kept, and requests that come later share it rather than start another.
+REQUEST_BUDGET = 1.5
 
 
-class VersionProbe(Protocol):
-    async def version(self) -> Stamp: ...
-
-    async def close(self) -> None: ...
-
-
-class SqliteProbe:
-    """Reads the version on one stdlib connection; a local read takes microseconds, so it
-    runs on the event loop itself."""
-
-    def __init__(self, path: str) -> None:
-        # A URI, so that a path holding `#`, `?` or `%` still names its file.
-        self._uri = Path(path).resolve().as_uri() + "?mode=ro"
-        self._conn: sqlite3.Connection | None = None
-
-    async def version(self) -> Stamp:
-        try:
-            if self._conn is None:
-                self._conn = sqlite3.connect(
-                    self._uri,
-                    uri=True,
-                    check_same_thread=False,
-                    isolation_level=None,
-                )
-            row = self._conn.execute(VERSION_SQL).fetchone()
-        except sqlite3.Error as exc:
-            await self.close()
-            raise Unavailable(NOT_READY) from exc
-        if row is None:
-            raise Unavailable(NOT_READY)
-        return str(row[0]), int(row[1])
-
-    async def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+@dataclass
+class _Budget:
+    deadline: float
+    failure: Unavailable | None = None  # the database failed this request already
 
 
-class PostgresProbe:
-    """Reads the version on one async connection. A request joins a read that began after
-    it arrived (so it sees every write committed before it); one that arrives while an
-    earlier read is under way waits for it, and then shares the next read with every other
-    request that waited: one round trip serves all the requests of a moment."""
-
-    def __init__(self, conninfo: str) -> None:
-        self._conninfo = conninfo
-        self._conn: psycopg.AsyncConnection[tuple[str, int]] | None = None
-        self._read: asyncio.Task[Stamp] | None = None
-        self._read_started = 0.0
-
-    async def version(self) -> Stamp:
-        arrived = time.monotonic()
-        while True:
-            read = self._read
-            if read is not None and self._read_started >= arrived:
-                return await asyncio.shield(read)  # began after we arrived: it will do
-            if read is not None and not read.done():
-                # Began before we arrived, so it may miss a write we must see. Wait for it;
-                # then one of the waiters starts the next read and the others share it.
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(read)
-                continue
-            self._read_started = time.monotonic()
-            self._read = asyncio.ensure_future(self._fetch())
-
-    async def _fetch(self) -> Stamp:
-        for attempt in (1, 2):
-            try:
-                async with asyncio.timeout(READ_TIMEOUT):
-                    return await self._read_once()
-            except psycopg.errors.UndefinedTable as exc:
-                raise Unavailable(NOT_READY) from exc
-            except (psycopg.OperationalError, TimeoutError) as exc:
-                # A dropped or stalled connection (a server restart, a network cut): start
-                # afresh once, then answer 503 rather than keep every request waiting.
-                await self._discard()
-                if attempt == 2:
-                    log.error("dataset version read failed: %r", exc)
-                    raise Unavailable(UNREACHABLE) from exc
-            except psycopg.Error as exc:
-                await self._discard()
-                log.error("dataset version read failed: %r", exc)
-                raise Unavailable(UNREACHABLE) from exc
-        raise AssertionError("unreachable")
-
-    async def _read_once(self) -> Stamp:
-        if self._conn is None or self._conn.closed:
-            self._conn = await psycopg.AsyncConnection.connect(
-                self._conninfo, autocommit=True, connect_timeout=max(1, round(READ_TIMEOUT))
-            )
-        cursor = await self._conn.execute(VERSION_SQL)
-        row = await cursor.fetchone()
-        if row is None:
-            raise Unavailable(NOT_READY)
-        return str(row[0]), int(row[1])
-
-    async def _discard(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 1)
-
-    async def close(self) -> None:
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
-
-
-def make_probe(url: str) -> VersionProbe:
-    parsed = make_url(url)
-    if is_sqlite(url):
-        return SqliteProbe(parsed.database or "")
-    conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return PostgresProbe(conninfo)
+_BUDGET: ContextVar[_Budget | None] = ContextVar("database_budget", default=None)
 
 
 def load(engine: Engine, version: int | None = None) -> Dataset:
@@ -183,27 +77,58 @@ class Store:
         self._engine = engine
         self._probe = probe
         self._dataset: Dataset | None = None
-        self._reload = asyncio.Lock()
+        self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
         self._rebuild = asyncio.Lock()  # past versions: never in the way of the current one
+        self._problem: str | None = None  # what was last logged as wrong with the database
+        probe.on_reopen(engine.dispose)  # a replaced SQLite file: the engine's go too
+
+    @classmethod
+    def open(cls, url: str) -> "Store":
+        """The store of a serving process: a read-only engine and a probe of one database."""
+        probe = make_probe(url)
+        connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
+        return cls(make_reader(url, connect), probe)
+
+    @contextlib.contextmanager
+    def budget(self) -> Iterator[None]:
+        """One request: its waits on the database share one bound (REQUEST_BUDGET), and a
+        failure of the database is not asked about again within it."""
+        token = _BUDGET.set(_Budget(time.monotonic() + REQUEST_BUDGET))
+        try:
+            yield
+        finally:
+            _BUDGET.reset(token)
 
     async def version(self) -> Stamp:
         """The (epoch, version) committed when this request arrived (or later)."""
-        with metrics.VERSION_READ.time():
-            return await self._probe.version()
+        budget = _BUDGET.get()
+        if budget is not None and budget.failure is not None:
+            raise Unavailable(budget.failure.detail)
+        try:
+            with metrics.VERSION_READ.time():
+                return await self._bounded(self._probe.version(), "the version")
+        except Unavailable as exc:
+            if budget is not None:
+                budget.failure = exc
+            raise
 
     async def dataset(self) -> Dataset:
         """The dataset as of this request's arrival, read again only when it changed."""
         version = await self.version()
         ds = self._dataset
-        if ds is None or ds.stamp != version:
-            async with self._reload:
-                ds = self._dataset
-                if ds is None or ds.stamp != version:
-                    ds = self._dataset = await run_in_threadpool(self._load)
-                    metrics.RELOADS.labels("current").inc()
+        fresh = False  # a read begun after our version read: whatever it reads will do
+        while ds is None or (not fresh and ds.stamp != version):
+            # A read under way began earlier and may be older: join it, and read again if
+            # it is (within the request's bound, like every wait here).
+            fresh = self._loading is None
+            if self._loading is None:
+                self._loading = background(self._reload())
+            ds = await self._bounded(asyncio.shield(self._loading), "the dataset")
         if not ds.seeded:
-            raise Unavailable(NOT_READY)
+            self._report(NOT_SEEDED)
+            raise Unavailable(NOT_SEEDED)
+        self._report(None)
         return ds
 
     async def dataset_at(self, version: int) -> Dataset:
@@ -222,7 +147,8 @@ class Store:
             async with self._rebuild:
                 ds = self._past.get(key)
                 if ds is None:
-                    ds = self._past[key] = await run_in_threadpool(self._load, version)
+                    ds = await self._in_thread("a past dataset", self._load, version)
+                    self._past[key] = ds
                     metrics.RELOADS.labels("past").inc()
         return ds
 
@@ -237,20 +163,65 @@ class Store:
         try:
             with snapshot(self._engine) as session:
                 return fn(session.connection())
-        except SQLAlchemyError as exc:
-            log.error("change log read failed: %s", exc)
-            raise Unavailable(UNREACHABLE) from exc
+        except (SQLAlchemyError, FileFault) as exc:
+            raise self._unavailable(exc) from exc
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` on a connection in one consistent snapshot, in a thread."""
-        return await run_in_threadpool(self._read, fn)
+        return await self._in_thread("the change log", self._read, fn)
 
     def _load(self, version: int | None = None) -> Dataset:
         try:
             return load(self._engine, version)
-        except SQLAlchemyError as exc:
-            log.error("dataset read failed: %s", exc)
-            raise Unavailable(UNREACHABLE) from exc
+        except (SQLAlchemyError, FileFault) as exc:
+            raise self._unavailable(exc) from exc
+
+    async def _reload(self) -> Dataset:
+        try:
+            self._dataset = await run_in_threadpool(self._load)
+            metrics.RELOADS.labels("current").inc()
+            return self._dataset
+        finally:
+            self._loading = None
+
+    async def _in_thread(self, what: str, fn: Callable[..., T], *args: Any) -> T:
+        """`fn` in a thread, waited for within the request's bound; a thread that outlives
+        it finishes on its own (a thread cannot be stopped, and anyio would make the
+        request wait for it)."""
+        task = background(run_in_threadpool(fn, *args))
+        return await self._bounded(asyncio.shield(task), what)
+
+    async def _bounded(self, read: Awaitable[T], what: str) -> T:
+        """`read`, within what is left of the request's bound; 503 when it runs out or the
+        database fails, said once in the log when what is wrong changes."""
+        budget = _BUDGET.get()
+        deadline = budget.deadline if budget else time.monotonic() + REQUEST_BUDGET
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                return await read
+        except TimeoutError as exc:
+            detail = f"The database did not answer within {REQUEST_BUDGET:g} s (reading {what})"
+            self._report(detail, exc)
+            raise Unavailable(detail) from exc
+        except Unavailable as exc:
+            self._report(exc.detail, exc.__cause__)
+            raise
+
+    def _unavailable(self, exc: BaseException) -> Unavailable:
+        return Unavailable(self._probe.explain(getattr(exc, "orig", None) or exc))
+
+    def _report(self, problem: str | None, cause: BaseException | None = None) -> None:
+        # One line when the database goes wrong (or wrong differently), one when it is back:
+        # a stalled database must not write a line per request.
+        if problem == self._problem:
+            return
+        if problem is None:
+            log.warning("database available again")
+        else:
+            reason = " ".join(str(cause).split()) if cause is not None else ""
+            said = f" [{reason}]" if reason and reason != problem else ""
+            log.error("database unavailable: %s%s", problem, said)
+        self._problem = problem
 
     async def close(self) -> None:
         await self._probe.close()

@@ -218,10 +218,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_service(
-    url: str, command: str = "serve", wait_for: str = "/healthz", **env: str
+    url: str, command: str = "serve", wait_for: str = "/readyz", **env: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
-    answers `wait_for` with 200; stopped at the end."""
+    answers `wait_for` with 200 (by default: is ready); stopped at the end."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from app.cli import main; main()", command, "--port", str(port)],
@@ -234,7 +234,7 @@ def running_service(
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(f"{base}{wait_for}", timeout=2).status_code == 200:
+                if httpx.get(f"{base}{wait_for}", timeout=3).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

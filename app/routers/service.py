@@ -43,12 +43,25 @@ async def dataset_info(request: Request, q: Annotated[Versioned, Query()]) -> Re
 
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
-    version: int
 
 
-@router.get("/healthz", response_model=Health, responses=problem_responses(503))
-async def health(request: Request, q: Annotated[NoQuery, Query()]) -> Health:
-    """200 when the database answers and holds a seeded dataset, else 503 (for probes)."""
+class Ready(BaseModel):
+    status: str = Field(examples=["ready"])
+    version: int = Field(description="The dataset version served", examples=[1])
+
+
+@router.get("/healthz", response_model=Health)
+async def health(q: Annotated[NoQuery, Query()]) -> Health:
+    """Liveness: 200 while the process answers; the database is not asked (a database that
+    is away is what /readyz says), so a probe never restarts a process for it."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Ready, responses=problem_responses(503))
+async def ready(request: Request, q: Annotated[NoQuery, Query()]) -> Ready:
+    """Readiness: 200 with the dataset version when the database answers within 2 s and
+    holds a migrated, seeded dataset; else 503 saying what is wrong (with Retry-After)."""
     store: Store = request.app.state.store
-    ds = await store.dataset()  # 503 when the database is unreachable or not seeded
-    return Health(status="ok", version=ds.version)
+    with store.budget():
+        ds = await store.dataset()
+    return Ready(status="ready", version=ds.version)
