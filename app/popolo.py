@@ -14,6 +14,7 @@ from typing import Any
 from app.dataset import Dataset, FactKey, PersonRec, StateRec
 from app.dates import render
 from app.models import Post, Status
+from app.queries import POST_TITLES
 
 SCO = "sco"
 SCO_NAMES = {
@@ -27,7 +28,6 @@ ROLES = {
     Status.dialogue_partner: "dialogue partner",
     Status.partner: "partner",
 }
-POST_LABELS = {Post.secretary_general: "Secretary-General"}
 
 
 def _state_id(iso3: str) -> str:
@@ -128,7 +128,7 @@ def document(ds: Dataset) -> dict[str, Any]:
             "role": label,
             "organization_id": SCO,
         }
-        for post, label in POST_LABELS.items()
+        for post, label in POST_TITLES.items()
     ]
     statuses = [
         {
@@ -148,7 +148,7 @@ def document(ds: Dataset) -> dict[str, Any]:
             "member": {"@type": "Person", "id": f"person/{t.person_id}"},
             "organization_id": SCO,
             "post_id": f"post/{t.post.replace('_', '-')}",
-            "role": POST_LABELS[Post(t.post)],
+            "role": POST_TITLES[Post(t.post)],
             **_dates(render(t.start_date, t.start_precision), render(t.end_date, t.end_precision)),
             "sources": _sources(ds, ("term", t.id)),
         }

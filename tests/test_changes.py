@@ -1,6 +1,7 @@
 """The change log over HTTP, answers at any recorded version, single facts with their
 revisions and ETags, and how surely a fact holds on an imprecise boundary."""
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,17 @@ async def all_change_sets(client: httpx.AsyncClient, limit: int = 1) -> list[dic
         page = response.json()
         assert len(page["items"]) <= limit
         sets += page["items"]
+        links = dict(
+            (rel, target)
+            for target, rel in re.findall(r'<([^>]*)>; rel="(\w+)"', response.headers["link"])
+        )
+        assert links["first"] == f"/v1/changes?since=0&limit={limit}"
+        assert links.get("next") == page["next"]
+        assert ("prev" in links) == (len(sets) > len(page["items"]))
         url = page["next"]
-        if url is not None:
-            assert response.headers["link"] == f'<{url}>; rel="next"'
+        if url is None:
+            last = page["items"][-1]["seq"] - limit if page["items"] else 0
+            assert links["last"] == f"/v1/changes?since={max(last, 0)}&limit={limit}"
     return sets
 
 

@@ -32,18 +32,25 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     across pages; `limit` counts change sets). Replaying them from `since=0` rebuilds the
     dataset: apply each change's `after` under its kind and id (`delete`: remove it).
     `next` (and `Link: rel="next"`) names the following page while there is one; poll
-    `since=<last seq>` for new ones."""
+    `since=<last seq>` for new ones. `Link` also names the first, previous and last pages
+    (`rel="last"`: the latest `limit` change sets)."""
     ds = await dataset_for(request, q)
     store: Store = request.app.state.store
     sets = await store.read(
         lambda conn: changelog.change_sets(conn, q.since, q.limit + 1, upto=ds.version)
     )
     page = sets[: q.limit]
-    headers = {}
-    next_url = None
-    if len(sets) > q.limit:
-        next_url = link_to(request, since=page[-1].seq, limit=q.limit)
-        headers["Link"] = f'<{next_url}>; rel="next"'
+    next_url = link_to(request, since=page[-1].seq, limit=q.limit) if len(sets) > q.limit else None
+    # Seqs are gapless (1 to the version), so every page's cursor is known.
+    rels = [("first", 0)]
+    if q.since > 0:
+        rels.append(("prev", max(min(q.since, ds.version) - q.limit, 0)))
+    rels += [("next", page[-1].seq)] if next_url else []
+    rels.append(("last", max(ds.version - q.limit, 0)))
+    links = ", ".join(
+        f'<{link_to(request, since=at, limit=q.limit)}>; rel="{rel}"' for rel, at in rels
+    )
+    headers = {"Link": links}
     body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
     return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
 

@@ -1,0 +1,94 @@
+"""A newcomer's first minutes: `sco-api start` prints one line about the dataset and then
+the address; a busy port is named, with the setting that moves it, before anything is
+migrated or seeded; several workers still count their metrics together."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import make_url
+
+from tests.conftest import free_port, running_service
+
+COMMAND = [sys.executable, "-c", "from app.cli import main; main()"]
+
+
+def test_start_prints_the_dataset_then_the_address(empty_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "out.txt"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*COMMAND, "start", "--port", str(port)],
+            env={**os.environ, "SCO_DATABASE_URL": empty_url, "SCO_ACCESS_LOG": "false"},
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "start did not get ready"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("dataset version 1 (seeded now): 27 states, 48 status periods")
+    assert lines[1] == f"serving at http://127.0.0.1:{port} (docs: http://127.0.0.1:{port}/docs)"
+
+
+def test_a_busy_port_is_named_before_anything_is_written(empty_url: str, tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            [*COMMAND, "start", "--port", str(port)],
+            env={**os.environ, "SCO_DATABASE_URL": empty_url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port}" in result.stderr
+    assert "SCO_PORT" in result.stderr
+    assert "migrated" not in result.stdout + result.stderr
+    url = make_url(empty_url)
+    if url.get_backend_name() == "sqlite":
+        assert not Path(url.database or "").exists(), "nothing may be made before the port"
+    else:
+        import psycopg
+
+        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo) as conn:
+            tables = conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchone()
+        assert tables is not None
+        assert tables[0] == 0
+
+
+def test_several_workers_count_their_metrics_together(seeded_url: str) -> None:
+    with running_service(seeded_url, "serve", SCO_WORKERS="2") as (base, _):
+        for _ in range(20):
+            assert httpx.get(f"{base}/v1/summits/2022-samarkand").status_code == 200
+        text = httpx.get(f"{base}/metrics").text
+    counted = [
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("sco_http_requests_total{")
+        and 'route="/v1/summits/{summit_id}"' in line
+        and 'status="200"' in line
+    ]
+    assert sum(counted) == 20, text
