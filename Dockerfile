@@ -39,6 +39,6 @@ EXPOSE 8000
 # Liveness only (/healthz never asks the database): a database that is away makes /readyz
 # answer 503, and restarting the container would not bring it back.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+    CMD ["python3", "-c", "import urllib.request; import os; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SCO_PORT', '8000'), timeout=4)"]
 # Migrate, seed an empty database (a seeded one is never rewritten), then serve.
 CMD ["sco-api", "start"]

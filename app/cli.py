@@ -211,7 +211,9 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="Worker processes (SCO_WORKERS)")] = None,
 ) -> None:
     """Serve the API with uvicorn (uvloop and httptools)."""
+    import atexit
     import os
+    import shutil
     import tempfile
 
     import uvicorn
@@ -223,8 +225,11 @@ def serve(
     workers = workers or settings.workers
     _check_port(host, port)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Each worker writes its metrics to files there; /metrics adds them up.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sco-api-metrics-")
+        # Each worker writes its metrics to files there; /metrics adds them up. The folder
+        # goes when the server stops.
+        folder = tempfile.mkdtemp(prefix="sco-api-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -10,7 +10,7 @@ the cached read path must not pay.
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -77,9 +77,9 @@ class NoQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Versioned(NoQuery):
+class Recorded(NoQuery):
     """What every GET under /v1 accepts: the dataset as it was recorded at an earlier
-    version, or at the end of an earlier UTC day; the language of the names shown."""
+    version, or at the end of an earlier UTC day."""
 
     version: Version | None = Field(
         default=None,
@@ -90,13 +90,6 @@ class Versioned(NoQuery):
         default=None,
         description="Answer from the dataset as it stood at the end of this UTC day "
         "(YYYY-MM-DD, before today)",
-    )
-    lang: Lang | None = Field(
-        default=None,
-        description="Language of each `name` shown (`names` always holds all three): en, ru "
-        "or zh; wins over the Accept-Language header. Where a fact has no name in that "
-        "language, its English name is shown. Default: from Accept-Language, else en",
-        examples=["ru"],
     )
 
     @field_validator("as_recorded")
@@ -110,7 +103,7 @@ class Versioned(NoQuery):
         return value
 
     @model_validator(mode="after")
-    def _one_axis(self) -> "Versioned":
+    def _one_axis(self) -> "Recorded":
         if self.version is not None and self.as_recorded is not None:
             raise ValueError("give version or as_recorded, not both")
         return self
@@ -119,6 +112,19 @@ class Versioned(NoQuery):
     def pinned(self) -> bool:
         """Whether the request names a recorded version (so its answer is fixed)."""
         return self.version is not None or self.as_recorded is not None
+
+
+class Versioned(Recorded):
+    """A read that shows names: the language they are shown in besides the version. (The
+    change log and the exports show every name as recorded, so they take no `lang`.)"""
+
+    lang: Lang | None = Field(
+        default=None,
+        description="Language of each `name` shown (`names` always holds all three): en, ru "
+        "or zh; wins over the Accept-Language header. Where a fact has no name in that "
+        "language, its English name is shown. Default: from Accept-Language, else en",
+        examples=["ru"],
+    )
 
 
 class Paged(Versioned):
@@ -246,7 +252,7 @@ class DayQuery(Versioned):
     _as_of_not_future = field_validator("as_of")(_not_future)
 
 
-class ChangesQuery(Versioned):
+class ChangesQuery(Recorded):
     since: Offset = Field(default=0, description="Change sets after this seq (0: from the start)")
     limit: FeedLimit = Field(default=20, description="Change sets per page")
 
@@ -265,7 +271,7 @@ def _repeated(request: Request) -> None:
         )
 
 
-async def dataset_for(request: Request, q: Versioned) -> Dataset:
+async def dataset_for(request: Request, q: Recorded) -> Dataset:
     """The dataset the request asks for: as it stands, or as recorded at a version."""
     _repeated(request)
     store: Store = request.app.state.store
@@ -282,18 +288,22 @@ def answer(
     fixed: bool,
     headers: dict[str, str] | None = None,
     media_type: str = "application/json",
+    *,
+    of_today: bool = False,
 ) -> Response:
     """An answer (JSON unless told) with its strong ETag (of the body; of the epoch too
     where the answer is fixed by a version, since another database may have another dataset
-    at that number)."""
+    at that number) and its Last-Modified: when the change set it reflects was committed,
+    or the start of this UTC day for an answer `of_today` (it changes at midnight too)."""
     digest = hashlib.blake2b(body, digest_size=16)
     if fixed:
         digest.update(ds.epoch.encode())
-    modified = (
-        {"Last-Modified": format_datetime(ds.committed_at.astimezone(UTC), usegmt=True)}
-        if ds.committed_at is not None
-        else {}
-    )
+    modified: dict[str, str] = {}
+    if ds.committed_at is not None:
+        when = ds.committed_at.astimezone(UTC)
+        if of_today:
+            when = max(when, datetime.combine(today(), time(), UTC))
+        modified["Last-Modified"] = format_datetime(when, usegmt=True)
     return Response(
         body,
         media_type=media_type,
@@ -319,7 +329,16 @@ async def respond(
     the same for ever. The read cache in front of the application (app.read_cache) keeps it
     for the next request that asks the same."""
     ds = await dataset_for(request, q)
-    fixed = q.pinned and (not depends_on_today or getattr(q, "as_of", None) is not None)
-    lang = chosen(q.lang, request.headers.get("accept-language"))
+    of_today = depends_on_today and getattr(q, "as_of", None) is None
+    fixed = q.pinned and not of_today
+    lang, headers = language(request, q)
     body = localised(compute(ds), lang).model_dump_json().encode()
-    return answer(body, ds, fixed, {"Content-Language": lang, "Vary": "Accept-Language"})
+    return answer(body, ds, fixed, headers, of_today=of_today)
+
+
+def language(request: Request, q: Versioned, vary: str = "") -> tuple[Lang, dict[str, str]]:
+    """The language of the names an answer shows (`lang=`, else Accept-Language), and the
+    headers that say so (Vary: Accept-Language, after the `vary` given)."""
+    lang = chosen(q.lang, request.headers.get("accept-language"))
+    varies = f"{vary}, Accept-Language" if vary else "Accept-Language"
+    return lang, {"Content-Language": lang, "Vary": varies}

@@ -245,10 +245,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and detail == title:
         detail = f"No resource at {request.url.path}; the API lives under /v1 (see /docs)"
-    return problem(request, exc.status_code, title, detail, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+    if "GET" in allowed and "HEAD" not in allowed:  # app.middleware.HeadAsGet answers HEAD
+        headers["Allow"] = ", ".join([*allowed, "HEAD"])
+    return problem(request, exc.status_code, title, detail, headers=headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to an exception nothing else handled (app.middleware.Unexpected)."""
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return problem(
         request, 500, "Internal server error", "The error was logged with this request's id."
@@ -256,11 +261,11 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Answer every error as problem details."""
+    """Answer every error as problem details (unexpected ones: app.middleware.Unexpected,
+    inside the other middleware, so that a 500 still carries their headers)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

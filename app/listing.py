@@ -14,9 +14,9 @@ from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
 from app.dataset import Dataset
-from app.deps import Paged, answer, dataset_for
+from app.deps import Paged, answer, dataset_for, language
 from app.errors import problem_responses
-from app.languages import chosen, localised
+from app.languages import localised
 from app.negotiation import negotiate
 from app.schemas import Page
 from app.tabular import Table
@@ -103,15 +103,11 @@ async def respond_page(
     fields = table.chosen_fields(q.fields)
     keys = table.sort_keys(q.sort)
     ds = await dataset_for(request, q)
-    lang = chosen(q.lang, request.headers.get("accept-language"))
+    lang, headers = language(request, q, vary="Accept")
     items = [localised(i, lang).model_dump(mode="json") for i in compute(ds)]
     ordered = table.sort(items, keys)
     page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
-    headers = {
-        "Vary": "Accept, Accept-Language",
-        "Content-Language": lang,
-        "Link": page_links(request, q.offset, q.limit, len(items)),
-    }
+    headers["Link"] = page_links(request, q.offset, q.limit, len(items))
     if fmt is Format.csv:
         name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'

@@ -8,14 +8,13 @@ from contextlib import asynccontextmanager
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app import errors, openapi, redoc
 from app.errors import AppError
-from app.middleware import HeadAsGet, Observe, SecurityHeaders
-from app.read_cache import COMPRESS_OVER, ReadCache
+from app.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
+from app.read_cache import ReadCache
 from app.routers import (
     changes,
     export,
@@ -103,9 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     openapi.install(app, settings.public_url)
     # Each middleware added wraps those added before it; the last is outermost.
+    app.add_middleware(Unexpected)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ReadCache, max_bytes=settings.cache_mb * 1024 * 1024)
-    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_OVER)
+    app.add_middleware(CompressOthers)
     app.add_middleware(HeadAsGet)
     # Outside the cache, so cached answers carry the CORS headers too.
     app.add_middleware(

@@ -4,7 +4,8 @@
   security headers; the request id comes from asgi-correlation-id, one layer further out.
 * CORS (Starlette's), so every answer a browser app sees carries its headers.
 * `HeadAsGet`: HEAD is answered on every GET path as that GET would be, without its body.
-* GZip (Starlette's) for answers the read cache does not compress itself.
+* `CompressOthers`: Starlette's GZip for the paths the read cache does not answer (the
+  cache compresses its own answers, once per answer and coding).
 """
 
 import base64
@@ -16,9 +17,13 @@ import time
 from datetime import UTC, datetime
 
 from asgi_correlation_id import correlation_id
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import metrics
+from app import errors, metrics
+from app.negotiation import accepts
+from app.read_cache import COMPRESS_OVER, is_cached_path
 
 access_log = logging.getLogger("app.access")
 
@@ -38,6 +43,7 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # others: OTHER
 UNMATCHED = "unmatched"  # the route label of paths no route answers (bounded cardinality)
 
 
@@ -99,7 +105,7 @@ class Observe:
             await self.app(scope, receive, send)
             return
         began = time.perf_counter()
-        method = scope["method"]
+        method = scope["method"] if scope["method"] in METHODS else "OTHER"
         status = 500
         sent = 0
 
@@ -193,3 +199,50 @@ class HeadAsGet:
         # The server reads the method from the scope it made (a HEAD answer has no body), so
         # the application gets a copy.
         await self.app({**scope, "method": "GET"}, receive, sending)
+
+
+class CompressOthers:
+    """Gzip for answers over 1 KB on the paths the read cache does not answer (the docs,
+    their scripts, the problem pages), to clients whose Accept-Encoding allows it by its
+    q-values (Starlette's own check only looks for the word)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=COMPRESS_OVER + 1)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_cached_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        codings = next((v for k, v in scope["headers"] if k == b"accept-encoding"), b"")
+        if accepts(codings.decode("latin-1"), "gzip"):
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+class Unexpected:
+    """Answers an exception nothing else handled with a 500 problem, inside every other
+    layer (Starlette would answer it outside them all): the answer still carries the
+    request id, the CORS and security headers, and the access log counts it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:  # too late for another answer: let the server close the connection
+                raise
+            await errors.unexpected(Request(scope), exc)(scope, receive, send)

@@ -46,3 +46,8 @@ def coding(header: str | None) -> str | None:
     accept = parse_accept_header(header, Accept)
     best = max(CODINGS, key=lambda c: (accept[c], -CODINGS.index(c)))
     return best if accept[best] > 0 else None
+
+
+def accepts(header: str | None, name: str) -> bool:
+    """Whether Accept-Encoding allows content coding `name` (q above 0, or by `*`)."""
+    return bool(header) and parse_accept_header(header, Accept)[name] > 0

@@ -103,38 +103,9 @@ def examples() -> dict[str, dict[str, Any]]:
     return recorded
 
 
-def _example_path(path: str, operation: dict[str, Any]) -> str:
-    """The path with each parameter replaced by its first documented example."""
-    for parameter in operation.get("parameters", []):
-        if parameter["in"] == "path":
-            shown = (parameter.get("schema", {}).get("examples") or ["x"])[0]
-            path = path.replace("{" + parameter["name"] + "}", str(shown))
-    return path
-
-
-def _problem(status: int, instance: str, detail: str) -> dict[str, Any]:
-    kind = next(t for t in PROBLEM_TYPES.values() if t.status == status)
-    return {
-        "type": f"http://127.0.0.1:8000/problems/{kind.name}",
-        "title": kind.title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-    }
-
-
-def _unavailable(instance: str) -> dict[str, Any]:
-    return _problem(
-        503,
-        instance,
-        "The database cannot be reached; the error was logged",
-    )
-
-
 def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     recorded = examples().get(operation["operationId"], {})
-    instance = _example_path(path, operation)
     reads_database = not path.startswith(NO_DATABASE)
     for code, response in responses.items():
         content = response.get("content", {})
@@ -173,19 +144,10 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
                 "schema": {"type": "integer"},
             }
         }
-        problem["content"][PROBLEM_JSON]["example"] = recorded.get("503") or _unavailable(instance)
-    for code in ("404", "422"):
-        problem_content = responses.get(code, {}).get("content", {}).get(PROBLEM_JSON)
-        if problem_content is not None and "example" not in problem_content:
-            problem_content["example"] = _problem(
-                int(code), instance, f"(see GET /problems/{_name(int(code))})"
-            )
+        if "503" in recorded:
+            problem["content"][PROBLEM_JSON]["example"] = recorded["503"]
     # Sorted by status, as readers and generators expect.
     operation["responses"] = dict(sorted(responses.items()))
-
-
-def _name(status: int) -> str:
-    return next(t.name for t in PROBLEM_TYPES.values() if t.status == status)
 
 
 def install(app: FastAPI, public_url: str | None) -> None:

@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import metrics
 from app.dataset import Stamp
 from app.dates import today
+from app.deps import REVALIDATE
 from app.errors import AppError
 from app.negotiation import coding
 from app.store import Store
@@ -105,7 +106,7 @@ def _not_modified(scope: Scope, answer: Answer) -> bool:
         return False  # an unreadable date is ignored, as RFC 9110 says
 
 
-def _is_cached_path(path: str) -> bool:
+def is_cached_path(path: str) -> bool:
     return path == "/v1" or path.startswith("/v1/") or path in UNVERSIONED
 
 
@@ -127,7 +128,7 @@ class ReadCache:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_cached_path(scope["path"]):
+        if scope["type"] != "http" or not is_cached_path(scope["path"]):
             await self.app(scope, receive, send)
             return
         store: Store = scope["app"].state.store
@@ -225,7 +226,7 @@ def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer
         etag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
         kept.append((b"etag", etag))
     if _header(kept, b"cache-control") is None:
-        kept.append((b"cache-control", b"public, no-cache"))
+        kept.append((b"cache-control", REVALIDATE.encode()))
     size = (
         len(body)
         + sum(len(k) + len(v) for k, v in kept)

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from cachetools import LRUCache
 from sqlalchemy import Engine, select
@@ -79,7 +79,9 @@ class Store:
         self._dataset: Dataset | None = None
         self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
-        self._rebuild = asyncio.Lock()  # past versions: never in the way of the current one
+        # Past versions being rebuilt: one task per version, shared by every request that
+        # asks for it, its dataset kept even when those requests stopped waiting.
+        self._building: dict[Stamp, asyncio.Task[Dataset]] = {}
         self._problem: str | None = None  # what was last logged as wrong with the database
         probe.on_reopen(engine.dispose)  # a replaced SQLite file: the engine's go too
 
@@ -143,14 +145,20 @@ class Store:
             )
         key = (current.epoch, version)
         ds = self._past.get(key)
-        if ds is None:
-            async with self._rebuild:
-                ds = self._past.get(key)
-                if ds is None:
-                    ds = await self._in_thread("a past dataset", self._load, version)
-                    self._past[key] = ds
-                    metrics.RELOADS.labels("past").inc()
-        return ds
+        if ds is not None:
+            return ds
+        task = self._building.get(key)
+        if task is None:
+            self._deadline_left("a past dataset")
+            task = self._building[key] = background(run_in_threadpool(self._load, version))
+            task.add_done_callback(lambda done: self._built(key, done))
+        return await self._bounded(asyncio.shield(task), "a past dataset")
+
+    def _built(self, key: Stamp, task: "asyncio.Task[Dataset]") -> None:
+        del self._building[key]
+        if not task.cancelled() and task.exception() is None:
+            self._past[key] = task.result()
+            metrics.RELOADS.labels("past").inc()
 
     async def recorded_by(self, day: date) -> int:
         """The version at the end of UTC day `day`; 404 before the first change set."""
@@ -188,8 +196,15 @@ class Store:
         """`fn` in a thread, waited for within the request's bound; a thread that outlives
         it finishes on its own (a thread cannot be stopped, and anyio would make the
         request wait for it)."""
+        self._deadline_left(what)
         task = background(run_in_threadpool(fn, *args))
         return await self._bounded(asyncio.shield(task), what)
+
+    def _deadline_left(self, what: str) -> None:
+        """503 at once, starting no thread, when the request's bound is already spent."""
+        budget = _BUDGET.get()
+        if budget is not None and budget.deadline <= time.monotonic():
+            self._bounded_out(what, None)
 
     async def _bounded(self, read: Awaitable[T], what: str) -> T:
         """`read`, within what is left of the request's bound; 503 when it runs out or the
@@ -200,12 +215,15 @@ class Store:
             async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                 return await read
         except TimeoutError as exc:
-            detail = f"The database did not answer within {REQUEST_BUDGET:g} s (reading {what})"
-            self._report(detail, exc)
-            raise Unavailable(detail) from exc
+            self._bounded_out(what, exc)
         except Unavailable as exc:
             self._report(exc.detail, exc.__cause__)
             raise
+
+    def _bounded_out(self, what: str, exc: BaseException | None) -> NoReturn:
+        detail = f"The database did not answer within {REQUEST_BUDGET:g} s (reading {what})"
+        self._report(detail, exc)
+        raise Unavailable(detail) from exc
 
     def _unavailable(self, exc: BaseException) -> Unavailable:
         return Unavailable(self._probe.explain(getattr(exc, "orig", None) or exc))

@@ -6,16 +6,21 @@ import gzip
 import json
 import logging
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 import brotli
 import httpx
 import pytest
+from sqlalchemy import Engine
 
 from app import read_cache
+from app.dataset_file import SeedError
+from app.importing import import_file
 from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS
 from app.settings import Settings
-from tests.conftest import client_with, running_service
+from tests.conftest import SEED_DIR, OpenClient, client_with, running_service
 
 pytestmark = pytest.mark.anyio
 
@@ -320,3 +325,66 @@ def test_the_server_sends_no_version(seeded_url: str) -> None:
         response = httpx.get(f"{base}/v1/states/IND")
         assert "server" not in response.headers
         assert response.headers["x-request-id"]
+
+
+async def test_no_coding_the_client_refuses_and_one_vary(client: httpx.AsyncClient) -> None:
+    refused = await client.get("/v1/member-states", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers
+    vary = [v.strip() for v in refused.headers["vary"].split(",")]
+    assert len(vary) == len(set(vary)), vary
+    docs = await client.get("/redoc/redoc.standalone.js", headers={"Accept-Encoding": "gzip"})
+    assert docs.headers["content-encoding"] == "gzip"
+    plain = await client.get("/redoc/redoc.standalone.js", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in plain.headers
+    assert b"cdn.redoc.ly" not in plain.content
+
+
+async def test_an_answer_of_today_is_modified_since_midnight(client: httpx.AsyncClient) -> None:
+    state = await client.get("/v1/states/IND")
+    midnight = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), UTC)
+    assert parsedate_to_datetime(state.headers["last-modified"]) >= midnight
+
+
+async def test_405_allows_head_and_lang_only_where_names_are_shown(
+    client: httpx.AsyncClient,
+) -> None:
+    refused = await client.delete("/v1/states/IND")
+    assert refused.status_code == 405
+    assert {m.strip() for m in refused.headers["allow"].split(",")} == {"GET", "HEAD"}
+    for path in ("/v1/changes?lang=ru", "/v1/export?lang=ru", "/healthz?lang=ru"):
+        assert (await client.get(path)).status_code == 422, path
+
+
+async def test_an_unexpected_error_is_a_problem_with_every_header(seeded_url: str) -> None:
+    async with client_with(Settings(database_url=seeded_url)) as client:
+        app = client._transport.app  # type: ignore[attr-defined]
+
+        async def broken() -> None:
+            raise RuntimeError("boom")
+
+        app.add_api_route("/v1/test-broken", broken, include_in_schema=False)
+        response = await client.get(
+            "/v1/test-broken", headers={"Origin": "http://app.example", "X-Request-ID": "e-1"}
+        )
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "http://test/problems/internal-error"
+    assert response.headers["x-request-id"] == "e-1"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_writes_are_counted_by_outcome(
+    seeded_copy_url: str, client_for: OpenClient, engine_for: Callable[[str], Engine]
+) -> None:
+    client = await client_for(seeded_copy_url)
+    before = (await client.get("/metrics")).text
+    engine = engine_for(seeded_copy_url)
+    outcome = import_file(engine, SEED_DIR, actor="t", reason="nothing to change")
+    assert not outcome.committed
+    with pytest.raises(SeedError):
+        import_file(engine, SEED_DIR, actor="", reason="")
+    after = (await client.get("/metrics")).text
+    for result in ("unchanged", "refused"):
+        counted = _sample(after, "sco_writes_total", channel="import", outcome=result)
+        assert counted == _sample(before, "sco_writes_total", channel="import", outcome=result) + 1

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
-from app.deps import MAX_INT, ChangesQuery, Versioned, answer, dataset_for
+from app.deps import MAX_INT, ChangesQuery, Recorded, answer, dataset_for
 from app.errors import NotFound, problem_responses
 from app.listing import link_to
 from app.schemas import ChangeSetPublic, ChangesPage, FactChangePublic
@@ -61,7 +61,7 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
 async def get_change_set(
     request: Request,
     seq: Annotated[int, Path(ge=1, le=MAX_INT, description="The change set's seq")],
-    q: Annotated[Versioned, Query()],
+    q: Annotated[Recorded, Query()],
 ) -> Response:
     """One change set with every fact change it made (before and after)."""
     ds = await dataset_for(request, q)

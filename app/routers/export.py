@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from app import changelog, dataset_file, popolo
-from app.deps import Versioned, answer, dataset_for
+from app.deps import Recorded, answer, dataset_for
 from app.errors import problem_responses
 from app.facts import to_file
 from app.listing import JSON
@@ -31,7 +31,7 @@ _OFFERS = (
 )
 
 
-class ExportQuery(Versioned):
+class ExportQuery(Recorded):
     format: ExportFormat | None = Field(
         default=None,
         description="`json` (the default) or `yaml` (the dataset file itself); wins over the "
@@ -104,7 +104,7 @@ async def export_dataset(request: Request, q: Annotated[ExportQuery, Query()]) -
 @router.get(
     "/export/popolo", response_model=PopoloExport, responses=problem_responses(404, 422, 503)
 )
-async def export_popolo(request: Request, q: Annotated[Versioned, Query()]) -> Response:
+async def export_popolo(request: Request, q: Annotated[Recorded, Query()]) -> Response:
     """The dataset as Popolo JSON: `organizations` (the SCO, its permanent bodies, and the
     states with their ISO 3166-1 codes and Wikidata ids as identifiers), `persons` (names
     in Russian and Chinese and aliases as other_names, Wikidata ids), `posts` (the

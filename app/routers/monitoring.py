@@ -1,8 +1,12 @@
 """Metrics for Prometheus to scrape."""
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from app import metrics
+from app.deps import NoQuery
+from app.errors import problem_responses
 
 router = APIRouter(tags=["operations"])
 
@@ -14,11 +18,12 @@ router = APIRouter(tags=["operations"])
         200: {
             "description": "The metrics in the Prometheus text exposition format",
             "content": {"text/plain": {"schema": {"type": "string"}}},
-        }
+        },
+        **problem_responses(422),
     },
     summary="Read the service's metrics",
 )
-async def get_metrics() -> Response:
+async def get_metrics(q: Annotated[NoQuery, Query()]) -> Response:
     """Requests by route template, method and status; a latency histogram by route;
     read-cache hits and misses; dataset reloads; the time of dataset-version reads; writes
     by channel and outcome; and the Python process's own. Reads no database."""

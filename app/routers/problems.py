@@ -4,10 +4,11 @@ problem means and what to do about it, in HTML for people and JSON for programs.
 import html
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from app.deps import NoQuery
 from app.errors import (
     PROBLEM_TYPES,
     NotFound,
@@ -48,7 +49,7 @@ _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} — SCO Data API</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:2em auto;line-height:1.5}}</style>
 </head><body>
-<p><a href="/problems">Problem types</a> · <a href="/docs">API docs</a></p>
+<p><a href="{base}/problems">Problem types</a> · <a href="{base}/docs">API docs</a></p>
 <h1>{title}</h1>
 <p>HTTP status <strong>{status}</strong> · type <code>{type}</code></p>
 <h2>What it means</h2><p>{meaning}</p>
@@ -59,7 +60,7 @@ _INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Problem types — SCO Data API</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:2em auto;line-height:1.5}}</style>
 </head><body>
-<p><a href="/docs">API docs</a></p>
+<p><a href="{base}/docs">API docs</a></p>
 <h1>Problem types</h1>
 <p>Every error of the SCO Data API is an <code>application/problem+json</code> answer
 (RFC 9457) whose <code>type</code> is one of these.</p>
@@ -102,19 +103,20 @@ _VARY = {"Vary": "Accept"}
 @router.get(
     "/problems",
     response_model=ProblemTypeList,
-    responses={200: HTML_OR_JSON, **problem_responses(406)},
+    responses={200: HTML_OR_JSON, **problem_responses(406, 422)},
     summary="List the problem types",
 )
-async def list_problem_types(request: Request) -> Response:
+async def list_problem_types(request: Request, q: Annotated[NoQuery, Query()]) -> Response:
     """Every kind of problem the API answers with, what it means and what to do. JSON by
     default; an HTML page when the client prefers `text/html` (a browser)."""
     infos = [_info(request, name) for name in PROBLEM_TYPES]
     if _wants_html(request):
         items = "".join(
-            f'<li><a href="/problems/{i.name}">{html.escape(i.title)}</a> ({i.status})</li>'
+            f'<li><a href="{html.escape(i.type)}">{html.escape(i.title)}</a> ({i.status})</li>'
             for i in infos
         )
-        return HTMLResponse(_INDEX.format(items=items), headers=_VARY)
+        base = html.escape(base_url(request).rstrip("/"))
+        return HTMLResponse(_INDEX.format(items=items, base=base), headers=_VARY)
     body = ProblemTypeList(items=infos).model_dump_json()
     return Response(body, media_type="application/json", headers=_VARY)
 
@@ -125,11 +127,14 @@ async def list_problem_types(request: Request) -> Response:
     responses={200: HTML_OR_JSON, **problem_responses(404, 406, 422)},
     summary="Explain a problem type",
 )
-async def get_problem_type(request: Request, name: ProblemName) -> Response:
+async def get_problem_type(
+    request: Request, name: ProblemName, q: Annotated[NoQuery, Query()]
+) -> Response:
     """What the problem a `type` URI names means and what to do about it. JSON by default;
     an HTML page when the client prefers `text/html` (a browser following the link)."""
     info = _info(request, name)
     if _wants_html(request):
-        page = _PAGE.format(**{k: html.escape(str(v)) for k, v in info.model_dump().items()})
+        shown = {k: html.escape(str(v)) for k, v in info.model_dump().items()}
+        page = _PAGE.format(**shown, base=html.escape(base_url(request).rstrip("/")))
         return HTMLResponse(page, headers=_VARY)
     return Response(info.model_dump_json(), media_type="application/json", headers=_VARY)

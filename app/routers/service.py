@@ -50,14 +50,14 @@ class Ready(BaseModel):
     version: int = Field(description="The dataset version served", examples=[1])
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, responses=problem_responses(422))
 async def health(q: Annotated[NoQuery, Query()]) -> Health:
     """Liveness: 200 while the process answers; the database is not asked (a database that
     is away is what /readyz says), so a probe never restarts a process for it."""
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Ready, responses=problem_responses(503))
+@router.get("/readyz", response_model=Ready, responses=problem_responses(422, 503))
 async def ready(request: Request, q: Annotated[NoQuery, Query()]) -> Ready:
     """Readiness: 200 with the dataset version when the database answers within 2 s and
     holds a migrated, seeded dataset; else 503 saying what is wrong (with Retry-After)."""
