@@ -96,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
         redoc_url=None,  # app.redoc serves it, without ReDoc's CDN
+        # FastAPI's OpenTelemetry hooks: off (app.metrics serves Prometheus); left on, they
+        # look up the telemetry providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     redoc.install(app)
     app.state.public_url = settings.public_url
@@ -118,7 +121,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(Observe, log_requests=settings.access_log)
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=valid_id)
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name="X-Request-ID",
+        validator=valid_id,
+        update_request_header=False,  # the id is read from its context variable
+    )
     for router in (
         states.router,
         organisation.router,

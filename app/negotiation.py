@@ -3,6 +3,7 @@
 Werkzeug's parsers do the reading; this module only states the service's choices."""
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.datastructures.accept import Accept
@@ -39,6 +40,7 @@ def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -
 CODINGS = ("br", "gzip")
 
 
+@lru_cache(maxsize=256)  # clients send few distinct headers; parsing each costs microseconds
 def coding(header: str | None) -> str | None:
     """The content coding to answer with (`br` or `gzip`), None for identity."""
     if not header:
@@ -48,6 +50,7 @@ def coding(header: str | None) -> str | None:
     return best if accept[best] > 0 else None
 
 
+@lru_cache(maxsize=256)
 def accepts(header: str | None, name: str) -> bool:
     """Whether Accept-Encoding allows content coding `name` (q above 0, or by `*`)."""
     return bool(header) and parse_accept_header(header, Accept)[name] > 0

@@ -37,6 +37,10 @@ STALLED_DETAIL = f"The database did not answer within {STALLED:g} s (stalled or 
 
 
 class VersionProbe(Protocol):
+    # Whether a read runs on the event loop without ever awaiting (so no timeout can cut
+    # it short, and none is set: the request's bound is for reads that can stall).
+    local: bool
+
     async def version(self) -> Stamp: ...
 
     def explain(self, exc: BaseException) -> str: ...
@@ -50,6 +54,8 @@ class SqliteProbe:
     """Reads the version on one stdlib connection; a local read takes microseconds, so it
     runs on the event loop itself. The file is checked first (app/sqlite_file.py): when it
     is replaced or changed, the connection is opened again, and so are the engine's."""
+
+    local = True
 
     def __init__(self, file: SqliteFile) -> None:
         self.file = file
@@ -90,6 +96,8 @@ class PostgresProbe:
     it arrived (so it sees every write committed before it); one that arrives while an
     earlier read is under way waits for it, and then shares the next read with every other
     request that waited: one round trip serves all the requests of a moment."""
+
+    local = False
 
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo

@@ -46,10 +46,14 @@ ENTRY_OVERHEAD = 600
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 COMPRESS_OVER = 1024  # bytes: smaller answers are sent as they are
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
+_HIT, _MISS = metrics.CACHE.labels("hit"), metrics.CACHE.labels("miss")
 COMPRESSORS = {
     b"br": lambda body: brotli.compress(body, quality=5),
     b"gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
 }
+
+
+Variant = tuple[list[tuple[bytes, bytes]], bytes]  # the headers to send, and the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +64,25 @@ class Answer:
     etag: bytes | None
     size: int
     last_modified: bytes | None = None
-    encoded: dict[bytes, bytes] = field(default_factory=dict)  # coding -> compressed body
+    # What is sent, per content coding (None: identity), headers complete (Vary,
+    # Content-Encoding, the coding's ETag, Content-Length): made once, not on every hit.
+    variants: dict[bytes | None, Variant] = field(default_factory=dict)
 
-    def with_coding(self, name: bytes) -> "Answer":
-        """This answer with the body compressed in coding `name` kept too."""
-        body = COMPRESSORS[name](self.body)
-        return replace(self, encoded={**self.encoded, name: body}, size=self.size + len(body))
+    def with_coding(self, name: bytes | None) -> "Answer":
+        """This answer with what it sends in coding `name` (compressed once) kept too."""
+        headers = list(self.headers)
+        body = self.body
+        if len(body) > COMPRESS_OVER:
+            headers = _add_vary(headers, b"Accept-Encoding")
+        if name is not None:
+            body = COMPRESSORS[name](self.body)
+            headers.append((b"content-encoding", name))
+            if self.etag is not None:
+                tag = self.etag[:-1] + b"-" + name + b'"'
+                headers = [(k, tag if k == b"etag" else v) for k, v in headers]
+        headers.append((b"content-length", str(len(body)).encode()))
+        size = self.size + (len(body) if name is not None else 0)
+        return replace(self, variants={**self.variants, name: (headers, body)}, size=size)
 
 
 def _header(
@@ -156,15 +173,14 @@ class ReadCache:
         varying = tuple(_header(scope["headers"], name) or b"" for name in VARY)
         key = (version, today(), scope["path"], scope["query_string"], varying)
         answer = self.answers.get(key)
-        metrics.CACHE.labels("miss" if answer is None else "hit").inc()
+        (_MISS if answer is None else _HIT).inc()
         if answer is None:
             answer = await self._through_app(scope, receive, send, key, stamp)
             if answer is None:
                 return
-            self._keep(key, answer)
         wanted = coding((_header(scope["headers"], b"accept-encoding") or b"").decode("latin-1"))
         name = wanted.encode() if wanted and len(answer.body) > COMPRESS_OVER else None
-        if name is not None and name not in answer.encoded:
+        if name not in answer.variants:
             answer = answer.with_coding(name)
             self._keep(key, answer)
         await self._send(scope, answer, send, name)
@@ -198,23 +214,15 @@ class ReadCache:
 
     @staticmethod
     async def _send(scope: Scope, answer: Answer, send: Send, name: bytes | None) -> None:
-        headers = list(answer.headers)
-        body = answer.body
-        if len(body) > COMPRESS_OVER:
-            headers = _add_vary(headers, b"Accept-Encoding")
-        if name is not None:
-            body = answer.encoded[name]
-            headers.append((b"content-encoding", name))
-            if answer.etag is not None:
-                tag = answer.etag[:-1] + b"-" + name + b'"'
-                headers = [(k, tag if k == b"etag" else v) for k, v in headers]
+        headers, body = answer.variants[name]
         if _not_modified(scope, answer):
             kept = [(k, v) for k, v in headers if k in _NOT_MODIFIED_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        # A copy: the layers outside (CORS) add their headers to the list they are sent.
+        start = {"type": "http.response.start", "status": answer.status, "headers": [*headers]}
+        await send(start)
         await send({"type": "http.response.body", "body": body})
 
 

@@ -109,6 +109,8 @@ class Store:
             raise Unavailable(budget.failure.detail)
         try:
             with metrics.VERSION_READ.time():
+                if self._probe.local:
+                    return await self._reported(self._probe.version())
                 return await self._bounded(self._probe.version(), "the version")
         except Unavailable as exc:
             if budget is not None:
@@ -213,9 +215,14 @@ class Store:
         deadline = budget.deadline if budget else time.monotonic() + REQUEST_BUDGET
         try:
             async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-                return await read
+                return await self._reported(read)
         except TimeoutError as exc:
             self._bounded_out(what, exc)
+
+    async def _reported(self, read: Awaitable[T]) -> T:
+        """`read`; a 503 it raises is said once in the log when what is wrong changes."""
+        try:
+            return await read
         except Unavailable as exc:
             self._report(exc.detail, exc.__cause__)
             raise

@@ -91,7 +91,7 @@ class TestLinks:
         assert again.headers["link"] == first.headers["link"]
         assert again.headers["etag"] == first.headers["etag"]
 
-    async def test_the_change_feed_links_next_keeping_the_other_parameters(
+    async def test_the_change_feed_links_its_pages_keeping_the_other_parameters(
         self,
         seeded_copy_url: str,
         engine_for: Callable[[str], Engine],
@@ -102,9 +102,18 @@ class TestLinks:
         client = await client_for(seeded_copy_url)
         first = await client.get("/v1/changes?limit=1&version=2")
         assert first.json()["next"] == "/v1/changes?limit=1&version=2&since=1"
-        assert links(first) == {"next": "/v1/changes?limit=1&version=2&since=1"}
+        assert links(first) == {
+            "first": "/v1/changes?limit=1&version=2&since=0",
+            "next": "/v1/changes?limit=1&version=2&since=1",
+            "last": "/v1/changes?limit=1&version=2&since=1",
+        }
         second = await client.get(links(first)["next"])
         assert [s["seq"] for s in second.json()["items"]] == [2]
+        assert links(second) == {
+            "first": "/v1/changes?limit=1&version=2&since=0",
+            "prev": "/v1/changes?limit=1&version=2&since=0",
+            "last": "/v1/changes?limit=1&version=2&since=1",
+        }
 
 
 class TestSort:
