@@ -31,7 +31,7 @@ UNREACHABLE = "The database cannot be reached; the error was logged"
 # Seconds one attempt at reading the version may take (two attempts are made, the second on
 # a fresh connection); a read under way for longer than STALLED is a stalled database, and
 # requests that arrive meanwhile answer 503 at once instead of queueing behind it.
-READ_TIMEOUT = 0.7
+READ_TIMEOUT = 0.6
 STALLED = 1.5
 STALLED_DETAIL = f"The database did not answer within {STALLED:g} s (stalled or unreachable)"
 
