@@ -149,7 +149,7 @@ def check() -> None:
 
     from app.changelog import differences
     from app.db import snapshot
-    from app.facts import read
+    from app.fact_rows import read
     from app.rules import check as run_rules
 
     engine = _engine()

@@ -19,7 +19,8 @@ from app import changelog, dataset_file, writes
 from app.dataset import Dataset
 from app.dataset_file import SeedError, located
 from app.db import snapshot
-from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, normalise, read, to_file
+from app.fact_rows import read
+from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, normalise, to_file
 from app.rules import check
 from app.writes import Operation, Outcome, Refused
 

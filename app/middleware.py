@@ -94,20 +94,34 @@ class RouteLabels:
         return self._templates[int(match.lastgroup[1:])]
 
 
-class Observe:
-    """Logs and counts every HTTP answer."""
+class HttpMiddleware:
+    """Base of this module's layers: `handle` sees each HTTP request; other scopes (the
+    lifespan) pass straight through."""
 
-    def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.log_requests = log_requests
-        self.route_of = RouteLabels()
-        # The metric children of each (method, route, status): looked up once, not per request.
-        self._counted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class Observe(HttpMiddleware):
+    """Logs and counts every HTTP answer."""
+
+    def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
+        super().__init__(app)
+        self.log_requests = log_requests
+        self.route_of = RouteLabels()
+        # The metric children of each (method, route, status): looked up once, not per request.
+        self._counted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         began = time.perf_counter()
         method = scope["method"] if scope["method"] in METHODS else "OTHER"
         status = 500
@@ -147,18 +161,12 @@ class Observe:
                 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Adds the security headers to every answer of the application, and a
     Content-Security-Policy fitting what it is: an API answer or an HTML page. Sits inside
     compression, so an HTML page's inline scripts are hashed as the browser will see them."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         page: Message | None = None  # an HTML page's start, held until its whole body is in
         chunks: list[bytes] = []
 
@@ -187,15 +195,12 @@ class SecurityHeaders:
         await self.app(scope, receive, sending)
 
 
-class HeadAsGet:
+class HeadAsGet(HttpMiddleware):
     """Answers HEAD as GET without the body (Content-Length and every header kept), so HEAD
     works on every GET path, the cached ones included, with no route declaring it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
 
@@ -209,17 +214,17 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, sending)
 
 
-class CompressOthers:
+class CompressOthers(HttpMiddleware):
     """Gzip for answers over 1 KB on the paths the read cache does not answer (the docs,
     their scripts, the problem pages), to clients whose Accept-Encoding allows it by its
     q-values (Starlette's own check only looks for the word)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        super().__init__(app)
         self.gzip = GZipMiddleware(app, minimum_size=COMPRESS_OVER + 1)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_cached_path(scope["path"]):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if is_cached_path(scope["path"]):
             await self.app(scope, receive, send)
             return
         codings = next((v for k, v in scope["headers"] if k == b"accept-encoding"), b"")
@@ -229,18 +234,12 @@ class CompressOthers:
             await self.app(scope, receive, send)
 
 
-class Unexpected:
+class Unexpected(HttpMiddleware):
     """Answers an exception nothing else handled with a 500 problem, inside every other
     layer (Starlette would answer it outside them all): the answer still carries the
     request id, the CORS and security headers, and the access log counts it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def sending(message: Message) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from app.dataset import Dataset, FactKey, PersonRec, StateRec
 from app.dates import render
 from app.models import Post, Status
-from app.queries import POST_TITLES
+from app.timelines import POST_TITLES
 
 SCO = "sco"
 SCO_NAMES = {

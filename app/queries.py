@@ -1,8 +1,7 @@
 """Answers to every read, computed from the in-memory dataset."""
 
-import itertools
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -20,18 +19,16 @@ from app.dataset import (
     SummitRec,
     TermRec,
 )
-from app.dates import DatedFact, certainly_holds, follows, holds_on, parse, render
+from app.dates import DatedFact, certainly_holds, holds_on, render
 from app.errors import NotFound
 from app.models import COVERAGE_KINDS, Post, Precision, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
-    EventType,
     Holds,
     Names,
     PermanentBodyPublic,
     PersonPublic,
-    PersonRef,
     PresidencyPublic,
     Snapshot,
     SnapshotEntry,
@@ -40,12 +37,10 @@ from app.schemas import (
     SourceSummary,
     StateDetail,
     StateRef,
-    StateTimeline,
     StatusPeriodPublic,
     SummitPublic,
     SummitRef,
     TermPublic,
-    TimelineEvent,
 )
 from app.search import matches, person_names, state_names
 
@@ -62,10 +57,10 @@ def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
 
 def state_ref(ds: Dataset, iso3: str) -> StateRef:
     s = ds.states[iso3]
-    return StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=_names(s))
+    return StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=names_of(s))
 
 
-def _names(fact: StateRec | PersonRec) -> Names:
+def names_of(fact: StateRec | PersonRec) -> Names:
     return Names(en=fact.name, ru=fact.name_ru, zh=fact.name_zh)
 
 
@@ -180,7 +175,7 @@ def state_detail(ds: Dataset, code: str, today: date) -> StateDetail:
         revision=state.revision,
         name=state.name,
         official_name=state.official_name,
-        names=_names(state),
+        names=names_of(state),
         aliases=list(state.aliases),
         wikidata=state.wikidata_qid,
         status=status_on(ds, state.iso3, today),
@@ -205,7 +200,7 @@ def person_public(ds: Dataset, person: PersonRec) -> PersonPublic:
         id=person.id,
         revision=person.revision,
         name=person.name,
-        names=_names(person),
+        names=names_of(person),
         aliases=list(person.aliases),
         nationality=state_ref(ds, person.nationality_iso3),
         wikidata=person.wikidata_qid,
@@ -282,7 +277,7 @@ def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) 
     return PresidencyPublic(
         **_dated(p),
         chair=state_ref(ds, p.chair_iso3),
-        summit=_summit_ref(ds, p.summit_id),
+        summit=summit_ref(ds, p.summit_id),
         holds=holds(p, as_of),
         sources=sources_of(ds, ("presidency", p.id)),
     )
@@ -413,125 +408,7 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
     )
 
 
-# --- Timelines -------------------------------------------------------------------------
-
-# Order of events on one day: a summit first, then what it decided, then who took over.
-EVENT_ORDER = {
-    t: i
-    for i, t in enumerate(
-        [
-            EventType.summit,
-            EventType.status_ended,
-            EventType.status_changed,
-            EventType.status_granted,
-            EventType.presidency_handover,
-            EventType.term_ended,
-            EventType.term_began,
-        ]
-    )
-}
-STATUS_WORDS = {
-    Status.member: "member state",
-    Status.observer: "observer state",
-    Status.dialogue_partner: "dialogue partner",
-    Status.partner: "partner",
-}
-
-POST_TITLES = {Post.secretary_general: "Secretary-General"}
-FORMAT_WORDS = {
-    SummitFormat.virtual: ", by video link",
-    SummitFormat.hybrid: ", in person and by video link",
-}
-
-
-def _event(
-    value: date, precision: Precision | None, type_: EventType, summary: str, **fields: object
-) -> TimelineEvent:
-    return TimelineEvent(
-        date=render(value, precision) or "",
-        date_precision=precision or Precision.day,
-        type=type_,
-        summary=summary,
-        **fields,
-    )
-
-
-def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
-    """A state's changes of status: a status granted (nothing held the day before), one
-    status changed into another (observer → member, …), a status ended with none after."""
-    ref = state_ref(ds, iso3)
-    name = ref.name
-    periods = ds.periods_by_state.get(iso3, [])
-
-    def ended(p: PeriodRec) -> TimelineEvent:
-        assert p.end_date is not None
-        return _event(
-            p.end_date,
-            p.end_precision,
-            EventType.status_ended,
-            f"{name}: {STATUS_WORDS[Status(p.status)]} status ends",
-            state=ref,
-            from_status=p.status,
-            note=p.note,
-            sources=sources_of(ds, ("status_period", p.id)),
-        )
-
-    before: PeriodRec | None = None
-    for period in periods:
-        changed = before is not None and follows(before, period)
-        if before is not None and before.end_date is not None and not changed:
-            yield ended(before)
-        to_words = STATUS_WORDS[Status(period.status)]
-        yield _event(
-            period.start_date,
-            period.start_precision,
-            EventType.status_changed if changed else EventType.status_granted,
-            f"{name}: {STATUS_WORDS[Status(before.status)]} → {to_words}"
-            if changed and before is not None
-            else f"{name} becomes {'an' if to_words[0] in 'aeiou' else 'a'} {to_words}",
-            state=ref,
-            from_status=before.status if changed and before is not None else None,
-            to_status=period.status,
-            decided_on=render(period.decided_on, period.decided_precision),
-            decided_on_precision=period.decided_precision,
-            note=period.note,
-            sources=sources_of(ds, ("status_period", period.id)),
-        )
-        before = period
-    if before is not None and before.end_date is not None:
-        yield ended(before)
-
-
-def _term_events(ds: Dataset) -> Iterator[TimelineEvent]:
-    for t in ds.terms:
-        person = ds.persons[t.person_id]
-        who = f"{person.name} ({ds.states[person.nationality_iso3].name})"
-        common = {
-            "state": state_ref(ds, person.nationality_iso3),
-            "person": PersonRef(id=person.id, name=person.name, names=_names(person)),
-            "post": t.post,
-            "note": t.note,
-            "sources": sources_of(ds, ("term", t.id)),
-        }
-        post = POST_TITLES[Post(t.post)]
-        yield _event(
-            t.start_date,
-            t.start_precision,
-            EventType.term_began,
-            f"{who} takes office as {post}",
-            **common,
-        )
-        if t.end_date is not None:
-            yield _event(
-                t.end_date,
-                t.end_precision,
-                EventType.term_ended,
-                f"{who} leaves office as {post}",
-                **common,
-            )
-
-
-def _summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
+def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
     summit = ds.summits.get(summit_id) if summit_id else None
     if summit is None:
         return None
@@ -543,75 +420,3 @@ def _summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
         end_date=summit.end_date.isoformat(),
         end_date_precision=Precision.day,
     )
-
-
-def _presidency_events(ds: Dataset) -> Iterator[TimelineEvent]:
-    before: PresidencyRec | None = None
-    for p in ds.presidencies:
-        chair = state_ref(ds, p.chair_iso3)
-        previous = before if before is not None and follows(before, p) else None
-        yield _event(
-            p.start_date,
-            p.start_precision,
-            EventType.presidency_handover,
-            f"Presidency: {ds.states[previous.chair_iso3].name} → {chair.name}"
-            if previous
-            else f"Presidency: {chair.name} takes the chair",
-            state=chair,
-            previous_chair=state_ref(ds, previous.chair_iso3) if previous else None,
-            summit=_summit_ref(ds, previous.summit_id) if previous else None,
-            note=p.note,
-            sources=sources_of(ds, ("presidency", p.id)),
-        )
-        before = p
-
-
-def _summit_events(ds: Dataset) -> Iterator[TimelineEvent]:
-    for s in ds.summits.values():
-        host = state_ref(ds, s.host_iso3)
-        days = str(s.start_date) + (f" to {s.end_date}" if s.end_date != s.start_date else "")
-        yield _event(
-            s.start_date,
-            Precision.day,
-            EventType.summit,
-            f"Summit in {s.city} ({host.name}), {days}"
-            + FORMAT_WORDS.get(SummitFormat(s.format), ""),
-            state=host,
-            summit=_summit_ref(ds, s.id),
-            note=s.note,
-            sources=sources_of(ds, ("summit", s.id)),
-        )
-
-
-def _in_order(events: Iterator[TimelineEvent]) -> list[TimelineEvent]:
-    return sorted(events, key=lambda e: (parse(e.date)[0], EVENT_ORDER[e.type], e.summary))
-
-
-def state_timeline(ds: Dataset, code: str) -> StateTimeline:
-    state = find_state(ds, code)
-    return StateTimeline(
-        state=state_ref(ds, state.iso3), events=_in_order(status_events(ds, state.iso3))
-    )
-
-
-def timeline(
-    ds: Dataset, since: date | None, until: date | None, types: Collection[EventType] | None
-) -> list[TimelineEvent]:
-    """Every event in order; those whose day (or the month or year it may be) falls in
-    since..until, of the given types."""
-
-    def wanted(e: TimelineEvent) -> bool:
-        first, last = parse(e.date)[0], parse(e.date, end=True)[0]
-        return (
-            (types is None or e.type in types)
-            and (since is None or last >= since)
-            and (until is None or first <= until)
-        )
-
-    every = itertools.chain(
-        (e for iso3 in ds.states for e in status_events(ds, iso3)),
-        _term_events(ds),
-        _presidency_events(ds),
-        _summit_events(ds),
-    )
-    return [e for e in _in_order(every) if wanted(e)]

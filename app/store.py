@@ -27,9 +27,9 @@ from app import changelog, metrics
 from app.dataset import Dataset, Stamp, build
 from app.db import make_reader, snapshot
 from app.errors import NotFound, Unavailable
-from app.facts import read
+from app.fact_rows import read
 from app.models import ChangeSet, DatasetVersion
-from app.probes import NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
+from app.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
 from app.sqlite_file import FileFault
 from app.tasks import background
 
@@ -58,7 +58,7 @@ def load(engine: Engine, version: int | None = None) -> Dataset:
         conn = session.connection()
         meta = conn.execute(select(DatasetVersion.epoch, DatasetVersion.version)).first()  # type: ignore[call-overload]
         if meta is None:
-            raise RuntimeError("dataset_version row missing: run `sco-api migrate`")
+            raise Unavailable(NOT_MIGRATED)  # the schema is there, its version row is not
         at = version if version is not None else meta.version
         committed = conn.execute(
             select(ChangeSet.committed_at).where(ChangeSet.seq == at)  # type: ignore[call-overload]

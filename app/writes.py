@@ -17,10 +17,10 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
-from app import facts as fk
+from app import fact_rows as rows
 from app import metrics
 from app.dataset_file import SeedError
-from app.facts import Doc, Facts, Kind
+from app.facts import KINDS, Doc, Facts, Kind
 from app.models import ChangeSet, DatasetVersion, FactChange, table_of
 from app.rules import Problem, check
 
@@ -129,23 +129,23 @@ def _write_rows(
     """Write the changed rows in an order every constraint accepts at every step: the
     old rows of changed periods (whose ids are minted) go first, so no transient overlap;
     then each kind, parents first, is updated and inserted; deleted parents go last."""
-    order = {k.name: i for i, k in enumerate(fk.KINDS)}
+    order = {k.name: i for i, k in enumerate(KINDS)}
     ops = sorted(ops, key=lambda o: order[o.kind.name])
     for o in reversed(ops):
         if o.kind.minted and o.op in ("delete", "update"):
-            fk.delete_row(conn, o.kind, o.id)
+            rows.delete_row(conn, o.kind, o.id)
     for o in ops:
         if o.op == "delete":
             continue
         assert o.doc is not None
         revision = revisions[(o.kind.name, o.id)]
         if o.op == "update" and not o.kind.minted:
-            fk.update_row(conn, o.kind, o.doc, revision)
+            rows.update_row(conn, o.kind, o.doc, revision)
         else:
-            fk.insert_row(conn, o.kind, o.doc, revision)
+            rows.insert_row(conn, o.kind, o.doc, revision)
     for o in reversed(ops):
         if o.op == "delete" and not o.kind.minted:
-            fk.delete_row(conn, o.kind, o.id)
+            rows.delete_row(conn, o.kind, o.id)
 
 
 def _record(
@@ -241,7 +241,7 @@ def _commit(
                     raise Refused(
                         ["the database is not migrated: run `sco-api migrate` first"], 503
                     )
-                current = fk.read(conn)
+                current = rows.read(conn)
                 ops = plan(current, conn)
                 candidate, changes = apply(current, ops, last_revisions(conn))
                 if not changes:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app import queries
+from app import queries, timelines
 from app.dataset import Dataset
 from app.dates import today
 from app.deps import (
@@ -136,7 +136,7 @@ async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) ->
     is dated so, and kept when it may fall in the range."""
     q.check_range()
     return await respond_page(
-        request, q, EVENTS, lambda ds: queries.timeline(ds, q.since, q.until, q.types)
+        request, q, EVENTS, lambda ds: timelines.timeline(ds, q.since, q.until, q.types)
     )
 
 

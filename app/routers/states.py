@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app import queries
+from app import queries, timelines
 from app.dates import today
 from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.errors import problem_responses
@@ -121,7 +121,7 @@ async def get_state_timeline(
     none held the day before; `decided_on` is the decision that began it),
     `status_changed` (one status turns into another the next day, e.g. observer → member)
     and `status_ended` (dated on the last day the status held), each with its sources."""
-    return await respond(request, q, lambda ds: queries.state_timeline(ds, code))
+    return await respond(request, q, lambda ds: timelines.state_timeline(ds, code))
 
 
 FactId = Annotated[
