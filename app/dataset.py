@@ -169,6 +169,8 @@ class Dataset:
     citations: list[CitationRec]
     claims: list[ClaimRec]
     coverage: dict[str, CoverageRec]
+    # The documents the records were made from (what an export writes); never changed.
+    facts: Facts = field(default_factory=Facts, compare=False, repr=False)
     # Indexes, derived from the records above when the dataset is made (never passed in,
     # so `replace` builds them afresh).
     citations_by_fact: dict[FactKey, list[CitationRec]] = field(default_factory=dict, init=False)
@@ -363,6 +365,7 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         epoch=epoch,
         version=version,
         committed_at=at,
+        facts=facts,
         states={s.iso3: s for s in sorted(states, key=lambda s: s.name)},
         periods=_by_start(periods),
         persons={p.id: p for p in sorted(persons, key=lambda p: p.id)},

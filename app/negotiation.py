@@ -12,21 +12,13 @@ from werkzeug.http import parse_accept_header
 from app.errors import NotAcceptable
 
 
-def best_match(header: str | None, offers: tuple[str, ...], default: str) -> str | None:
-    """The media type of `offers` the Accept header prefers (`default` with no header; a
-    tie goes to the earlier offer); None when it accepts none of them (a 406)."""
-    if not header:
-        return default
-    accept = parse_accept_header(header, MIMEAccept)
-    best: str | None = accept.best_match(offers)
-    return best
-
-
 def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -> str:
     """The name of the offer (name, its media types) the Accept header prefers: the first
     without Accept or on a tie; a 406 naming what is offered when it accepts none."""
     media = tuple(t for _, types in offers for t in types)
-    best = best_match(accept, media, default=media[0])
+    if not accept:
+        return offers[0][0]
+    best: str | None = parse_accept_header(accept, MIMEAccept).best_match(media)
     if best is None:
         raise NotAcceptable(
             f"This resource is available as {', '.join(media)}; the Accept header ({accept}) "

@@ -218,17 +218,30 @@ def free_port() -> int:
 
 @contextmanager
 def running_service(
-    url: str, command: str = "serve", wait_for: str = "/readyz", **env: str
+    url: str,
+    command: str = "serve",
+    wait_for: str = "/readyz",
+    output: Path | None = None,
+    **env: str,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
-    answers `wait_for` with 200 (by default: is ready); stopped at the end."""
+    answers `wait_for` with 200 (by default: is ready); stopped at the end. What it prints
+    on stdout goes to `output` when given."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from app.cli import main; main()", command, "--port", str(port)],
-        env={**os.environ, "SCO_DATABASE_URL": url, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with open(output or os.devnull, "wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from app.cli import main; main()",
+                command,
+                "--port",
+                str(port),
+            ],
+            env={**os.environ, "SCO_DATABASE_URL": url, **env},
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

@@ -6,45 +6,24 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 from sqlalchemy.engine import make_url
 
-from tests.conftest import free_port, running_service
+from tests.conftest import running_service
 
 COMMAND = [sys.executable, "-c", "from app.cli import main; main()"]
 
 
 def test_start_prints_the_dataset_then_the_address(empty_url: str, tmp_path: Path) -> None:
-    port = free_port()
     log = tmp_path / "out.txt"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*COMMAND, "start", "--port", str(port)],
-            env={**os.environ, "SCO_DATABASE_URL": empty_url, "SCO_ACCESS_LOG": "false"},
-            stdout=out,
-            stderr=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "start did not get ready"
-            time.sleep(0.2)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_service(empty_url, "start", output=log, SCO_ACCESS_LOG="false") as (base, _):
+        pass
     lines = log.read_text().splitlines()
     assert len(lines) == 2, lines
     assert lines[0].startswith("dataset version 1 (seeded now): 27 states, 48 status periods")
-    assert lines[1] == f"serving at http://127.0.0.1:{port} (docs: http://127.0.0.1:{port}/docs)"
+    assert lines[1] == f"serving at {base} (docs: {base}/docs)"
 
 
 def test_a_busy_port_is_named_before_anything_is_written(empty_url: str, tmp_path: Path) -> None:

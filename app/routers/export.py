@@ -7,14 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from app import changelog, dataset_file, popolo
+from app import dataset_file, popolo
 from app.deps import Recorded, answer, dataset_for
 from app.errors import problem_responses
 from app.facts import to_file
 from app.listing import JSON
 from app.negotiation import negotiate
 from app.schemas import Public
-from app.store import Store
 
 router = APIRouter(tags=["export"])
 YAML = "application/yaml"
@@ -85,9 +84,7 @@ async def export_dataset(request: Request, q: Annotated[ExportQuery, Query()]) -
     export the dataset as it was recorded then."""
     fmt = q.format or ExportFormat(negotiate(request.headers.get("accept"), _OFFERS))
     ds = await dataset_for(request, q)
-    store: Store = request.app.state.store
-    facts = await store.read(lambda conn: changelog.replay(conn, ds.version))
-    data = dataset_file.document(to_file(facts)[0])
+    data = dataset_file.document(to_file(ds.facts)[0])
     headers = {"Vary": "Accept"}
     if fmt is ExportFormat.yaml:
         stamp = f"# Exported at dataset version {ds.version} (epoch {ds.epoch}).\n"
