@@ -24,6 +24,8 @@ class ChangeSetRecord:
     channel: str
     reason: str
     changes: list[dict[str, Any]]
+    request_id: str | None = None
+    api_key: str | None = None  # the curator's key (shown in the audit only)
 
 
 def replay(conn: Connection, upto: int | None = None) -> Facts:
@@ -120,6 +122,8 @@ def change_sets(
             channel=s.channel,
             reason=s.reason,
             changes=changes[s.seq],
+            request_id=s.request_id,
+            api_key=s.api_key,
         )
         for s in sets
     ]

@@ -180,6 +180,115 @@ def check() -> None:
     )
 
 
+@cli.command()
+def revert(
+    seq: Annotated[int, typer.Argument(help="The seq of the change set to undo")],
+    reason: Annotated[str | None, typer.Option(help="Why (recorded in the change log)")] = None,
+    actor: Annotated[str, typer.Option(help="Who (recorded in the change log)")] = "sco-api revert",
+) -> None:
+    """Undo a change set by applying its inverse, itself recorded (channel `revert`): the
+    facts it created go, the ones it deleted come back under their ids, the ones it changed
+    get their earlier fields. Refused when later change sets touched the same facts."""
+    from app import reverting, writes
+    from app.errors import AppError
+
+    engine = _engine()
+    try:
+        outcome = writes.commit(
+            engine,
+            reverting.plan(seq),
+            actor=actor,
+            reason=reverting.reason_for(seq, reason),
+            channel="revert",
+        )
+    except AppError as exc:
+        typer.echo(f"refused: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    except writes.Refused as exc:
+        raise _refused(exc, "revert") from exc
+    finally:
+        engine.dispose()
+    n = outcome.counts()
+    typer.echo(
+        f"reverted change set {seq} as change set {outcome.seq}: {n['create']} created, "
+        f"{n['update']} updated, {n['delete']} deleted"
+    )
+
+
+keys_cli = typer.Typer(
+    help="Curators' API keys for the write API: create (the secret is shown once), list, revoke.",
+    no_args_is_help=True,
+)
+cli.add_typer(keys_cli, name="keys")
+
+
+@keys_cli.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for, e.g. alice")],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope",
+            help="What the key may do (repeat for several): facts:write, sources:write, "
+            "audit:read, keys:admin",
+        ),
+    ],
+) -> None:
+    """Make a key and print its secret: the only time it is shown (only a hash is kept)."""
+    from app import keys
+
+    engine = _engine()
+    try:
+        secret = keys.create(engine, name, scope)
+    except keys.KeyRefused as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(secret)
+    typer.echo(
+        f"created key {name!r} with scope(s) {', '.join(sorted(set(scope)))}; the secret above "
+        "is shown only now: send it as `Authorization: Bearer <secret>`",
+        err=True,
+    )
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List the keys (never their secrets): name, scopes, created, revoked."""
+    from app import keys
+
+    engine = _engine()
+    try:
+        found = keys.listed(engine)
+    finally:
+        engine.dispose()
+    for key in found:
+        state = f"revoked {key.revoked_at:%Y-%m-%dT%H:%M:%SZ}" if key.revoked_at else "active"
+        typer.echo(
+            f"{key.name}\t{','.join(key.scopes)}\tcreated {key.created_at:%Y-%m-%dT%H:%M:%SZ}"
+            f"\t{state}"
+        )
+    if not found:
+        typer.echo("no keys yet: `sco-api keys create NAME --scope SCOPE`", err=True)
+
+
+@keys_cli.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -> None:
+    """Revoke a key for good: it is refused (401) from its next request on."""
+    from app import keys
+
+    engine = _engine()
+    try:
+        key = keys.revoke(engine, name)
+    except keys.KeyRefused as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"revoked key {key.name!r}")
+
+
 def _port_free(host: str, port: int) -> str | None:
     """None when `host:port` can be bound, else why not."""
     import socket

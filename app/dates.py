@@ -19,6 +19,8 @@ PartialDate = Annotated[
     ),
 ]
 
+# The day the organisation was founded (the Declaration on the Establishment of the SCO).
+FOUNDED = date(2001, 6, 15)
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -110,6 +112,11 @@ def _last_day(value: date, precision: Precision | None) -> date:
     if precision == Precision.month:
         return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
     return value
+
+
+def latest(value: date, precision: Precision | None) -> date:
+    """The last day a date stored with `precision` can mean."""
+    return _last_day(value, precision)
 
 
 def certainly_holds(fact: DatedFact, day: date) -> bool:

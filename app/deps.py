@@ -252,9 +252,13 @@ class DayQuery(Versioned):
     _as_of_not_future = field_validator("as_of")(_not_future)
 
 
-class ChangesQuery(Recorded):
+class Feed(NoQuery):
     since: Offset = Field(default=0, description="Change sets after this seq (0: from the start)")
     limit: FeedLimit = Field(default=20, description="Change sets per page")
+
+
+class ChangesQuery(Feed, Recorded):
+    """The query of the public change feed."""
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -295,9 +299,6 @@ def answer(
     where the answer is fixed by a version, since another database may have another dataset
     at that number) and its Last-Modified: when the change set it reflects was committed,
     or the start of this UTC day for an answer `of_today` (it changes at midnight too)."""
-    digest = hashlib.blake2b(body, digest_size=16)
-    if fixed:
-        digest.update(ds.epoch.encode())
     modified: dict[str, str] = {}
     if ds.committed_at is not None:
         when = ds.committed_at.astimezone(UTC)
@@ -308,13 +309,22 @@ def answer(
         body,
         media_type=media_type,
         headers={
-            "ETag": f'"{digest.hexdigest()}"',
+            "ETag": etag(body, ds.epoch if fixed else None),
             "Dataset-Version": str(ds.version),
             "Cache-Control": IMMUTABLE if fixed else REVALIDATE,
             **modified,
             **(headers or {}),
         },
     )
+
+
+def etag(body: bytes, epoch: str | None = None) -> str:
+    """The strong entity tag of an answer's body (and of the epoch of the database, for an
+    answer fixed by a version)."""
+    digest = hashlib.blake2b(body, digest_size=16)
+    if epoch is not None:
+        digest.update(epoch.encode())
+    return f'"{digest.hexdigest()}"'
 
 
 async def respond(

@@ -51,6 +51,24 @@ PROBLEM_TYPES = {
             "Fix the request as `detail` says; the request is not worth repeating unchanged.",
         ),
         ProblemType(
+            "unauthorized",
+            401,
+            "Unauthorized",
+            "This operation changes the data and needs an API key, sent as `Authorization: "
+            "Bearer <key>`; none was sent, or the one sent is malformed, unknown or revoked. "
+            "Reads never need a key.",
+            "Send a key a curator was given (`sco-api keys create`); a revoked key stays "
+            "refused, ask for a new one.",
+        ),
+        ProblemType(
+            "forbidden",
+            403,
+            "Forbidden",
+            "The API key is valid but lacks the scope this operation needs; `detail` names it.",
+            "Use a key with that scope, or ask an operator to create one (`sco-api keys create "
+            "NAME --scope SCOPE`).",
+        ),
+        ProblemType(
             "not-found",
             404,
             "Not found",
@@ -81,6 +99,29 @@ PROBLEM_TYPES = {
             "Read the fact again, reconcile, and send the change anew.",
         ),
         ProblemType(
+            "precondition-failed",
+            412,
+            "Precondition failed",
+            "The `If-Match` header names a version of the fact that is no longer current: "
+            "someone changed it since you read it. The answer's `ETag` is the current one.",
+            "GET the fact again, reapply your change to it, and send it with the new ETag.",
+        ),
+        ProblemType(
+            "content-too-large",
+            413,
+            "Content too large",
+            "The request body is larger than the documented limit.",
+            "Split the change into several change sets, or send a source's text in parts.",
+        ),
+        ProblemType(
+            "unsupported-media-type",
+            415,
+            "Unsupported media type",
+            "The request body's `Content-Type` is not the one this operation takes.",
+            "Send `application/json` to POST and `application/merge-patch+json` (RFC 7386) "
+            "to PATCH; the `Accept-Post` or `Accept-Patch` header names it.",
+        ),
+        ProblemType(
             "invalid-parameters",
             422,
             "Invalid parameters",
@@ -88,6 +129,14 @@ PROBLEM_TYPES = {
             "one with the reason, and unknown parameters are refused rather than ignored, so a "
             "misspelt filter never looks like an answer.",
             "Correct the parameters `invalid_params` lists; /docs shows each operation's own.",
+        ),
+        ProblemType(
+            "precondition-required",
+            428,
+            "Precondition required",
+            "Changing or deleting a fact needs an `If-Match` header with the ETag you read it "
+            "with, so that nobody's change is overwritten unseen.",
+            "GET the fact, and send its `ETag` as `If-Match`.",
         ),
         ProblemType(
             "internal-error",
@@ -133,6 +182,11 @@ class Problem(BaseModel):
     detail: str = Field(examples=["No state has the code 'XX'"])
     instance: str | None = Field(default=None, examples=["/v1/states/XX"])
     invalid_params: list[InvalidParam] | None = None
+    conflicts_with: list[str] | None = Field(
+        default=None,
+        description="A conflict's other side: the path of each fact the change collides with",
+        examples=[["/v1/presidencies/ind-presidency-2022-09-17"]],
+    )
 
 
 class AppError(Exception):
@@ -142,10 +196,18 @@ class AppError(Exception):
     type = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, invalid_params: list[InvalidParam] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        invalid_params: list[InvalidParam] | None = None,
+        headers: Mapping[str, str] | None = None,
+        conflicts_with: list[str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.invalid_params = invalid_params
+        self.headers = dict(headers or {})
+        self.conflicts_with = conflicts_with
 
 
 class NotFound(AppError):
@@ -158,6 +220,48 @@ class NotAcceptable(AppError):
     status_code = 406
     type = "not-acceptable"
     title = "Not acceptable"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    type = "unauthorized"
+    title = "Unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    type = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(AppError):
+    status_code = 409
+    type = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status_code = 412
+    type = "precondition-failed"
+    title = "Precondition failed"
+
+
+class ContentTooLarge(AppError):
+    status_code = 413
+    type = "content-too-large"
+    title = "Content too large"
+
+
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    type = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class PreconditionRequired(AppError):
+    status_code = 428
+    type = "precondition-required"
+    title = "Precondition required"
 
 
 class InvalidParameters(AppError):
@@ -183,6 +287,7 @@ def problem(
     name: str | None = None,
     invalid_params: list[InvalidParam] | None = None,
     headers: Mapping[str, str] | None = None,
+    conflicts_with: list[str] | None = None,
 ) -> JSONResponse:
     """A problem+json answer; `name` is the problem type (by default the one of `status`)."""
     name = name or _BY_STATUS.get(status)
@@ -193,6 +298,7 @@ def problem(
         detail=detail,
         instance=request.url.path,
         invalid_params=invalid_params,
+        conflicts_with=conflicts_with,
     )
     extra = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
     return JSONResponse(
@@ -210,7 +316,16 @@ def _param_name(loc: tuple[Any, ...]) -> str:
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem(request, exc.status_code, exc.title, exc.detail, exc.type, exc.invalid_params)
+    return problem(
+        request,
+        exc.status_code,
+        exc.title,
+        exc.detail,
+        exc.type,
+        exc.invalid_params,
+        exc.headers,
+        exc.conflicts_with,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

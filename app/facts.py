@@ -317,6 +317,16 @@ KINDS: tuple[Kind, ...] = (
 BY_NAME = {k.name: k for k in KINDS}
 
 
+def mint_id(kind: Kind, doc: Doc, taken: set[str]) -> str:
+    """A new fact's id, from its natural key (`-2`, `-3`, … where an id was ever taken)."""
+    assert kind.mint is not None
+    base = kind.mint(doc)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
 def normalise(kind: Kind, doc: Doc) -> Doc:
     """The document in its one canonical form (every field present, defaults filled), or a
     ValueError naming what is wrong with it."""

@@ -20,7 +20,7 @@ from app.dataset import Dataset
 from app.dataset_file import SeedError, located
 from app.db import snapshot
 from app.fact_rows import read
-from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, normalise, to_file
+from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, mint_id, normalise, to_file
 from app.rules import check
 from app.writes import Operation, Outcome, Refused
 
@@ -30,15 +30,6 @@ class Entry:
     kind: Kind
     doc: Doc  # normalised, with its id (minted where the file gave none and nothing matched)
     line: int | None
-
-
-def _mint(kind: Kind, doc: Doc, taken: set[str]) -> str:
-    assert kind.mint is not None
-    base = kind.mint(doc)
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ def match(parsed: Parsed, current: Facts, conn: Connection | None) -> list[Entry
         for doc, line in mine:
             fact_id = doc.get("id") or by_key.get(kind.natural_key(doc))
             if fact_id is None:
-                fact_id = _mint(kind, doc, taken)
+                fact_id = mint_id(kind, doc, taken)
                 taken.add(fact_id)
             resolved.append((fact_id, doc, line))
         lines_of: dict[str, list[int | None]] = {}

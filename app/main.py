@@ -17,6 +17,7 @@ from app.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, 
 from app.read_cache import ReadCache
 from app.routers import (
     changes,
+    curation,
     export,
     monitoring,
     organisation,
@@ -88,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await store.close()
+            writer = getattr(app.state, "writer", None)
+            if writer is not None:
+                writer.dispose()
 
     app = FastAPIOffline(
         title="SCO Data API",
@@ -102,8 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     redoc.install(app)
     app.state.public_url = settings.public_url
+    app.state.database_url = settings.database_url
     errors.install(app)
-    openapi.install(app, settings.public_url)
+    openapi.install(app, settings.public_url, curation.REQUEST_MODELS, curation.PATCH_MODELS)
     # Each middleware added wraps those added before it; the last is outermost.
     app.add_middleware(Unexpected)
     app.add_middleware(SecurityHeaders)
@@ -133,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sources.router,
         changes.router,
         export.router,
+        curation.router,
     ):
         app.include_router(router, prefix="/v1")
     app.include_router(service.router)

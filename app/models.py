@@ -303,7 +303,9 @@ class ChangeSet(SQLModel, table=True):
     actor: str = Field(max_length=200)
     channel: str = Field(max_length=20, description="seed, import, migration, api, revert")
     reason: str = Field(sa_type=Text)
-    request_id: str | None = Field(default=None, max_length=64)
+    request_id: str | None = Field(default=None, max_length=128)
+    # The name of the API key a curator's change was made with (shown only in the audit).
+    api_key: str | None = Field(default=None, max_length=64)
 
 
 class FactChange(SQLModel, table=True):
@@ -321,3 +323,33 @@ class FactChange(SQLModel, table=True):
     revision: int = Field(description="The fact's revision after the change (delete: before)")
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ApiKey(SQLModel, table=True):
+    """A curator's key for the write API. Only a hash of its secret is kept: the secret is
+    random (256 bits), so a plain SHA-256 is enough to make a stolen table useless."""
+
+    __tablename__ = "api_key"
+
+    name: str = Field(primary_key=True, max_length=64)
+    secret_hash: str = Field(unique=True, max_length=64)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """The first answer to a POST sent with an Idempotency-Key, replayed to its retries
+    (same key, same body, same API key) for a day."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (Index("uq_idempotent_request_key", "api_key", "key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    api_key: str = Field(max_length=64)
+    key: str = Field(max_length=255)
+    request_hash: str = Field(max_length=64, description="Of the method, path and body")
+    status: int
+    headers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)

@@ -13,13 +13,15 @@ client from.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from app.errors import PROBLEM_JSON, PROBLEM_TYPES
 
@@ -45,6 +47,11 @@ TAGS = [
         "name": "changes",
         "description": "The change log: every change set that made the dataset, with each "
         "fact's before and after, for mirrors and for reading earlier versions.",
+    },
+    {
+        "name": "curation",
+        "description": "Curators' writes, with an API key: create, change and delete facts "
+        "and sources, several at once in a change set; If-Match guards every change.",
     },
     {
         "name": "export",
@@ -77,6 +84,8 @@ LICENSE = {
 # Paths answered without the database: they never send 503. Those under /v1 (the read
 # cache's) carry validators and may answer 304.
 NO_DATABASE = ("/healthz", "/metrics", "/problems")
+# Reads for one client (with an API key): never cached, no validators.
+PRIVATE = ("/v1/audit",)
 CACHE_HEADERS = {
     "ETag": "A strong validator of this answer (its coding included); send it back in "
     "If-None-Match for a 304",
@@ -86,6 +95,32 @@ CACHE_HEADERS = {
     "Dataset-Version": "The dataset version (seq of the latest change set) answered from",
 }
 STRING = {"schema": {"type": "string"}}
+_CHALLENGE = {"WWW-Authenticate": '`Bearer realm="SCO Data API"`, with the error (RFC 6750)'}
+_VERSION = {"Dataset-Version": "The dataset version (its latest change set's seq)"}
+# The headers of the write operations' answers, by method and status.
+WRITE_HEADERS: dict[str, dict[str, dict[str, str]]] = {
+    method: {
+        "401": _CHALLENGE,
+        "403": {"WWW-Authenticate": "Names the scope the key lacks (`insufficient_scope`)"},
+        "412": {"ETag": "The fact's current ETag (of its plain answer)"},
+        **extra,
+    }
+    for method, extra in {
+        "post": {
+            "201": {
+                "Location": "The new fact's path (a change set's: its own)",
+                "ETag": "The new fact's ETag, to send as If-Match when changing it",
+                **_VERSION,
+            },
+            "415": {"Accept-Post": "The media type to send: application/json"},
+        },
+        "patch": {
+            "200": {"ETag": "The changed fact's new ETag", **_VERSION},
+            "415": {"Accept-Patch": "The media type to send: application/merge-patch+json"},
+        },
+        "delete": {"204": _VERSION},
+    }.items()
+}
 
 
 def operation_id(route: APIRoute) -> str:
@@ -115,12 +150,26 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
             content.pop("application/json", None)
             if code in recorded:
                 content[PROBLEM_JSON]["example"] = recorded[code]
-        elif code == "200":
-            response["description"] = "The answer"
+        elif code in ("200", "201"):
+            response["description"] = "The answer" if code == "200" else "Created"
             media = content.get("application/json")
-            if media is not None and "200" in recorded:
-                media["example"] = recorded["200"]
-    if path.startswith("/v1") and method == "get":  # the read cache's answers
+            if media is not None and code in recorded:
+                media["example"] = recorded[code]
+        if code in WRITE_HEADERS.get(method, {}):
+            response["headers"] = {
+                name: {"description": text, **STRING}
+                for name, text in WRITE_HEADERS[method][code].items()
+            }
+    if "request" in recorded:
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            media["example"] = recorded["request"]
+    if path in PRIVATE:
+        responses["200"]["headers"] = {
+            "Cache-Control": {"description": "`private, no-store`: never kept", **STRING},
+            "Link": {"description": "The first, previous, next and last pages", **STRING},
+            **{k: {"description": v, **STRING} for k, v in _VERSION.items()},
+        }
+    elif path.startswith("/v1") and method == "get":  # the read cache's answers
         ok = responses.get("200", {})
         ok["headers"] = {
             name: {"description": text, **STRING} for name, text in CACHE_HEADERS.items()
@@ -150,8 +199,15 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def install(app: FastAPI, public_url: str | None) -> None:
-    """Make `app.openapi()` build the completed document (once; FastAPI keeps it)."""
+def install(
+    app: FastAPI,
+    public_url: str | None,
+    request_models: Sequence[type[BaseModel]] = (),
+    patch_models: Sequence[type[BaseModel]] = (),
+) -> None:
+    """Make `app.openapi()` build the completed document (once; FastAPI keeps it), with the
+    schemas of the `request_models` that write operations read themselves, and of a merge
+    patch of each of the `patch_models` (`{Name}Patch`: its fields, none required)."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -167,6 +223,32 @@ def install(app: FastAPI, public_url: str | None) -> None:
             }
         ]
         spec["tags"] = sorted(TAGS, key=lambda tag: tag["name"])
+        components = spec.setdefault("components", {})
+        components["securitySchemes"] = {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "sco_ and 43 characters",
+                "description": "A curator's API key (`sco-api keys create NAME --scope SCOPE`). "
+                "Only the write operations need one; reads are public.",
+            }
+        }
+        _, defs = models_json_schema(
+            [(m, "validation") for m in dict.fromkeys([*request_models, *patch_models])],
+            ref_template="#/components/schemas/{model}",
+        )
+        schemas = components.setdefault("schemas", {})
+        schemas.update(defs.get("$defs", {}))
+        for model in patch_models:
+            patch = {k: v for k, v in schemas[model.__name__].items() if k != "required"}
+            patch["title"] = f"{model.__name__}Patch"
+            patch["description"] = (
+                "A JSON Merge Patch (RFC 7386) of the fact's fields: only those to change; "
+                "null removes an optional one; a list (`sources`) is replaced whole."
+            )
+            schemas[f"{model.__name__}Patch"] = patch
+            if model not in request_models:  # documented only as its patch
+                del schemas[model.__name__]
         for path, operations in spec.get("paths", {}).items():
             for method, operation in operations.items():
                 _complete(path, method, operation)

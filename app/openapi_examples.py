@@ -9,15 +9,19 @@ matches what the service answers.
 """
 
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from app.openapi import EXAMPLES_FILE
+from app.routers.curation import MAX_BODY, MERGE_PATCH
 
 BASE_URL = "http://127.0.0.1:8000"
 SHOWN_ITEMS = 2
@@ -184,6 +188,353 @@ NEGOTIATED = {
 UNAVAILABLE = "503"
 
 
+# --- The write operations: a curator's session on a copy of the shipped dataset -----------
+
+# What the examples' made-up source says (it is an example, not a fact of the dataset).
+EXAMPLE_TEXT = (
+    "This is an example source for the API documentation, not a real one. In the example, "
+    "Indonesia becomes a partner of the SCO on 1 December 2026; Pakistan's presidency ends "
+    "on 16 June 2027 and Kyrgyzstan's begins the next day; Example Person succeeds as "
+    "Secretary-General on 1 January 2028."
+)
+EXAMPLE_SOURCE = {
+    "id": "example-source",
+    "kind": "news_article",
+    "title": "An example source",
+    "publisher": "Example Publisher",
+    "published_on": "2026-12-01",
+    "url": "https://example.org/sco/example-source",
+    "language": "en",
+    "text": EXAMPLE_TEXT,
+}
+
+
+def cite(quote: str) -> list[dict[str, str]]:
+    assert quote in EXAMPLE_TEXT
+    return [{"id": "example-source", "quote": quote}]
+
+
+PARTNER = {
+    "state": "IDN",
+    "status": "partner",
+    "start_date": "2026-12-01",
+    "sources": cite("Indonesia becomes a partner of the SCO on 1 December 2026"),
+}
+SG = "nurlan-yermekbayev-secretary-general-2025-01-01"
+NEW_TERM = "example-person-secretary-general-2028-01-01"
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write request of the examples; `if_match` is `current` (the ETag the fact has
+    then, read with a GET), `stale` (one it no longer has) or none."""
+
+    operation: str
+    status: str
+    method: str
+    path: str
+    body: Any = None
+    if_match: str | None = None
+    key: str | None = "writer"  # which key it is sent with (None: no Authorization)
+    content_type: str | None = None
+    raw: bytes | None = None  # a body sent as it is (malformed, too large)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+STALE_TAG = '"0123456789abcdef0123456789abcdef"'
+IDN = "/v1/status-periods/idn-partner-2026-12-01"
+PAK = "/v1/presidencies/pak-presidency-2026-09-02"
+TERM_2031 = "/v1/terms/example-person-secretary-general-2031-01-01"
+HANDOVER = "Example Person succeeds as Secretary-General on 1 January 2028"
+SUMMIT = {
+    "id": "2027-example",
+    "host": "KGZ",
+    "city": "Example City",
+    "start_date": "2027-06-15",
+    "end_date": "2027-06-16",
+    "format": "in_person",
+    "sources": cite("Pakistan's presidency ends on 16 June 2027"),
+}
+NEXT_CHAIR = {
+    "chair": "KGZ",
+    "start_date": "2027-06-17",
+    "sources": cite("Kyrgyzstan's begins the next day"),
+}
+CHANGE_SET = {
+    "reason": "Example: one Secretary-General's term ends and the next one's begins",
+    "operations": [
+        {
+            "op": "update",
+            "kind": "term",
+            "id": SG,
+            "revision": 1,
+            "data": {"end_date": "2027-12-31"},
+        },
+        {
+            "op": "create",
+            "kind": "term",
+            "data": {
+                "person": "example-person",
+                "start_date": "2028-01-01",
+                "end_date": "2030-12-31",
+                "sources": cite(HANDOVER),
+            },
+        },
+        {
+            "op": "create",
+            "kind": "person",
+            "data": {"id": "example-deputy", "name": "Example Deputy", "nationality": "UZB"},
+        },
+        {
+            "op": "create",
+            "kind": "source",
+            "data": {
+                "id": "example-notice",
+                "kind": "official_document",
+                "title": "An example notice",
+                "publisher": "Example Publisher",
+                "language": "en",
+            },
+        },
+    ],
+}
+
+
+def _w(operation: str, status: str, path: str, body: Any = None, **kw: Any) -> Write:
+    verb = next(v for v in ("create", "update", "delete", "get") if operation.startswith(v))
+    method = {"create": "POST", "update": "PATCH", "delete": "DELETE", "get": "GET"}[verb]
+    if method in ("PATCH", "DELETE"):
+        kw.setdefault("if_match", "current" if status in ("200", "204", "409", "422") else "*")
+    return Write(operation, status, method, path, body, **kw)
+
+
+# In the order they are sent: each success changes what the next ones see.
+WRITES: list[Write] = [
+    _w("createSource", "201", "/v1/sources", EXAMPLE_SOURCE),
+    _w("createSource", "409", "/v1/sources", EXAMPLE_SOURCE),
+    _w("createSource", "422", "/v1/sources", {**EXAMPLE_SOURCE, "kind": "rumour"}),
+    _w(
+        "createPerson",
+        "201",
+        "/v1/people",
+        {"id": "example-person", "name": "Example Person", "nationality": "KAZ"},
+    ),
+    _w(
+        "createPerson",
+        "409",
+        "/v1/people",
+        {"id": "zhang-ming", "name": "Zhang Ming", "nationality": "CHN"},
+    ),
+    _w(
+        "createPerson",
+        "422",
+        "/v1/people",
+        {"id": "example-person-2", "name": "Example Person", "nationality": "XX"},
+    ),
+    _w("createSummit", "201", "/v1/summits", SUMMIT),
+    _w("createSummit", "409", "/v1/summits", {**SUMMIT, "id": "2022-samarkand"}),
+    _w("createSummit", "422", "/v1/summits", {**SUMMIT, "id": "2027-x", "end_date": "2027-06-01"}),
+    _w("createStatusPeriod", "201", "/v1/status-periods", PARTNER),
+    _w(
+        "createStatusPeriod",
+        "409",
+        "/v1/status-periods",
+        {**PARTNER, "state": "IND", "status": "observer", "start_date": "2020-01-01"},
+    ),
+    _w(
+        "createStatusPeriod",
+        "422",
+        "/v1/status-periods",
+        {**PARTNER, "start_date": "1999-01-01", "end_date": "1999-12-31"},
+    ),
+    _w("updateStatusPeriod", "200", IDN, {"note": "An example of a note added to a fact."}),
+    _w("updateStatusPeriod", "412", IDN, {"note": "Sent with a stale ETag."}, if_match="stale"),
+    _w("updateStatusPeriod", "404", "/v1/status-periods/idn-member-2001-06-15", {"note": "-"}),
+    _w(
+        "updateStatusPeriod",
+        "409",
+        "/v1/status-periods/ind-observer-2005-07-05",
+        {"end_date": None},
+    ),
+    _w("updateStatusPeriod", "422", IDN, {"end_date": "2026-01-01"}),
+    _w("updatePresidency", "200", PAK, {"end_date": "2027-06-16"}),
+    _w("updatePresidency", "412", PAK, {"end_date": "2027-06-30"}, if_match="stale"),
+    _w("updatePresidency", "404", "/v1/presidencies/usa-presidency-2027-06-17", {"note": "-"}),
+    _w("updatePresidency", "409", "/v1/presidencies/kgz-presidency-2025-09-02", {"end_date": None}),
+    _w("updatePresidency", "422", PAK, {"chair": "XX"}),
+    _w("createPresidency", "201", "/v1/presidencies", NEXT_CHAIR),
+    _w(
+        "createPresidency",
+        "409",
+        "/v1/presidencies",
+        {**NEXT_CHAIR, "chair": "TJK", "start_date": "2027-07-01"},
+    ),
+    _w(
+        "createPresidency",
+        "422",
+        "/v1/presidencies",
+        {**NEXT_CHAIR, "start_date": "2000-01-01", "end_date": "2000-12-31"},
+    ),
+    _w("createChangeSet", "201", "/v1/change-sets", CHANGE_SET),
+    _w("createChangeSet", "409", "/v1/change-sets", CHANGE_SET),
+    _w(
+        "createChangeSet",
+        "422",
+        "/v1/change-sets",
+        {
+            "reason": "Example: coverage is only updated",
+            "operations": [{"op": "create", "kind": "coverage", "data": {"since": "2001-06-15"}}],
+        },
+    ),
+    _w(
+        "createChangeSet",
+        "404",
+        "/v1/change-sets",
+        {
+            "reason": "Example: an update of a fact that does not exist",
+            "operations": [
+                {
+                    "op": "update",
+                    "kind": "term",
+                    "id": "nobody-secretary-general-2000-01-01",
+                    "revision": 1,
+                    "data": {"note": "-"},
+                }
+            ],
+        },
+    ),
+    _w(
+        "createTerm",
+        "201",
+        "/v1/terms",
+        {"person": "example-person", "start_date": "2031-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w(
+        "createTerm",
+        "409",
+        "/v1/terms",
+        {"person": "zhang-ming", "start_date": "2029-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w(
+        "createTerm",
+        "422",
+        "/v1/terms",
+        {"person": "nobody", "start_date": "2040-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w("updateTerm", "200", TERM_2031, {"note": "An example of a note added to a fact."}),
+    _w("updateTerm", "412", TERM_2031, {"note": "Sent with a stale ETag."}, if_match="stale"),
+    _w("updateTerm", "404", "/v1/terms/nobody-secretary-general-2000-01-01", {"note": "-"}),
+    _w("updateTerm", "409", f"/v1/terms/{NEW_TERM}", {"end_date": None}),
+    _w("updateTerm", "422", TERM_2031, {"post": "president"}),
+    _w("updatePerson", "200", "/v1/people/example-person", {"name": "Example Person Jr."}),
+    _w("updatePerson", "412", "/v1/people/example-person", {"name": "-"}, if_match="stale"),
+    _w("updatePerson", "404", "/v1/people/nobody", {"name": "-"}),
+    _w("updatePerson", "422", "/v1/people/example-person", {"nationality": "XX"}),
+    _w("updateSummit", "200", "/v1/summits/2027-example", {"city": "Another Example City"}),
+    _w("updateSummit", "412", "/v1/summits/2027-example", {"city": "-"}, if_match="stale"),
+    _w("updateSummit", "404", "/v1/summits/2027-nowhere", {"city": "-"}),
+    _w("updateSummit", "422", "/v1/summits/2027-example", {"format": "telepathic"}),
+    _w("updateSource", "200", "/v1/sources/example-source", {"title": "An example, retitled"}),
+    _w("updateSource", "412", "/v1/sources/example-source", {"title": "-"}, if_match="stale"),
+    _w("updateSource", "404", "/v1/sources/no-such-source", {"title": "-"}),
+    _w("updateSource", "422", "/v1/sources/example-source", {"language": "a-long-tag"}),
+    _w("deleteTerm", "204", TERM_2031),
+    _w("deleteTerm", "412", f"/v1/terms/{NEW_TERM}", if_match="stale"),
+    _w("deleteTerm", "404", "/v1/terms/nobody-secretary-general-2000-01-01"),
+    _w("deleteTerm", "422", "/v1/terms/zhang-ming-secretary-general-2022-01-01"),
+    _w("deletePerson", "204", "/v1/people/example-deputy"),
+    _w("deletePerson", "412", "/v1/people/example-person", if_match="stale"),
+    _w("deletePerson", "404", "/v1/people/nobody"),
+    _w("deletePerson", "422", "/v1/people/example-person"),
+    _w("deleteStatusPeriod", "204", IDN),
+    _w("deleteStatusPeriod", "412", "/v1/status-periods/ind-member-2017-06-09", if_match="stale"),
+    _w("deleteStatusPeriod", "404", IDN),
+    _w("deleteStatusPeriod", "422", "/v1/status-periods/ind-member-2017-06-09"),
+    _w("deletePresidency", "204", "/v1/presidencies/kgz-presidency-2027-06-17"),
+    _w("deletePresidency", "412", PAK, if_match="stale"),
+    _w("deletePresidency", "404", "/v1/presidencies/kgz-presidency-2027-06-17"),
+    _w("deletePresidency", "422", "/v1/presidencies/ind-presidency-2022-09-17"),
+    _w("deleteSummit", "204", "/v1/summits/2027-example"),
+    _w("deleteSummit", "412", "/v1/summits/2022-samarkand", if_match="stale"),
+    _w("deleteSummit", "404", "/v1/summits/2027-example"),
+    _w("deleteSummit", "422", "/v1/summits/2022-samarkand"),
+    _w("deleteSource", "204", "/v1/sources/example-notice"),
+    _w("deleteSource", "412", "/v1/sources/example-source", if_match="stale"),
+    _w("deleteSource", "404", "/v1/sources/example-notice"),
+    _w("deleteSource", "422", "/v1/sources/example-source"),
+    _w("getAudit", "200", "/v1/audit?since=1&limit=2"),
+    _w("getAudit", "401", "/v1/audit?since=1&limit=2", key=None),
+    _w("getAudit", "403", "/v1/audit?since=1&limit=2", key="reader"),
+    _w("getAudit", "422", "/v1/audit?since=-1"),
+    _w("getAudit", "503", "/v1/audit?since=1&limit=2", key="empty"),
+]
+SUCCESS = {"201", "200", "204"}
+
+
+def refusals() -> list[Write]:
+    """For each write operation, the refusals every one of them has: no key (401), a key
+    without its scope (403), a body that is not JSON (400), too large (413) or of another
+    type (415), no If-Match (428), and, on a database not seeded, 503."""
+    found = []
+    for w in WRITES:
+        if w.status not in SUCCESS or w.method == "GET":
+            continue
+        found += [
+            replace(w, status="401", key=None),
+            replace(w, status="403", key="reader"),
+            replace(w, status="503", key="empty"),
+        ]
+        if w.method != "DELETE":
+            found += [
+                replace(w, status="400", raw=b'{"unclosed": '),
+                replace(w, status="413", raw=b" " * (MAX_BODY + 1)),
+                replace(w, status="415", content_type="text/plain"),
+            ]
+        if w.method != "POST":
+            found.append(replace(w, status="428", if_match=None))
+    return found
+
+
+def _request_body(w: Write) -> tuple[bytes | None, dict[str, str]]:
+    if w.method == "DELETE":
+        return None, {}
+    media = w.content_type or (MERGE_PATCH if w.method == "PATCH" else "application/json")
+    body = w.raw if w.raw is not None else json.dumps(w.body).encode()
+    return body, {"Content-Type": media}
+
+
+async def record_writes(
+    writable: httpx.AsyncClient, empty: httpx.AsyncClient, secrets: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """The answers of WRITES and their refusals: on a copy of the shipped dataset (`writable`,
+    with a "writer" key of every scope and a "reader" one of audit:read alone), and on a
+    database not seeded (`empty`, with an "empty" key). Each operation's success also
+    records its request body, under "request"."""
+    recorded: dict[str, dict[str, Any]] = {}
+    for w in [*refusals(), *WRITES]:
+        client = empty if w.key == "empty" else writable
+        body, headers = _request_body(w)
+        if w.key is not None:
+            headers["Authorization"] = f"Bearer {secrets[w.key]}"
+        if w.method != "GET" and w.operation != "createChangeSet":
+            headers["Change-Reason"] = quote(f"Example: {w.operation}")
+        if w.if_match == "current":
+            headers["If-Match"] = (await client.get(w.path)).headers.get("ETag", STALE_TAG)
+        elif w.if_match is not None:
+            headers["If-Match"] = STALE_TAG if w.if_match == "stale" else w.if_match
+        response = await client.request(w.method, w.path, content=body, headers=headers)
+        if str(response.status_code) != w.status:
+            raise AssertionError(
+                f"{w.method} {w.path} answered {response.status_code}, not {w.status}: "
+                f"{response.text[:500]}"
+            )
+        answers = recorded.setdefault(w.operation, {})
+        answers[w.status] = shrink(response.json()) if response.content else None
+        if w.status in SUCCESS and w.body is not None:
+            answers["request"] = shrink(w.body)
+    return recorded
+
+
 def shrink(value: Any) -> Any:
     """An answer cut down to an example: lists to their first items, texts shortened."""
     if isinstance(value, list):
@@ -216,31 +567,61 @@ async def record(seeded: httpx.AsyncClient, empty: httpx.AsyncClient) -> dict[st
     return recorded
 
 
+def _keys(url: str, *names: tuple[str, list[str]]) -> dict[str, str]:
+    from app import keys
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return {name: keys.create(engine, name, scopes) for name, scopes in names}
+    finally:
+        engine.dispose()
+
+
+async def record_all(seeded_url: str, empty_url: str, writable_url: str) -> dict[str, Any]:
+    """Every example: the reads on the shipped dataset (`seeded_url`) and on a database
+    migrated, not seeded (`empty_url`); the writes on a copy of the shipped dataset that
+    they change (`writable_url`). API keys are made for the writes."""
+    from app.keys import SCOPES
+    from app.main import create_app
+    from app.settings import Settings
+
+    # "reader" may only manage keys: it lacks the scope of every operation here.
+    secrets = _keys(writable_url, ("writer", list(SCOPES)), ("reader", ["keys:admin"]))
+    secrets |= _keys(empty_url, ("empty", list(SCOPES)))
+    apps = [create_app(Settings(database_url=u)) for u in (seeded_url, empty_url, writable_url)]
+    async with contextlib.AsyncExitStack() as stack:
+        clients = []
+        for app in apps:
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            transport = httpx.ASGITransport(app=app)
+            clients.append(
+                await stack.enter_async_context(
+                    httpx.AsyncClient(transport=transport, base_url=BASE_URL)
+                )
+            )
+        seeded, empty, writable = clients
+        recorded = await record(seeded, empty)
+        return recorded | await record_writes(writable, empty, secrets)
+
+
 async def _record_anew() -> dict[str, Any]:
     from alembic import command
 
     from app.cli import alembic_config
     from app.db import make_engine
     from app.importing import seed
-    from app.main import create_app
-    from app.settings import ROOT, Settings
+    from app.settings import ROOT
 
     with tempfile.TemporaryDirectory() as folder:
-        seeded_url = f"sqlite:///{Path(folder) / 'seeded.db'}"
-        command.upgrade(alembic_config(seeded_url), "head")
-        engine = make_engine(seeded_url)
-        seed(engine, ROOT / "seed")
-        engine.dispose()
-        empty_url = f"sqlite:///{Path(folder) / 'empty.db'}"
-        command.upgrade(alembic_config(empty_url), "head")  # migrated, never seeded
-        apps = [create_app(Settings(database_url=url)) for url in (seeded_url, empty_url)]
-        async with (
-            apps[0].router.lifespan_context(apps[0]),
-            apps[1].router.lifespan_context(apps[1]),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url=BASE_URL) as a,
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url=BASE_URL) as b,
-        ):
-            return await record(a, b)
+        urls = {name: f"sqlite:///{Path(folder) / name}.db" for name in ("seeded", "empty", "copy")}
+        for name, url in urls.items():
+            command.upgrade(alembic_config(url), "head")
+            if name != "empty":  # migrated, never seeded
+                engine = make_engine(url)
+                seed(engine, ROOT / "seed")
+                engine.dispose()
+        return await record_all(urls["seeded"], urls["empty"], urls["copy"])
 
 
 def main() -> None:

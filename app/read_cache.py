@@ -94,7 +94,7 @@ def _header(
     return None
 
 
-def _plain_tag(tag: bytes) -> bytes:
+def plain_tag(tag: bytes) -> bytes:
     """An entity tag without its weakness mark or content-coding suffix."""
     tag = tag.strip().removeprefix(b"W/")
     for name in COMPRESSORS:
@@ -110,7 +110,7 @@ def _not_modified(scope: Scope, answer: Answer) -> bool:
     if value is not None:
         if answer.etag is None:
             return False
-        tags = {_plain_tag(t) for t in value.split(b",")}
+        tags = {plain_tag(t) for t in value.split(b",")}
         return answer.etag in tags or b"*" in tags
     since = _header(scope["headers"], b"if-modified-since")
     if since is None or answer.last_modified is None:

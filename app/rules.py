@@ -17,7 +17,7 @@ from typing import Any
 from app import claims
 from app.countries import is_country
 from app.dataset import Dataset, Dated, FactKey, build
-from app.dates import follows, holds_on, overlaps, today
+from app.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.facts import BY_NAME, Facts
 from app.models import Post, Status, Verdict
 from app.queries import describe
@@ -29,6 +29,10 @@ class Problem:
 
     message: str
     fact: FactKey | None = None
+    # The field of the fact's document at fault, where one is (`start`, `sources`, `chair`).
+    field: str | None = None
+    # The fact it collides with, for a clash of periods (a conflict, not a malformed fact).
+    conflict: FactKey | None = None
 
     def __str__(self) -> str:
         return self.message
@@ -42,10 +46,10 @@ def references(facts: Facts) -> list[Problem]:
     d = facts.docs
     problems: list[Problem] = []
 
-    def need(key: FactKey, what: str, kind: str, value: str | None) -> None:
+    def need(key: FactKey, what: str, kind: str, value: str | None, field: str) -> None:
         if value is not None and value not in d[kind]:
             listed = "is not listed" if kind != "state" else "has no state entry"
-            problems.append(Problem(f"{key[0]} {key[1]}: {what} {value!r} {listed}", key))
+            problems.append(Problem(f"{key[0]} {key[1]}: {what} {value!r} {listed}", key, field))
 
     for iso3 in d["state"]:
         if not is_country(iso3):
@@ -56,9 +60,9 @@ def references(facts: Facts) -> list[Problem]:
         for fact_id, doc in docs.items():
             key = (kind, fact_id)
             for field, target in BY_NAME[kind].references:
-                need(key, field, target, doc.get(field))
+                need(key, field, target, doc.get(field), field)
             for c in doc.get("sources", []):
-                need(key, "source", "source", c["source"])
+                need(key, "source", "source", c["source"], "sources")
     for source_id, source in d["source"].items():
         for claim in source.get("claims", []):
             try:
@@ -106,7 +110,7 @@ def _needs_a_source(kind: str, fact: Any) -> bool:
 def every_fact_is_cited(ds: Dataset) -> Iterator[Problem]:
     for key, fact in ds.by_id.items():
         if _needs_a_source(key[0], fact) and key not in ds.citations_by_fact:
-            yield Problem(f"{key[0].replace('_', ' ')} {key[1]} cites no source", key)
+            yield Problem(f"{key[0].replace('_', ' ')} {key[1]} cites no source", key, "sources")
 
 
 def quotes_are_verbatim(ds: Dataset) -> Iterator[Problem]:
@@ -120,6 +124,7 @@ def quotes_are_verbatim(ds: Dataset) -> Iterator[Problem]:
                 f"{fact}: the quote {citation.quote!r} is not in the stored text of source "
                 f"{citation.source_id!r}",
                 citation.fact,
+                "sources",
             )
     for claim in ds.claims:
         text = ds.sources[claim.source_id].text
@@ -138,6 +143,8 @@ def _clashes(kind: str, label: str, periods: Sequence[Dated]) -> Iterator[Proble
                     f"{label}: {kind} {b.id} ({b.start_date}..{b.end_date or ''}) overlaps "
                     f"{a.id} ({a.start_date}..{a.end_date or ''})",
                     (kind, b.id),
+                    "start",
+                    (kind, a.id),
                 )
 
 
@@ -161,6 +168,7 @@ def presidencies_pass_at_summits(ds: Dataset) -> Iterator[Problem]:
                 f"presidency {p.id} ends {p.end_date}, not on the last day of "
                 f"the summit that closed it ({summit.id}, {summit.end_date})",
                 ("presidency", p.id),
+                "end",
             )
     for before, after in itertools.pairwise(chain):
         if before.summit_id and before.end_date and not follows(before, after):
@@ -168,6 +176,7 @@ def presidencies_pass_at_summits(ds: Dataset) -> Iterator[Problem]:
                 f"presidency {after.id} starts {after.start_date}, not the day "
                 f"after {before.chair_iso3}'s closed at {before.summit_id} ({before.end_date})",
                 ("presidency", after.id),
+                "start",
             )
 
 
@@ -182,20 +191,27 @@ def _member_throughout(ds: Dataset, iso3: str, start: date, end: date | None) ->
 
 def roles_go_to_members(ds: Dataset) -> Iterator[Problem]:
     def check(
-        fact: FactKey, what: str, iso3: str, start: date, end: date | None
+        fact: FactKey, what: str, iso3: str, start: date, end: date | None, field: str
     ) -> Iterator[Problem]:
         if ds.covered(Status.member, start) and not _member_throughout(ds, iso3, start, end):
             yield Problem(
-                f"{what}: {iso3} is not a member state from {start} to {end or 'today'}", fact
+                f"{what}: {iso3} is not a member state from {start} to {end or 'today'}",
+                fact,
+                field,
             )
 
     for p in ds.presidencies:
         yield from check(
-            ("presidency", p.id), f"presidency {p.id}", p.chair_iso3, p.start_date, p.end_date
+            ("presidency", p.id),
+            f"presidency {p.id}",
+            p.chair_iso3,
+            p.start_date,
+            p.end_date,
+            "chair",
         )
     for s in ds.summits.values():
         yield from check(
-            ("summit", s.id), f"summit {s.id} host", s.host_iso3, s.start_date, s.end_date
+            ("summit", s.id), f"summit {s.id} host", s.host_iso3, s.start_date, s.end_date, "host"
         )
     for t in ds.terms:
         person = ds.persons[t.person_id]
@@ -205,24 +221,46 @@ def roles_go_to_members(ds: Dataset) -> Iterator[Problem]:
             person.nationality_iso3,
             t.start_date,
             t.end_date,
+            "person",
         )
+
+
+def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
+    """No status, term or presidency can start before the organisation was founded
+    (summits and sources may: the Shanghai Five met before it). A start known only to the
+    month or year is refused only when even its last day is before the founding."""
+    dated: list[tuple[str, Dated]] = [
+        *(("status_period", p) for p in ds.periods),
+        *(("term", t) for t in ds.terms),
+        *(("presidency", p) for p in ds.presidencies),
+    ]
+    for kind, fact in dated:
+        if latest(fact.start_date, fact.start_precision) < FOUNDED:
+            yield Problem(
+                f"{kind.replace('_', ' ')} {fact.id} starts {fact.start_date}, before the "
+                f"organisation was founded on {FOUNDED}",
+                (kind, fact.id),
+                "start",
+            )
 
 
 def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
     """A person's Russian and Chinese names and any alias are data like any other: each
     occurs in a quote of one of the fact's own citations."""
-    named: list[tuple[str, str, tuple[str | None, ...]]] = [
-        *(("state", s.iso3, s.aliases) for s in ds.states.values()),
-        *(("person", p.id, (p.name_ru, p.name_zh, *p.aliases)) for p in ds.persons.values()),
+    named: list[tuple[str, str, str, str | None]] = [
+        *(("state", s.iso3, "aliases", a) for s in ds.states.values() for a in s.aliases),
+        *(("person", p.id, "name_ru", p.name_ru) for p in ds.persons.values()),
+        *(("person", p.id, "name_zh", p.name_zh) for p in ds.persons.values()),
+        *(("person", p.id, "aliases", a) for p in ds.persons.values() for a in p.aliases),
     ]
-    for kind, fact_id, names in named:
+    for kind, fact_id, field, name in named:
         quotes = [c.quote or "" for c in ds.citations_by_fact.get((kind, fact_id), [])]
-        for name in names:
-            if name and not any(name in quote for quote in quotes):
-                yield Problem(
-                    f"{kind} {fact_id}: {name!r} occurs in none of its sources' quotes",
-                    (kind, fact_id),
-                )
+        if name and not any(name in quote for quote in quotes):
+            yield Problem(
+                f"{kind} {fact_id}: {name!r} occurs in none of its sources' quotes",
+                (kind, fact_id),
+                field,
+            )
 
 
 RULES: tuple[Rule, ...] = (
@@ -232,6 +270,7 @@ RULES: tuple[Rule, ...] = (
     no_overlaps,
     presidencies_pass_at_summits,
     roles_go_to_members,
+    nothing_before_the_founding,
 )
 
 

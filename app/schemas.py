@@ -344,3 +344,18 @@ class ChangesPage(Public):
     items: list[ChangeSetPublic]
     limit: int
     next: str | None = Field(description="The next page; null: none yet (poll it later)")
+
+
+class AuditEntry(ChangeSetPublic):
+    """A change set as the audit shows it: with who made it and in which request."""
+
+    api_key: str | None = Field(description="The name of the API key it was made with")
+    request_id: str | None = Field(description="The X-Request-ID of the request that made it")
+
+
+class AuditPage(Public):
+    """A page of the audit, oldest first; follow `next` (or `Link: rel="next"`)."""
+
+    items: list[AuditEntry]
+    limit: int
+    next: str | None = Field(description="The next page; null: none yet")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 
 from app import fact_rows as rows
 from app import metrics
+from app.dataset import Dataset
 from app.dataset_file import SeedError
 from app.facts import KINDS, Doc, Facts, Kind
 from app.models import ChangeSet, DatasetVersion, FactChange, table_of
@@ -59,6 +60,7 @@ class Outcome:
     seq: int | None
     changes: list[Change] = field(default_factory=list)
     committed: bool = False
+    dataset: "Dataset | None" = None  # the dataset the change set made (or would make)
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {"create": 0, "update": 0, "delete": 0}
@@ -77,6 +79,9 @@ class Refused(SeedError):
 
 
 Plan = Callable[[Facts, Connection], list[Operation]]
+# Run inside the change set's transaction once it is recorded, before it commits: what
+# must be written with it or not at all (the answer an idempotent request replays).
+After = Callable[[Connection, Outcome], None]
 
 
 def _lock(conn: Connection) -> None:
@@ -155,6 +160,7 @@ def _record(
     reason: str,
     channel: str,
     request_id: str | None,
+    api_key: str | None = None,
 ) -> tuple[int, datetime]:
     seq = int(conn.execute(select(func.coalesce(func.max(ChangeSet.seq), 0))).scalar_one()) + 1
     now = datetime.now(UTC)
@@ -166,6 +172,7 @@ def _record(
             channel=channel,
             reason=reason,
             request_id=request_id,
+            api_key=api_key,
         )
     )
     conn.execute(
@@ -201,12 +208,17 @@ def commit(
     channel: str,
     request_id: str | None = None,
     dry_run: bool = False,
+    api_key: str | None = None,
+    after: After | None = None,
 ) -> Outcome:
     """Plan a change set against the current facts, check the candidate, and write it with
     its change-log rows in one transaction; refuse it whole (Refused) on any problem. Each
-    outcome is counted (metric sco_writes_total)."""
+    outcome is counted (metric sco_writes_total). Whatever else `plan` or `after` raise
+    leaves nothing written too."""
     try:
-        outcome = _commit(engine, plan, actor, reason, channel, request_id, dry_run)
+        outcome = _commit(
+            engine, plan, _Record(actor, reason, channel, request_id, api_key), dry_run, after
+        )
     except Refused:
         metrics.WRITES.labels(channel, "refused").inc()
         raise
@@ -215,16 +227,21 @@ def commit(
     return outcome
 
 
+@dataclass(frozen=True)
+class _Record:
+    """Who made a change set, how and why."""
+
+    actor: str
+    reason: str
+    channel: str
+    request_id: str | None
+    api_key: str | None
+
+
 def _commit(
-    engine: Engine,
-    plan: Plan,
-    actor: str,
-    reason: str,
-    channel: str,
-    request_id: str | None,
-    dry_run: bool,
+    engine: Engine, plan: Plan, record: _Record, dry_run: bool, after: After | None
 ) -> Outcome:
-    if not 1 <= len(actor) <= MAX_ACTOR or not 1 <= len(reason) <= MAX_REASON:
+    if not 1 <= len(record.actor) <= MAX_ACTOR or not 1 <= len(record.reason) <= MAX_REASON:
         raise Refused(
             [
                 f"the actor (1 to {MAX_ACTOR} characters) and the reason (1 to {MAX_REASON}) "
@@ -246,15 +263,29 @@ def _commit(
                 candidate, changes = apply(current, ops, last_revisions(conn))
                 if not changes:
                     return Outcome(seq=None)
-                _, problems = check(candidate)
+                ds, problems = check(candidate)
                 if problems:
-                    raise Refused(problems)
+                    # A clash with another record is a conflict, whatever else it causes
+                    # (a count a source gives that the clash now contradicts).
+                    clashes = any(p.conflict is not None for p in problems)
+                    raise Refused(problems, 409 if clashes else 422)
                 if dry_run:
                     tx.rollback()
-                    return Outcome(seq=None, changes=changes)
+                    return Outcome(seq=None, changes=changes, dataset=ds)
                 _write_rows(conn, ops, candidate.revisions)
-                seq, _ = _record(conn, changes, actor, reason, channel, request_id)
-            return Outcome(seq=seq, changes=changes, committed=True)
+                seq, _ = _record(
+                    conn,
+                    changes,
+                    record.actor,
+                    record.reason,
+                    record.channel,
+                    record.request_id,
+                    record.api_key,
+                )
+                outcome = Outcome(seq=seq, changes=changes, committed=True, dataset=ds)
+                if after is not None:
+                    after(conn, outcome)
+            return outcome
     except DBAPIError as exc:
         raise explain(exc) from exc
 

@@ -222,13 +222,14 @@ def running_service(
     command: str = "serve",
     wait_for: str = "/readyz",
     output: Path | None = None,
+    errors: Path | None = None,
     **env: str,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`sco-api COMMAND` (serve or start) in a process of its own on a free port, once it
     answers `wait_for` with 200 (by default: is ready); stopped at the end. What it prints
-    on stdout goes to `output` when given."""
+    on stdout goes to `output` when given, on stderr (the logs) to `errors`."""
     port = free_port()
-    with open(output or os.devnull, "wb") as out:
+    with open(output or os.devnull, "wb") as out, open(errors or os.devnull, "wb") as err:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -240,7 +241,7 @@ def running_service(
             ],
             env={**os.environ, "SCO_DATABASE_URL": url, **env},
             stdout=out,
-            stderr=subprocess.DEVNULL,
+            stderr=err,
         )
     base = f"http://127.0.0.1:{port}"
     try:

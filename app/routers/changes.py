@@ -6,10 +6,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
-from app.deps import MAX_INT, ChangesQuery, Recorded, answer, dataset_for
+from app.deps import MAX_INT, ChangesQuery, Feed, Recorded, answer, dataset_for
 from app.errors import NotFound, problem_responses
 from app.listing import link_to
-from app.schemas import ChangeSetPublic, ChangesPage, FactChangePublic
+from app.routers.curation import curator
+from app.schemas import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.store import Store
 
 router = APIRouter(tags=["changes"])
@@ -26,6 +27,28 @@ def _public(record: ChangeSetRecord) -> ChangeSetPublic:
     )
 
 
+def _feed_links(request: Request, q: Feed, version: int, more: bool, last_seq: int) -> str:
+    """The Link header of a page of change sets: first, prev, next (while there is one),
+    last (the latest `limit` change sets). Seqs are gapless, so every cursor is known."""
+    rels = [("first", 0)]
+    if q.since > 0:
+        rels.append(("prev", max(min(q.since, version) - q.limit, 0)))
+    rels += [("next", last_seq)] if more else []
+    rels.append(("last", max(version - q.limit, 0)))
+    return ", ".join(
+        f'<{link_to(request, since=at, limit=q.limit)}>; rel="{rel}"' for rel, at in rels
+    )
+
+
+async def _page(request: Request, q: Feed, upto: int) -> tuple[list[ChangeSetRecord], str | None]:
+    """The change sets of the page `q` asks for (up to `upto`), and the next page's link."""
+    store: Store = request.app.state.store
+    sets = await store.read(lambda conn: changelog.change_sets(conn, q.since, q.limit + 1, upto))
+    page = sets[: q.limit]
+    next_url = link_to(request, since=page[-1].seq, limit=q.limit) if len(sets) > q.limit else None
+    return page, next_url
+
+
 @router.get("/changes", response_model=ChangesPage, responses=problem_responses(404, 422, 503))
 async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) -> Response:
     """The change sets after `since`, oldest first, each whole (a change set is never split
@@ -33,26 +56,47 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     dataset: apply each change's `after` under its kind and id (`delete`: remove it).
     `next` (and `Link: rel="next"`) names the following page while there is one; poll
     `since=<last seq>` for new ones. `Link` also names the first, previous and last pages
-    (`rel="last"`: the latest `limit` change sets)."""
+    (`rel="last"`: the latest `limit` change sets). Who made a change is `actor` and
+    `channel`; the audit (`GET /v1/audit`) names the API key too."""
     ds = await dataset_for(request, q)
-    store: Store = request.app.state.store
-    sets = await store.read(
-        lambda conn: changelog.change_sets(conn, q.since, q.limit + 1, upto=ds.version)
-    )
-    page = sets[: q.limit]
-    next_url = link_to(request, since=page[-1].seq, limit=q.limit) if len(sets) > q.limit else None
-    # Seqs are gapless (1 to the version), so every page's cursor is known.
-    rels = [("first", 0)]
-    if q.since > 0:
-        rels.append(("prev", max(min(q.since, ds.version) - q.limit, 0)))
-    rels += [("next", page[-1].seq)] if next_url else []
-    rels.append(("last", max(ds.version - q.limit, 0)))
-    links = ", ".join(
-        f'<{link_to(request, since=at, limit=q.limit)}>; rel="{rel}"' for rel, at in rels
-    )
-    headers = {"Link": links}
+    page, next_url = await _page(request, q, ds.version)
+    last_seq = page[-1].seq if page else q.since
+    headers = {"Link": _feed_links(request, q, ds.version, next_url is not None, last_seq)}
     body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
     return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
+
+
+@router.get(
+    "/audit",
+    response_model=AuditPage,
+    responses=problem_responses(401, 403, 422, 503),
+    openapi_extra={"security": [{"bearer": []}]},
+)
+async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
+    """The full change log for auditors (scope `audit:read`): every change set after
+    `since` with, beside what the public feed shows, the name of the API key it was made
+    with and the id of the request that made it. Never cached: `Cache-Control: private,
+    no-store`."""
+    await curator(request, "audit:read")
+    store: Store = request.app.state.store
+    ds = await store.dataset()
+    page, next_url = await _page(request, q, ds.version)
+    last_seq = page[-1].seq if page else q.since
+    items = [
+        AuditEntry(**_public(s).model_dump(), api_key=s.api_key, request_id=s.request_id)
+        for s in page
+    ]
+    body = AuditPage(items=items, limit=q.limit, next=next_url)
+    return Response(
+        body.model_dump_json().encode(),
+        media_type="application/json",
+        headers={
+            "Cache-Control": "private, no-store",
+            "Dataset-Version": str(ds.version),
+            "Link": _feed_links(request, q, ds.version, next_url is not None, last_seq),
+            "Vary": "Authorization",
+        },
+    )
 
 
 @router.get(

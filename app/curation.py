@@ -1,0 +1,604 @@
+"""Curators' changes: request bodies in the answers' own words, and change sets planned
+against the facts as they stand.
+
+A body names a fact's fields as its answer does (`start_date`, `decided_on`, `sources:
+[{id, quote}]`, `names: {ru, zh}`), never its read-only or derived ones (`revision`,
+`holds`, precisions, localised names, titles in source references). It is turned into the
+fact's document (app.facts), the form the write service and the change log work in.
+
+A change set's operations are planned in order, each against the facts as the operations
+before it left them, so that a later one may cite a source an earlier one created. Every
+refusal names the operation and field it concerns (`operations.2.data.start_date`); the
+candidate dataset is then checked as a whole by the one rule set (app.rules), whose
+problems are named the same way.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import json_merge_patch  # type: ignore[import-untyped]
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy.engine import Connection
+
+from app import dataset_file as f
+from app import writes
+from app.dataset import Dataset, FactKey, build
+from app.errors import AppError, Conflict, InvalidParam, InvalidParameters, NotFound
+from app.facts import BY_NAME, Doc, Facts, Kind, mint_id, normalise
+from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
+from app.rules import Problem
+
+MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
+
+
+def _iso3(value: Any) -> Any:
+    """An ISO 3166-1 code in any of its forms and cases (`IN`, `ind`, `356`) as alpha-3."""
+    if not isinstance(value, str):
+        return value
+    code = value.strip()
+    found = None
+    if code.isdigit() and len(code) == 3:
+        found = pycountry.countries.get(numeric=code)
+    elif code.isalpha() and len(code) == 2:
+        found = pycountry.countries.get(alpha_2=code.upper())
+    elif code.isalpha() and len(code) == 3:
+        found = pycountry.countries.get(alpha_3=code.upper())
+    if found is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 code (alpha-2, alpha-3 or numeric)")
+    return found.alpha_3
+
+
+StateCode = Annotated[
+    str,
+    BeforeValidator(_iso3),
+    Field(
+        description="An ISO 3166-1 code: alpha-3, alpha-2 or numeric, in any case; the "
+        "state's codes and names come from ISO 3166-1, never from the request",
+        examples=["IND"],
+    ),
+]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CiteBody(Body):
+    """A source the fact is cited from, and the passage of its stored text that states it."""
+
+    id: f.Slug = Field(description="The source's id", examples=["sco-2017-astana-declaration"])
+    quote: f.Note | None = Field(
+        default=None, description="Verbatim from the source's stored text (null: none stored)"
+    )
+
+
+Citations = Annotated[
+    list[CiteBody],
+    Field(min_length=1, description="At least one source, each with its quote"),
+]
+
+
+def _end_after_start(end: str | None, info: ValidationInfo) -> str | None:
+    start = info.data.get("start_date")
+    if start is not None:
+        f.end_not_before_start(start, end)
+    return end
+
+
+# An end before its start is refused naming `end_date` (not the body as a whole).
+END_AFTER_START = field_validator("end_date")(_end_after_start)
+
+
+class StatusPeriodBody(Body):
+    """A status period, as it is read (its id is minted from state, status and start)."""
+
+    state: StateCode
+    status: Status
+    decided_on: f.PartialDate | None = None
+    start_date: f.PartialDate
+    end_date: f.PartialDate | None = None
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class TermBody(Body):
+    """A term of office (its id is minted from person, post and start)."""
+
+    person: f.Slug = Field(description="The person's id", examples=["zhang-ming"])
+    post: Post = Post.secretary_general
+    start_date: f.PartialDate
+    end_date: f.PartialDate | None = None
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class PresidencyBody(Body):
+    """A rotating presidency (its id is minted from chair and start)."""
+
+    chair: StateCode
+    summit: f.Slug | None = Field(
+        default=None, description="The id of the summit that closed it; null: not yet"
+    )
+    start_date: f.PartialDate
+    end_date: f.PartialDate | None = None
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class SummitFields(Body):
+    host: StateCode
+    city: f.Name
+    start_date: f.Day
+    end_date: f.Day
+    format: SummitFormat
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class SummitBody(SummitFields):
+    """A summit, created with its id (a slug, e.g. `2027-bishkek`)."""
+
+    id: f.Slug = Field(examples=["2027-bishkek"])
+
+
+class NamesBody(Body):
+    """A person's name in the SCO's working languages; `en`, where sent, is `name`."""
+
+    en: f.Name | None = None
+    ru: f.Name | None = None
+    zh: f.Name | None = None
+
+
+class PersonFields(Body):
+    name: f.Name
+    names: NamesBody = Field(default_factory=NamesBody)
+    nationality: StateCode
+    wikidata: f.Qid | None = None
+    aliases: list[f.Name] = []
+    sources: list[CiteBody] = Field(
+        default=[], description="Sources of its Russian and Chinese names and aliases"
+    )
+
+    @field_validator("names")
+    @classmethod
+    def _english(cls, names: NamesBody, info: ValidationInfo) -> NamesBody:
+        name = info.data.get("name")
+        if names.en is not None and name is not None and names.en != name:
+            raise ValueError(f"names.en {names.en!r} differs from name {name!r}")
+        return names
+
+
+class PersonBody(PersonFields):
+    """A person, created with its id (a slug, e.g. `zhang-ming`)."""
+
+    id: f.Slug = Field(examples=["nurlan-yermekbayev"])
+
+
+class SourceFields(Body):
+    kind: SourceKind
+    title: f.Name
+    publisher: f.Name
+    published_on: f.PartialDate | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    language: str = Field(max_length=8, examples=["en"])
+    text: Annotated[str, Field(max_length=f.MAX_TEXT_CHARS)] | None = Field(
+        default=None, description="The stored text quotes are checked against"
+    )
+    text_scope: TextScope | None = Field(
+        default=None, description="full (default where a text is given) or excerpt"
+    )
+
+
+class SourceBody(SourceFields):
+    """A source, created with its id (a slug)."""
+
+    id: f.Slug = Field(examples=["sco-2026-bishkek-declaration"])
+
+
+class CoverageBody(Body):
+    """The days on which the dataset holds every fact of one kind."""
+
+    since: f.Day
+    until: f.Day | None = Field(default=None, description="Last day covered; null: to today")
+
+    @field_validator("until")
+    @classmethod
+    def _after_since(cls, until: str | None, info: ValidationInfo) -> str | None:
+        since = info.data.get("since")
+        if until is not None and since is not None and until < since:
+            raise ValueError(f"until {until} is before since {since}")
+        return until
+
+
+WRITE_KINDS = ("status_period", "person", "term", "summit", "presidency", "source", "coverage")
+# Document fields under other names in bodies (and in answers).
+RENAMED = {
+    "start": "start_date",
+    "end": "end_date",
+    "decided": "decided_on",
+    "published": "published_on",
+    "name_ru": "names.ru",
+    "name_zh": "names.zh",
+}
+READ_ONLY = ("id", "revision", "holds", "iso3", "citations", "claims", "citation_count")
+
+
+@dataclass(frozen=True)
+class Writable:
+    """A kind of fact curators write: its body models, scope and path."""
+
+    kind: Kind
+    path: str  # its collection, e.g. /v1/status-periods
+    update_body: type[Body]
+    create_body: type[Body]
+    scope: str = "facts:write"
+    creatable: bool = True
+
+    @property
+    def given_id(self) -> bool:
+        """Whether a new fact's id comes in its body (not minted)."""
+        return self.create_body is not self.update_body
+
+    def href(self, fact_id: str) -> str:
+        return f"{self.path}/{fact_id}"
+
+
+WRITABLE = {
+    w.kind.name: w
+    for w in (
+        Writable(
+            BY_NAME["status_period"], "/v1/status-periods", StatusPeriodBody, StatusPeriodBody
+        ),
+        Writable(BY_NAME["person"], "/v1/people", PersonFields, PersonBody),
+        Writable(BY_NAME["term"], "/v1/terms", TermBody, TermBody),
+        Writable(BY_NAME["summit"], "/v1/summits", SummitFields, SummitBody),
+        Writable(BY_NAME["presidency"], "/v1/presidencies", PresidencyBody, PresidencyBody),
+        Writable(BY_NAME["source"], "/v1/sources", SourceFields, SourceBody, "sources:write"),
+        Writable(BY_NAME["coverage"], "/v1/coverage", CoverageBody, CoverageBody, creatable=False),
+    )
+}
+PATHS = {"state": "/v1/states", **{k: w.path for k, w in WRITABLE.items()}}
+
+
+def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
+    """A fact's document in the words of its answers, without its id: what a merge patch
+    applies to."""
+    body: dict[str, Any] = {}
+    for name, value in doc.items():
+        if name in ("id", "claims"):
+            continue
+        if name == "sources":
+            body["sources"] = [{"id": c["source"], "quote": c["quote"]} for c in value]
+        elif name in ("name_ru", "name_zh"):
+            body.setdefault("names", {})[name[-2:]] = value
+        else:
+            body[RENAMED.get(name, name)] = value
+    if kind.name == "source" and body.get("text") is None:
+        body.pop("text_scope", None)
+    return body
+
+
+def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None) -> Doc:
+    """The document of a validated body (`fact_id`: the fact's id, None until minted);
+    what no body carries (a source's claims) is kept from the fact `before`."""
+    data = body.model_dump(mode="json")
+    doc: Doc = {}
+    back = {v: k for k, v in RENAMED.items() if "." not in v}
+    for name, value in data.items():
+        if name == "sources":
+            doc["sources"] = [{"source": c["id"], "quote": c["quote"]} for c in value]
+        elif name == "names":
+            doc["name_ru"], doc["name_zh"] = value["ru"], value["zh"]
+        elif name != "id":
+            doc[back.get(name, name)] = value
+    if kind.name == "source":
+        doc["claims"] = list((before or {}).get("claims", []))
+        if doc.get("text") is not None and doc.get("text_scope") is None:
+            doc["text_scope"] = TextScope.full.value
+        if doc.get("text") is None:
+            doc["text_scope"] = None
+    doc["id"] = fact_id or data.get("id") or ""
+    return doc
+
+
+def body_field(kind: str, name: str | None) -> str | None:
+    """A document field's name in bodies and answers."""
+    if name is None:
+        return None
+    return RENAMED.get(name, name)
+
+
+# --- Operations ---------------------------------------------------------------------------
+
+Op = Literal["create", "update", "delete"]
+
+
+class OperationIn(Body):
+    """One operation of a change set."""
+
+    op: Op
+    kind: Literal["status_period", "person", "term", "summit", "presidency", "source", "coverage"]
+    id: str | None = Field(
+        default=None,
+        max_length=96,
+        description="The fact's id (update, delete); none to create (sources, people and "
+        "summits are created with theirs in `data`)",
+    )
+    revision: int | None = Field(
+        default=None,
+        ge=1,
+        description="The revision the update or delete expects the fact to be at (required "
+        "for update); a stale one is refused with 409",
+    )
+    data: dict[str, Any] | None = Field(
+        default=None,
+        description="create: the fact's fields as it is read; update: a JSON Merge Patch "
+        "(RFC 7386) of them",
+    )
+
+
+class ChangeSetIn(Body):
+    """Several operations applied together, all or none."""
+
+    reason: str = Field(
+        min_length=1, max_length=writes.MAX_REASON, description="Why, in the curator's words"
+    )
+    operations: list[OperationIn] = Field(default=[], max_length=MAX_OPERATIONS)
+    revert: int | None = Field(
+        default=None, ge=1, description="Undo this change set (then give no operations)"
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "ChangeSetIn":
+        if (self.revert is None) == (not self.operations):
+            raise ValueError("give either operations (1 or more) or revert, not both")
+        return self
+
+
+def invalid(name: str, reason: str, detail: str | None = None) -> InvalidParameters:
+    return InvalidParameters(
+        detail or f"{name}: {reason}", [InvalidParam(name=name, reason=reason)]
+    )
+
+
+def validation_params(exc: ValidationError, prefix: str) -> list[InvalidParam]:
+    """Pydantic's errors named by their place in the request body."""
+    found = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        name = f"{prefix}.{where}" if prefix and where else prefix or where or "body"
+        reason = (
+            "unknown field: not part of this body (read-only and derived fields are not sent)"
+            if err["type"] == "extra_forbidden"
+            else err["msg"]
+        )
+        found.append(InvalidParam(name=name, reason=reason))
+    return found
+
+
+def validated(model: type[Body], data: Any, prefix: str) -> Body:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        params = validation_params(exc, prefix)
+        raise InvalidParameters(
+            "Invalid body: " + "; ".join(f"{p.name}: {p.reason}" for p in params), params
+        ) from None
+
+
+@dataclass
+class Planned:
+    """A change set's operations as the write service takes them, and which request
+    operation each fact was changed by (to name it in a refusal)."""
+
+    operations: list[writes.Operation] = field(default_factory=list)
+    by_fact: dict[FactKey, int] = field(default_factory=dict)
+    prefixes: list[str] = field(default_factory=list)
+
+
+Precondition = Callable[[Facts, Dataset], None]
+
+
+def plan(
+    requested: list[OperationIn],
+    prefixes: list[str],
+    planned: Planned,
+    precondition: Precondition | None = None,
+) -> writes.Plan:
+    """The write service's plan of a change set: run under the writer lock, against the
+    facts as they stand; `prefixes` name each operation in refusals (`operations.0`, or
+    nothing for a single-resource write). `planned` is filled in for naming problems."""
+
+    def run(current: Facts, conn: Connection) -> list[writes.Operation]:
+        if precondition is not None:
+            precondition(current, build(current))
+        working = current.copy()
+        taken = {k: set(working.docs[k]) | writes.used_ids(conn, k) for k in WRITABLE}
+        planned.operations.clear()
+        planned.by_fact.clear()
+        planned.prefixes[:] = prefixes
+        for i, (req, prefix) in enumerate(zip(requested, prefixes, strict=True)):
+            for o in _operation(req, prefix, working, taken):
+                key = (o.kind.name, o.id)
+                if key in planned.by_fact:
+                    earlier = prefixes[planned.by_fact[key]] or "an earlier operation"
+                    raise invalid(
+                        _name(prefix, "id"),
+                        f"{o.kind.name} {o.id} is changed by {earlier} already: give each "
+                        "fact one operation",
+                    )
+                planned.by_fact[key] = i
+                planned.operations.append(o)
+                working, _ = writes.apply(working, [o])
+        return planned.operations
+
+    return run
+
+
+def _name(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _data(prefix: str) -> str:
+    """Where an operation's fields are: `operations.N.data`, or the body of a
+    single-resource write."""
+    return f"{prefix}.data" if prefix else ""
+
+
+def _operation(
+    req: OperationIn, prefix: str, working: Facts, taken: dict[str, set[str]]
+) -> list[writes.Operation]:
+    w = WRITABLE[req.kind]
+    kind = w.kind
+    data_name = _data(prefix)
+    current = working.docs[kind.name].get(req.id) if req.id is not None else None
+    if req.op == "create":
+        if not w.creatable:
+            raise invalid(
+                _name(prefix, "op"),
+                f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
+            )
+        if req.id is not None:
+            raise invalid(
+                _name(prefix, "id"),
+                "a new fact's id is "
+                + ("given in data" if w.given_id else "minted from its fields: send none"),
+            )
+        body = validated(w.create_body, req.data or {}, data_name)
+        doc = doc_of(kind, body, None, None)
+        if w.given_id:
+            if doc["id"] in working.docs[kind.name] or doc["id"] in taken[kind.name]:
+                exists = doc["id"] in working.docs[kind.name]
+                raise Conflict(
+                    f"A {kind.name.replace('_', ' ')} with the id {doc['id']!r} "
+                    + ("exists already" if exists else "existed before: ids are never reused"),
+                    [InvalidParam(name=_name(data_name, "id"), reason="taken")],
+                    conflicts_with=[w.href(doc["id"])] if exists else None,
+                )
+        else:
+            doc["id"] = mint_id(kind, doc, taken[kind.name])
+        taken[kind.name].add(doc["id"])
+        ops = _new_states(doc, working)
+        return [*ops, writes.Operation("create", kind, doc["id"], _normal(kind, doc, data_name))]
+    if req.id is None:
+        raise invalid(_name(prefix, "id"), f"an {req.op} names the fact's id")
+    if current is None:
+        raise NotFound(
+            f"No {kind.name.replace('_', ' ')} has the id {req.id!r} "
+            f"({prefix or 'the path'}); GET {w.path} lists them"
+        )
+    revision = working.revisions.get((kind.name, req.id), 1)
+    if req.revision is None and req.op == "update" and prefix:
+        raise invalid(_name(prefix, "revision"), "an update names the revision it expects")
+    if req.revision is not None and req.revision != revision:
+        raise Conflict(
+            f"{prefix or 'The change'}: {kind.name} {req.id} is at revision {revision}, not "
+            f"{req.revision}: it changed since it was read",
+            [
+                InvalidParam(
+                    name=_name(prefix, "revision"),
+                    reason=f"stale: the current revision is {revision}",
+                )
+            ],
+            conflicts_with=[w.href(req.id)],
+        )
+    if req.op == "delete":
+        if req.data is not None:
+            raise invalid(data_name, "a delete sends no data")
+        return [writes.Operation("delete", kind, req.id)]
+    if not isinstance(req.data, dict):
+        raise invalid(data_name, "an update sends a JSON Merge Patch object of the fields")
+    for name in READ_ONLY:
+        if name in req.data:
+            raise invalid(
+                _name(data_name, name),
+                "read-only: " + ("a fact's id never changes" if name == "id" else "derived"),
+            )
+    patched = json_merge_patch.merge(body_of(kind, current), req.data)
+    body = validated(w.update_body, patched, data_name)
+    doc = doc_of(kind, body, req.id, current)
+    return [
+        *_new_states(doc, working),
+        writes.Operation("update", kind, req.id, _normal(kind, doc, data_name)),
+    ]
+
+
+def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:
+    try:
+        return normalise(kind, doc)
+    except ValidationError as exc:  # a body passed its own model: this is a doc-only limit
+        params = validation_params(exc, prefix)
+        raise InvalidParameters(
+            "; ".join(f"{p.name}: {p.reason}" for p in params), params
+        ) from None
+
+
+def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
+    """A state a fact names that has no entry yet, created from ISO 3166-1 (its codes and
+    names are never typed)."""
+    found = []
+    for name in ("state", "chair", "host", "nationality"):
+        code = doc.get(name)
+        if isinstance(code, str) and code not in working.docs["state"]:
+            state: Doc = {"id": code, "wikidata": None, "aliases": [], "sources": []}
+            found.append(writes.Operation("create", BY_NAME["state"], code, state))
+    return found
+
+
+# --- Refusals of the rule set, named --------------------------------------------------------
+
+
+def refusal(exc: writes.Refused, planned: Planned) -> AppError:
+    """The rule set's problems with a change set, each named by the operation and field it
+    concerns: 409 when every one is a clash with another record, else 422."""
+    problems = [p if isinstance(p, Problem) else Problem(str(p)) for p in exc.details]
+    params = []
+    clashes: list[str] = []
+    for p in problems:
+        fact, other = p.fact, p.conflict
+        if fact not in planned.by_fact and other in planned.by_fact:
+            fact, other = other, fact  # name the side this change set touched
+        at = planned.by_fact.get(fact) if fact is not None else None
+        if fact is not None and at is not None:
+            data = _data(planned.prefixes[at])
+            where = _name(data, body_field(fact[0], p.field) or "").rstrip(".") or "body"
+        else:
+            where = f"{fact[0]}/{fact[1]}" if fact else "body"
+        params.append(InvalidParam(name=where, reason=p.message))
+        if other is not None and other[0] in PATHS:
+            clashes.append(f"{PATHS[other[0]]}/{other[1]}")
+    if exc.status == 503:
+        from app.errors import Unavailable
+
+        return Unavailable("; ".join(p.message for p in problems))
+    if exc.status == 409:
+        return Conflict(
+            "The change collides with the record: " + "; ".join(p.message for p in problems),
+            params,
+            conflicts_with=sorted(set(clashes)) or None,
+        )
+    return InvalidParameters(
+        "The change breaks the dataset's rules: " + "; ".join(p.message for p in problems),
+        params,
+    )

@@ -1,0 +1,646 @@
+"""The write API: curators create, change and delete facts over HTTP, with an API key.
+
+Every write is a change set, planned and checked by the one write service (app.writes) and
+the one rule set, in one transaction with its change-log rows: a single-resource POST,
+PATCH or DELETE is a change set of one operation; `POST /v1/change-sets` takes several
+that are only valid together. A PATCH or DELETE names the fact as it was read (If-Match,
+checked under the writer lock, so of two writers with the same ETag one wins); a POST may
+be retried safely with an Idempotency-Key.
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from asgi_correlation_id import correlation_id
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
+
+from app import curation, keys, queries, reverting, writes
+from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
+from app.dataset import Dataset
+from app.db import make_engine
+from app.deps import etag
+from app.errors import (
+    AppError,
+    ContentTooLarge,
+    Forbidden,
+    InvalidParam,
+    InvalidParameters,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthorized,
+    Unavailable,
+    UnsupportedMediaType,
+    problem_responses,
+)
+from app.facts import Facts
+from app.languages import Lang, localised
+from app.models import IdempotentRequest, table_of
+from app.probes import NOT_SEEDED
+from app.read_cache import plain_tag
+from app.schemas import (
+    PersonPublic,
+    PresidencyPublic,
+    SourceDetail,
+    StatusPeriodPublic,
+    SummitPublic,
+    TermPublic,
+)
+
+router = APIRouter(tags=["curation"])
+
+MAX_BODY = 2 * 1024 * 1024  # bytes a write's body may have (a source's text is ≤ 200,000 chars)
+IDEMPOTENCY_HOURS = 24
+JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+REALM = 'Bearer realm="SCO Data API"'
+ACTOR = "sco-api write API"  # the public feed's actor; the key's name is in the audit only
+
+# The answer of each kind, as its GET sends it.
+ANSWERS: dict[str, tuple[Callable[[Dataset, str], BaseModel], type[BaseModel]]] = {
+    "status_period": (queries.status_period, StatusPeriodPublic),
+    "person": (queries.person, PersonPublic),
+    "term": (queries.term, TermPublic),
+    "summit": (queries.summit, SummitPublic),
+    "presidency": (queries.presidency, PresidencyPublic),
+    "source": (queries.source_detail, SourceDetail),
+}
+
+
+def _plain(ds: Dataset, kind: str, fact_id: str, lang: Lang = Lang.en) -> bytes:
+    compute, _ = ANSWERS[kind]
+    return localised(compute(ds, fact_id), lang).model_dump_json().encode()
+
+
+def etags_of(ds: Dataset, kind: str, fact_id: str, epoch: str) -> set[str]:
+    """The ETag of every answer of the fact as it stands: in each language, and pinned by
+    its version (whatever coding it was sent in: codings are compared without theirs)."""
+    found = set()
+    for lang in Lang:
+        body = _plain(ds, kind, fact_id, lang)
+        found |= {etag(body), etag(body, epoch)}
+    return found
+
+
+# --- Who may write ------------------------------------------------------------------------
+
+
+def _writer(request: Request) -> Engine:
+    engine: Engine | None = getattr(request.app.state, "writer", None)
+    if engine is None:
+        engine = request.app.state.writer = make_engine(request.app.state.database_url)
+    return engine
+
+
+async def curator(request: Request, *scopes: str) -> keys.Key:
+    """The API key of the request, which must hold each of `scopes`: 401 (with
+    WWW-Authenticate) without a valid one, 403 naming the scope it lacks."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized(
+            "This operation needs an API key: send `Authorization: Bearer <key>`",
+            headers={"WWW-Authenticate": REALM},
+        )
+    scheme, _, secret = header.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not keys.SECRET.match(secret):
+        raise Unauthorized(
+            "The Authorization header is not `Bearer <key>` with a key of this service "
+            "(`sco_` and 43 characters)",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    key = await run_in_threadpool(keys.find, _writer(request), secret)
+    if key is None or not key.active:
+        said = "was revoked" if key is not None else "is not known here"
+        raise Unauthorized(
+            f"The API key {said}",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    for scope in scopes:
+        require(key, scope)
+    return key
+
+
+def require(key: keys.Key, scope: str) -> None:
+    if scope not in key.scopes:
+        raise Forbidden(
+            f"The API key {key.name!r} lacks the scope {scope!r} this operation needs",
+            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
+        )
+
+
+# --- What a write sends -------------------------------------------------------------------
+
+
+async def _body(request: Request, media_type: str) -> Any:
+    """The request's JSON body, of `media_type`, within MAX_BODY bytes."""
+    sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if sent != media_type:
+        name = "Accept-Patch" if media_type == MERGE_PATCH else "Accept-Post"
+        raise UnsupportedMediaType(
+            f"This operation takes a body of type {media_type}, not {sent or 'none'}",
+            headers={name: media_type},
+        )
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+        raise ContentTooLarge(f"The body has {length} bytes; the limit is {MAX_BODY}")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BODY:
+            raise ContentTooLarge(f"The body has more than the limit of {MAX_BODY} bytes")
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AppError(f"The body is not valid JSON: {exc}") from None
+
+
+def _reason(value: str | None) -> str:
+    """The Change-Reason header, percent-decoded (UTF-8)."""
+    if value is None or not value.strip():
+        raise InvalidParameters(
+            "A write says why: send a Change-Reason header (percent-encoded UTF-8)",
+            [InvalidParam(name="Change-Reason", reason="missing")],
+        )
+    try:
+        reason = unquote(value, errors="strict").strip()
+    except UnicodeDecodeError:
+        raise InvalidParameters(
+            "Change-Reason is not percent-encoded UTF-8",
+            [InvalidParam(name="Change-Reason", reason="not percent-encoded UTF-8")],
+        ) from None
+    if not 1 <= len(reason) <= writes.MAX_REASON:
+        raise InvalidParameters(
+            f"Change-Reason has {len(reason)} characters; 1 to {writes.MAX_REASON} are taken",
+            [InvalidParam(name="Change-Reason", reason="too long")],
+        )
+    return reason
+
+
+def _if_match(request: Request) -> set[str]:
+    value = request.headers.get("if-match")
+    if value is None:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of the fact as you read it (GET it first), so that "
+            "no one's change is overwritten unseen"
+        )
+    # Strong comparison (RFC 9110 13.1.1): a weak tag never matches; a coding's suffix is
+    # not part of the fact's identity.
+    return {plain_tag(t.strip().encode()).decode() for t in value.split(",") if t.strip()}
+
+
+def _precondition(kind: str, fact_id: str, tags: set[str], epoch: str) -> curation.Precondition:
+    def check(current: Facts, ds: Dataset) -> None:
+        if fact_id not in current.docs[kind]:
+            raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}")
+        if "*" in tags:
+            return
+        if not tags & etags_of(ds, kind, fact_id, epoch):
+            raise PreconditionFailed(
+                f"The {kind.replace('_', ' ')} {fact_id} changed since it was read: If-Match "
+                "names none of its current answers",
+                headers={"ETag": etag(_plain(ds, kind, fact_id))},
+            )
+
+    return check
+
+
+# --- Idempotent retries -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retry:
+    """What identifies an idempotent POST: its API key, its Idempotency-Key, its content."""
+
+    api_key: str
+    key: str
+    digest: str
+
+
+class Replayed(Exception):
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+
+def _retry(request: Request, key: keys.Key, content: Any) -> Retry | None:
+    value = request.headers.get("idempotency-key")
+    if value is None:
+        return None
+    value = value.strip().strip('"')
+    if not 1 <= len(value) <= 255 or not value.isprintable():
+        raise InvalidParameters(
+            "Idempotency-Key is 1 to 255 printable characters (a UUID will do)",
+            [InvalidParam(name="Idempotency-Key", reason="malformed")],
+        )
+    what = json.dumps(
+        [request.method, request.url.path, request.headers.get("change-reason"), content],
+        sort_keys=True,
+    )
+    return Retry(key.name, value, hashlib.sha256(what.encode()).hexdigest())
+
+
+def _replay_check(conn: Connection, retry: Retry) -> None:
+    """Under the writer lock: a retry of an answered request replays its answer; the same
+    key with other content is refused."""
+    table = table_of(IdempotentRequest)
+    cutoff = datetime.now(UTC) - timedelta(hours=IDEMPOTENCY_HOURS)
+    conn.execute(delete(table).where(table.c.created_at < cutoff))
+    row = conn.execute(
+        select(table).where(table.c.api_key == retry.api_key, table.c.key == retry.key)
+    ).first()
+    if row is None:
+        return
+    if not hmac.compare_digest(row.request_hash, retry.digest):
+        raise InvalidParameters(
+            "This Idempotency-Key was used, within the last 24 hours, for a request with "
+            "other content: use a new key for a new request",
+            [InvalidParam(name="Idempotency-Key", reason="used for another request")],
+        )
+    raise Replayed(row)
+
+
+def _replay(row: Any) -> Response:
+    headers = {**row.headers, "Idempotent-Replayed": "true"}
+    return Response(row.body.encode(), status_code=row.status, headers=headers, media_type=JSON)
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+class FactResult(BaseModel):
+    """A fact a change set created, changed or deleted, as it now stands."""
+
+    kind: str = Field(examples=["status_period"])
+    id: str = Field(examples=["lao-partner-2026-09-01"])
+    op: str = Field(description="create, update or delete")
+    revision: int = Field(description="Its revision now (delete: its last)")
+    etag: str | None = Field(description="The ETag of its plain answer (null: deleted)")
+    href: str = Field(description="Its path")
+
+
+class ChangeSetResult(BaseModel):
+    """A committed change set: its seq (the new dataset version) and the facts it changed."""
+
+    seq: int = Field(description="Its seq in the change log: the dataset version it made")
+    href: str = Field(description="Its path: GET it for each fact's before and after")
+    changes: list[FactResult]
+
+
+@dataclass
+class Written:
+    outcome: writes.Outcome
+    answer: Response
+
+
+def _results(outcome: writes.Outcome) -> list[FactResult]:
+    ds = outcome.dataset
+    assert ds is not None
+    found = []
+    for c in outcome.changes:
+        has_answer = c.op != "delete" and c.kind in ANSWERS
+        found.append(
+            FactResult(
+                kind=c.kind,
+                id=c.id,
+                op=c.op,
+                revision=c.revision,
+                etag=etag(_plain(ds, c.kind, c.id)) if has_answer else None,
+                href=f"{curation.PATHS.get(c.kind, '/v1/' + c.kind)}/{c.id}",
+            )
+        )
+    return found
+
+
+async def write(
+    request: Request,
+    key: keys.Key,
+    reason: str,
+    operations: list[OperationIn],
+    prefixes: list[str],
+    make_answer: Callable[[writes.Outcome], Response],
+    *,
+    retry: Retry | None = None,
+    precondition: curation.Precondition | None = None,
+    revert: int | None = None,
+) -> Response:
+    """Commit the change set of `operations` (or the inverse of change set `revert`) for
+    `key`, answering what `make_answer` makes of it (kept, with an Idempotency-Key, to
+    replay to retries)."""
+    planned = Planned()
+    if revert is None:
+        plan = curation.plan(operations, prefixes, planned, precondition)
+    else:
+        plan = reverting.plan(revert)
+
+    def guarded(current: Facts, conn: Connection) -> list[writes.Operation]:
+        if not current.count():
+            # An import, not a curator, makes a database's first change set.
+            raise Unavailable(NOT_SEEDED)
+        if retry is not None:
+            _replay_check(conn, retry)
+        return plan(current, conn)
+
+    answers: list[Response] = []
+
+    def keep(conn: Connection, outcome: writes.Outcome) -> None:
+        answer = make_answer(outcome)
+        answers.append(answer)
+        if retry is not None:
+            conn.execute(
+                insert(table_of(IdempotentRequest)).values(
+                    api_key=retry.api_key,
+                    key=retry.key,
+                    request_hash=retry.digest,
+                    status=answer.status_code,
+                    headers={
+                        k: v for k, v in answer.headers.items() if k.lower() != "content-length"
+                    },
+                    body=bytes(answer.body).decode(),
+                    created_at=datetime.now(UTC),
+                )
+            )
+
+    try:
+        outcome = await run_in_threadpool(
+            writes.commit,
+            _writer(request),
+            guarded,
+            actor=ACTOR,
+            reason=reason,
+            channel="api" if revert is None else "revert",
+            request_id=correlation_id.get(),
+            api_key=key.name,
+            after=keep,
+        )
+    except Replayed as replayed:
+        return _replay(replayed.row)
+    except writes.Refused as exc:
+        raise curation.refusal(exc, planned) from exc
+    if not outcome.committed:
+        raise InvalidParameters(
+            "The change changes nothing: every fact already stands as sent",
+            [InvalidParam(name=(prefixes or ["revert"])[0] or "body", reason="no change")],
+        )
+    return answers[0]
+
+
+def _fact_answer(
+    kind: str, fact_id: str, status: int, location: bool
+) -> Callable[[writes.Outcome], Response]:
+    def make(outcome: writes.Outcome) -> Response:
+        ds = outcome.dataset
+        assert ds is not None
+        assert outcome.seq is not None
+        body = _plain(ds, kind, fact_id)
+        headers = {"ETag": etag(body), "Dataset-Version": str(outcome.seq)}
+        if location:
+            headers["Location"] = WRITABLE[kind].href(fact_id)
+        return Response(body, status_code=status, headers=headers, media_type=JSON)
+
+    return make
+
+
+def _no_content(outcome: writes.Outcome) -> Response:
+    return Response(status_code=204, headers={"Dataset-Version": str(outcome.seq)})
+
+
+async def create_one(request: Request, kind: str) -> Response:
+    w = WRITABLE[kind]
+    key = await curator(request, w.scope)
+    reason = _reason(request.headers.get("change-reason"))
+    data = await _body(request, JSON)
+    retry = _retry(request, key, data)
+
+    def answer(outcome: writes.Outcome) -> Response:
+        created = next(c for c in outcome.changes if c.kind == kind)
+        return _fact_answer(kind, created.id, 201, True)(outcome)
+
+    operation = OperationIn.model_validate({"op": "create", "kind": kind, "data": data})
+    return await write(request, key, reason, [operation], [""], answer, retry=retry)
+
+
+async def change_one(request: Request, kind: str, fact_id: str, op: str) -> Response:
+    w = WRITABLE[kind]
+    key = await curator(request, w.scope)
+    reason = _reason(request.headers.get("change-reason"))
+    tags = _if_match(request)
+    data = await _body(request, MERGE_PATCH) if op == "update" else None
+    if data is not None and not isinstance(data, dict):
+        raise InvalidParameters(
+            "A merge patch is a JSON object of the fields to change (null removes one)",
+            [InvalidParam(name="body", reason="not an object")],
+        )
+    current: Dataset = await request.app.state.store.dataset()
+    check = _precondition(kind, fact_id, tags, current.epoch)
+    operation = OperationIn.model_validate({"op": op, "kind": kind, "id": fact_id, "data": data})
+    make = _no_content if op == "delete" else _fact_answer(kind, fact_id, 200, False)
+    return await write(request, key, reason, [operation], [""], make, precondition=check)
+
+
+# --- Routes -------------------------------------------------------------------------------
+
+# The refusals each kind of write can answer (503 is added to every one by app.openapi).
+CREATE_ERRORS = (400, 401, 403, 409, 413, 415, 422)
+UPDATE_ERRORS = (400, 401, 403, 404, 412, 413, 415, 422, 428)
+DELETE_ERRORS = (401, 403, 404, 412, 422, 428)
+PERIODS = ("status_period", "term", "presidency")  # updates of these may clash (409)
+
+
+def _header(name: str, description: str, example: str, required: bool = True) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1},
+        "example": example,
+    }
+
+
+REASON = _header(
+    "Change-Reason",
+    "Why, in the curator's words: percent-encoded UTF-8, so any language fits",
+    "Laos%20became%20a%20partner%20at%20the%202026%20summit",
+)
+IF_MATCH = _header(
+    "If-Match",
+    "The ETag of the fact as you read it (any of its answers: its language and coding do "
+    "not matter); 428 without it, 412 when the fact changed since",
+    '"3f2a9c0d6b1e4f5a8c7d2e1f0a9b8c7d"',
+)
+IDEMPOTENCY_KEY = _header(
+    "Idempotency-Key",
+    f"Makes a retry safe: the same key, body and API key within {IDEMPOTENCY_HOURS} hours "
+    "get the first answer again and write nothing more (a UUID will do)",
+    "5f0c6f8e-8a51-4c8e-9b8e-6d2f1f0e2a77",
+    required=False,
+)
+
+
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _doc(
+    model: type[BaseModel] | None, media_type: str, *headers: dict[str, Any]
+) -> dict[str, Any]:
+    """What an operation's OpenAPI says beyond its signature: its body, headers, security."""
+    extra: dict[str, Any] = {"security": SECURITY, "parameters": list(headers)}
+    if model is not None:
+        name = model.__name__ + ("Patch" if media_type == MERGE_PATCH else "")
+        schema = {"$ref": f"#/components/schemas/{name}"}
+        extra["requestBody"] = {"required": True, "content": {media_type: {"schema": schema}}}
+    return extra
+
+
+# The bodies the write operations read themselves, for app.openapi to document; a PATCH
+# takes a merge patch of its kind's fields (PATCH_MODELS: documented with none required).
+PATCH_MODELS = [WRITABLE[k].update_body for k in ANSWERS]
+REQUEST_MODELS: list[type[BaseModel]] = [ChangeSetIn, *(WRITABLE[k].create_body for k in ANSWERS)]
+
+
+@router.post(
+    "/change-sets",
+    status_code=201,
+    response_model=ChangeSetResult,
+    responses=problem_responses(*CREATE_ERRORS, 404),
+    openapi_extra=_doc(ChangeSetIn, JSON, IDEMPOTENCY_KEY),
+)
+async def create_change_set(request: Request) -> Response:
+    """Apply several operations together, all or none (scope `facts:write`, and
+    `sources:write` where it writes sources). Each operation is planned against the facts
+    as the ones before it left them (a later one may cite a source an earlier one
+    created); the whole is checked by the rule set that `sco-api check` runs. An update
+    names the revision it expects: a stale one is 409. `revert: SEQ` undoes a change set."""
+    key = await curator(request)
+    if not {"facts:write", "sources:write"} & set(key.scopes):
+        require(key, "facts:write")  # a key that may write nothing: no need to read the body
+    data = await _body(request, JSON)
+    change = curation.validated(ChangeSetIn, data, "")
+    assert isinstance(change, ChangeSetIn)
+    # A revert may touch facts and sources alike: it needs both scopes.
+    needed = {WRITABLE[o.kind].scope for o in change.operations} or {
+        "facts:write",
+        "sources:write",
+    }
+    for scope in sorted(needed):
+        require(key, scope)
+    retry = _retry(request, key, data)
+    prefixes = [f"operations.{i}" for i in range(len(change.operations))]
+
+    def answer(outcome: writes.Outcome) -> Response:
+        assert outcome.seq is not None
+        href = f"/v1/change-sets/{outcome.seq}"
+        body = ChangeSetResult(seq=outcome.seq, href=href, changes=_results(outcome))
+        return Response(
+            body.model_dump_json().encode(),
+            status_code=201,
+            headers={"Location": href, "Dataset-Version": str(outcome.seq)},
+            media_type=JSON,
+        )
+
+    return await write(
+        request,
+        key,
+        change.reason,
+        change.operations,
+        prefixes,
+        answer,
+        retry=retry,
+        revert=change.revert,
+    )
+
+
+def _endpoints(kind: str, param: str) -> tuple[Callable[..., Any], ...]:
+    """The POST, PATCH and DELETE endpoints of one kind (its id parameter named `param`,
+    as on its GET). Their headers are read by the endpoints themselves, after the API key
+    (a missing If-Match is 428, not a validation error) and documented by HEADERS."""
+    FactIdPath = Annotated[
+        str,
+        Path(
+            alias=param,
+            pattern="^[a-z0-9-]{1,96}$",
+            description=f"The {kind.replace('_', ' ')}'s id",
+        ),
+    ]
+
+    async def create(request: Request) -> Response:
+        return await create_one(request, kind)
+
+    async def patch(request: Request, fact_id: FactIdPath) -> Response:
+        return await change_one(request, kind, fact_id, "update")
+
+    async def remove(request: Request, fact_id: FactIdPath) -> Response:
+        return await change_one(request, kind, fact_id, "delete")
+
+    return create, patch, remove
+
+
+def _routes() -> None:
+    """POST to each kind's collection, PATCH and DELETE on each fact."""
+    names = {
+        "status_period": "period_id",
+        "person": "person_id",
+        "term": "term_id",
+        "summit": "summit_id",
+        "presidency": "presidency_id",
+        "source": "source_id",
+    }
+    for kind, param in names.items():
+        w = WRITABLE[kind]
+        _, model = ANSWERS[kind]
+        words = kind.replace("_", " ")
+        fact_path = w.path.removeprefix("/v1") + "/{" + param + "}"
+
+        create, patch, remove = _endpoints(kind, param)
+        router.add_api_route(
+            w.path.removeprefix("/v1"),
+            create,
+            methods=["POST"],
+            name=f"create_{kind}",
+            status_code=201,
+            response_model=model,
+            responses=problem_responses(*CREATE_ERRORS),
+            openapi_extra=_doc(w.create_body, JSON, REASON, IDEMPOTENCY_KEY),
+            summary=f"Create a {words}",
+            description=f"Record a new {words} (scope `{w.scope}`), with the reason in "
+            "Change-Reason; 201 with its Location and ETag.",
+        )
+        router.add_api_route(
+            fact_path,
+            patch,
+            methods=["PATCH"],
+            name=f"update_{kind}",
+            response_model=model,
+            responses=problem_responses(*UPDATE_ERRORS, *((409,) if kind in PERIODS else ())),
+            openapi_extra=_doc(w.update_body, MERGE_PATCH, REASON, IF_MATCH),
+            summary=f"Change a {words}",
+            description=f"Change a {words} with a JSON Merge Patch (RFC 7386: the fields "
+            "to change; null removes one; `sources` is replaced whole). If-Match names the "
+            "ETag it was read with: 412 when it changed since, with the current ETag.",
+        )
+        router.add_api_route(
+            fact_path,
+            remove,
+            methods=["DELETE"],
+            name=f"delete_{kind}",
+            status_code=204,
+            response_class=Response,
+            responses=problem_responses(*DELETE_ERRORS),
+            openapi_extra=_doc(None, "", REASON, IF_MATCH),
+            summary=f"Delete a {words}",
+            description=f"Delete a {words}; If-Match names the ETag it was read with. "
+            "Refused (422) when other facts still name it.",
+        )
+
+
+_routes()
