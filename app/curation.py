@@ -35,7 +35,7 @@ from app import dataset_file as f
 from app import writes
 from app.dataset import Dataset, FactKey, build
 from app.errors import AppError, Conflict, InvalidParam, InvalidParameters, NotFound
-from app.facts import BY_NAME, Doc, Facts, Kind, mint_id, normalise
+from app.facts import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
 from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
 from app.rules import Problem
 
@@ -231,7 +231,37 @@ class CoverageBody(Body):
         return until
 
 
-WRITE_KINDS = ("status_period", "person", "term", "summit", "presidency", "source", "coverage")
+class ClaimFields(Body):
+    """What a claim says, in the terms app.claims checks against the data."""
+
+    kind: str = Field(
+        max_length=32,
+        description="status_count, status_set, granted_at_summit, anniversary, office_holder, "
+        "term_boundary, nationality, presidency_after, summit_hosted or seat",
+        examples=["status_count"],
+    )
+    params: dict[str, Any] = Field(default={}, examples=[{"status": "member", "count": 9}])
+    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
+
+
+class ClaimNote(Body):
+    """What changes in a claim: its note (a JSON Merge Patch of it)."""
+
+    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
+
+
+class ClaimNew(ClaimFields):
+    """A claim of the source in the path: its statement, verbatim from the source's text."""
+
+    statement: f.Note
+
+
+class ClaimBody(ClaimNew):
+    """A claim, in a change set: the source that makes it, and what it says."""
+
+    source: f.Slug
+
+
 # Document fields under other names in bodies (and in answers).
 RENAMED = {
     "start": "start_date",
@@ -279,6 +309,8 @@ WRITABLE = {
     )
 }
 PATHS = {"state": "/v1/states", **{k: w.path for k, w in WRITABLE.items()}}
+# The scope each kind of operation needs.
+SCOPE_OF = {"claim": "facts:write", **{k: w.scope for k, w in WRITABLE.items()}}
 
 
 def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
@@ -338,7 +370,9 @@ class OperationIn(Body):
     """One operation of a change set."""
 
     op: Op
-    kind: Literal["status_period", "person", "term", "summit", "presidency", "source", "coverage"]
+    kind: Literal[
+        "status_period", "person", "term", "summit", "presidency", "source", "claim", "coverage"
+    ]
     id: str | None = Field(
         default=None,
         max_length=96,
@@ -441,15 +475,24 @@ def plan(
         for i, (req, prefix) in enumerate(zip(requested, prefixes, strict=True)):
             for o in _operation(req, prefix, working, taken):
                 key = (o.kind.name, o.id)
-                if key in planned.by_fact:
-                    earlier = prefixes[planned.by_fact[key]] or "an earlier operation"
+                if key not in planned.by_fact:
+                    planned.operations.append(o)
+                elif o.kind.name == "source" and o.op == "update":
+                    # A source and its claims, changed by several operations: one change of
+                    # the source, whose document has them all.
+                    at = next(
+                        j for j, p in enumerate(planned.operations) if (p.kind.name, p.id) == key
+                    )
+                    earlier = planned.operations[at]
+                    planned.operations[at] = writes.Operation(earlier.op, o.kind, o.id, o.doc)
+                else:
+                    earlier_name = prefixes[planned.by_fact[key]] or "an earlier operation"
                     raise invalid(
                         _name(prefix, "id"),
-                        f"{o.kind.name} {o.id} is changed by {earlier} already: give each "
-                        "fact one operation",
+                        f"{o.kind.name} {o.id} is changed by {earlier_name} already: give "
+                        "each fact one operation",
                     )
                 planned.by_fact[key] = i
-                planned.operations.append(o)
                 working, _ = writes.apply(working, [o])
         return planned.operations
 
@@ -469,6 +512,8 @@ def _data(prefix: str) -> str:
 def _operation(
     req: OperationIn, prefix: str, working: Facts, taken: dict[str, set[str]]
 ) -> list[writes.Operation]:
+    if req.kind == "claim":
+        return [_claim(req, prefix, working)]
     w = WRITABLE[req.kind]
     kind = w.kind
     data_name = _data(prefix)
@@ -542,6 +587,86 @@ def _operation(
         *_new_states(doc, working),
         writes.Operation("update", kind, req.id, _normal(kind, doc, data_name)),
     ]
+
+
+def find_claim(facts: Facts, claim: str) -> tuple[str, int] | None:
+    """The source and place of the claim with this id."""
+    for source_id, source in facts.docs["source"].items():
+        if claim.startswith(source_id):
+            for i, c in enumerate(source.get("claims", [])):
+                if claim_id(source_id, c) == claim:
+                    return source_id, i
+    return None
+
+
+def _claim(req: OperationIn, prefix: str, working: Facts) -> writes.Operation:
+    """A claim's operation, as the change of its source (a claim is part of its source's
+    record: its revision is the source's)."""
+    data_name = _data(prefix)
+    sources = working.docs["source"]
+    if req.op == "create":
+        if req.id is not None:
+            raise invalid(_name(prefix, "id"), "a claim's id is made from its source and statement")
+        body = validated(ClaimBody, req.data or {}, data_name)
+        assert isinstance(body, ClaimBody)
+        source = sources.get(body.source)
+        if source is None and not prefix:  # the source in the path
+            raise NotFound(f"No source has the id {body.source!r}; GET /v1/sources lists them")
+        if source is None:
+            raise invalid(_name(data_name, "source"), f"no source has the id {body.source!r}")
+        new = claim_id(body.source, body.model_dump(mode="json"))
+        if find_claim(working, new) is not None:
+            raise Conflict(
+                f"Source {body.source} makes this claim already",
+                [InvalidParam(name=_name(data_name, "statement"), reason="claimed already")],
+                conflicts_with=[f"/v1/sources/{body.source}/claims/{new}"],
+            )
+        claim = body.model_dump(mode="json", exclude={"source"})
+        claims = [*source.get("claims", []), claim]
+    else:
+        found = find_claim(working, req.id or "")
+        if found is None:
+            raise NotFound(
+                f"No claim has the id {req.id!r} ({prefix or 'the path'}); GET "
+                "/v1/sources/{id} lists a source's claims"
+            )
+        source_id, at = found
+        source = sources[source_id]
+        revision = working.revisions.get(("source", source_id), 1)
+        if req.revision is not None and req.revision != revision:
+            raise Conflict(
+                f"{prefix or 'The change'}: source {source_id} (whose claim this is) is at "
+                f"revision {revision}, not {req.revision}",
+                [
+                    InvalidParam(
+                        name=_name(prefix, "revision"),
+                        reason=f"stale: the current revision is {revision}",
+                    )
+                ],
+                conflicts_with=[f"/v1/sources/{source_id}"],
+            )
+        claims = list(source.get("claims", []))
+        if req.op == "delete":
+            del claims[at]
+        else:
+            if not isinstance(req.data, dict):
+                raise invalid(data_name, "an update sends a JSON Merge Patch object of the fields")
+            for name in req.data:
+                if name != "note":
+                    raise invalid(
+                        _name(data_name, name),
+                        "read-only: a claim is its source's words and how they are read "
+                        "(to change those, delete the claim and create another); only its "
+                        "note changes",
+                    )
+            body = validated(
+                ClaimNote, json_merge_patch.merge({"note": claims[at]["note"]}, req.data), data_name
+            )
+            claims[at] = {**claims[at], "note": body.model_dump(mode="json")["note"]}
+    doc = {**source, "claims": claims}
+    return writes.Operation(
+        "update", BY_NAME["source"], source["id"], _normal(BY_NAME["source"], doc, data_name)
+    )
 
 
 def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:

@@ -9,6 +9,8 @@ Each kind names its table, its natural key (how an import matches a fact the fil
 without an id), how an id is minted for a new fact, and how its document maps to rows.
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,6 +317,15 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 BY_NAME = {k.name: k for k in KINDS}
+
+
+def claim_id(source_id: str, claim: Doc) -> str:
+    """A claim's id: its source's, and a digest of what it is — the source's words and how
+    they are read (`kind`, `params`). Those never change: a claim read otherwise is another
+    claim (delete it, create that one); only its `note` is changed in place."""
+    what = json.dumps([claim["statement"], claim["kind"], claim["params"]], sort_keys=True)
+    digest = hashlib.blake2b(what.encode(), digest_size=4).hexdigest()
+    return f"{source_id}-{digest}"
 
 
 def mint_id(kind: Kind, doc: Doc, taken: set[str]) -> str:

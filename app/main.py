@@ -64,6 +64,12 @@ CORS_EXPOSED_HEADERS = [
     "X-Request-ID",
     "Retry-After",
     "Content-Disposition",
+    # The write API's: where a new fact is, what to send, why a key was refused.
+    "Location",
+    "Accept-Post",
+    "Accept-Patch",
+    "WWW-Authenticate",
+    "Idempotent-Replayed",
 ]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 

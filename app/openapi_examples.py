@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from app.facts import claim_id
 from app.openapi import EXAMPLES_FILE
 from app.routers.curation import MAX_BODY, MERGE_PATCH
 
@@ -136,6 +137,11 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/changes?version=999999",
         "422": "/v1/changes?since=-1",
     },
+    "getClaim": {
+        "200": "/v1/sources/indian-awaaz-2022-03-20/claims/indian-awaaz-2022-03-20-d8a6038e",
+        "404": "/v1/sources/indian-awaaz-2022-03-20/claims/indian-awaaz-2022-03-20-00000000",
+        "422": "/v1/sources/indian-awaaz-2022-03-20/claims/Claim_1",
+    },
     "getChangeSet": {
         "200": "/v1/change-sets/1",
         "404": "/v1/change-sets/999999",
@@ -195,7 +201,7 @@ EXAMPLE_TEXT = (
     "This is an example source for the API documentation, not a real one. In the example, "
     "Indonesia becomes a partner of the SCO on 1 December 2026; Pakistan's presidency ends "
     "on 16 June 2027 and Kyrgyzstan's begins the next day; Example Person succeeds as "
-    "Secretary-General on 1 January 2028."
+    "Secretary-General on 1 January 2028. Example Person is a national of Kazakhstan."
 )
 EXAMPLE_SOURCE = {
     "id": "example-source",
@@ -242,6 +248,13 @@ class Write:
 
 
 STALE_TAG = '"0123456789abcdef0123456789abcdef"'
+CLAIMS = "/v1/sources/example-source/claims"
+CLAIM = {
+    "statement": "Example Person is a national of Kazakhstan.",
+    "kind": "nationality",
+    "params": {"person": "example-person", "state": "KAZ"},
+}
+CLAIM_PATH = f"{CLAIMS}/{claim_id('example-source', CLAIM)}"
 IDN = "/v1/status-periods/idn-partner-2026-12-01"
 PAK = "/v1/presidencies/pak-presidency-2026-09-02"
 TERM_2031 = "/v1/terms/example-person-secretary-general-2031-01-01"
@@ -331,6 +344,19 @@ WRITES: list[Write] = [
         "/v1/people",
         {"id": "example-person-2", "name": "Example Person", "nationality": "XX"},
     ),
+    _w("createClaim", "201", CLAIMS, CLAIM),
+    _w("createClaim", "409", CLAIMS, CLAIM),
+    _w(
+        "createClaim",
+        "422",
+        CLAIMS,
+        {**CLAIM, "params": {"person": "example-person", "state": "UZB"}},
+    ),
+    _w("createClaim", "404", "/v1/sources/no-such-source/claims", CLAIM),
+    _w("updateClaim", "200", CLAIM_PATH, {"note": "An example of a note on a claim."}),
+    _w("updateClaim", "412", CLAIM_PATH, {"note": "-"}, if_match="stale"),
+    _w("updateClaim", "404", f"{CLAIMS}/example-source-00000000", {"note": "-"}),
+    _w("updateClaim", "422", CLAIM_PATH, {"params": {"person": "example-person"}}),
     _w("createSummit", "201", "/v1/summits", SUMMIT),
     _w("createSummit", "409", "/v1/summits", {**SUMMIT, "id": "2022-samarkand"}),
     _w("createSummit", "422", "/v1/summits", {**SUMMIT, "id": "2027-x", "end_date": "2027-06-01"}),
@@ -462,6 +488,10 @@ WRITES: list[Write] = [
     _w("deleteSource", "412", "/v1/sources/example-source", if_match="stale"),
     _w("deleteSource", "404", "/v1/sources/example-notice"),
     _w("deleteSource", "422", "/v1/sources/example-source"),
+    _w("deleteClaim", "412", CLAIM_PATH, if_match="stale"),
+    _w("deleteClaim", "204", CLAIM_PATH),
+    _w("deleteClaim", "422", f"{CLAIMS}/Claim_1"),
+    _w("deleteClaim", "404", CLAIM_PATH),
     _w("getAudit", "200", "/v1/audit?since=1&limit=2"),
     _w("getAudit", "401", "/v1/audit?since=1&limit=2", key=None),
     _w("getAudit", "403", "/v1/audit?since=1&limit=2", key="reader"),

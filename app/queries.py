@@ -9,6 +9,7 @@ import pycountry
 
 from app.dataset import (
     CitationRec,
+    ClaimRec,
     Dataset,
     Dated,
     FactKey,
@@ -21,6 +22,7 @@ from app.dataset import (
 )
 from app.dates import DatedFact, certainly_holds, holds_on, render
 from app.errors import NotFound
+from app.facts import claim_id
 from app.models import COVERAGE_KINDS, Post, Precision, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,
@@ -394,18 +396,44 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
         **source_summary_fields(ds, source_id),
         text=ds.sources[source_id].text,
         citations=citations,
-        claims=[
-            ClaimPublic(
-                statement=c.statement,
-                kind=c.kind,
-                params=c.params,
-                verdict=Verdict(c.verdict),
-                detail=c.detail,
-                note=c.note,
-            )
-            for c in ds.claims_by_source.get(source_id, [])
-        ],
+        claims=[claim_public(c) for c in ds.claims_by_source.get(source_id, [])],
     )
+
+
+def _claim_doc(c: ClaimRec) -> dict[str, Any]:
+    return {"statement": c.statement, "kind": c.kind, "params": c.params}
+
+
+def claim_public(c: ClaimRec) -> ClaimPublic:
+    return ClaimPublic(
+        id=claim_id(c.source_id, _claim_doc(c)),
+        source=c.source_id,
+        statement=c.statement,
+        kind=c.kind,
+        params=c.params,
+        verdict=Verdict(c.verdict),
+        detail=c.detail,
+        note=c.note,
+    )
+
+
+def claim(ds: Dataset, source_id: str, claim_key: str) -> ClaimPublic:
+    """One claim of a source, by its id."""
+    for c in ds.claims_by_source.get(source_id, []):
+        if claim_id(c.source_id, _claim_doc(c)) == claim_key:
+            return claim_public(c)
+    _fact(ds, "source", source_id, "/v1/sources")
+    raise NotFound(
+        f"Source {source_id!r} makes no claim with the id {claim_key!r}; GET "
+        f"/v1/sources/{source_id} lists its claims"
+    )
+
+
+def claim_by_id(ds: Dataset, claim_key: str) -> ClaimPublic:
+    for c in ds.claims:
+        if claim_id(c.source_id, _claim_doc(c)) == claim_key:
+            return claim_public(c)
+    raise NotFound(f"No claim has the id {claim_key!r}")
 
 
 def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:

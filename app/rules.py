@@ -18,7 +18,7 @@ from app import claims
 from app.countries import is_country
 from app.dataset import Dataset, Dated, FactKey, build
 from app.dates import FOUNDED, follows, holds_on, latest, overlaps, today
-from app.facts import BY_NAME, Facts
+from app.facts import BY_NAME, Facts, claim_id
 from app.models import Post, Status, Verdict
 from app.queries import describe
 
@@ -64,6 +64,14 @@ def references(facts: Facts) -> list[Problem]:
             for c in doc.get("sources", []):
                 need(key, "source", "source", c["source"], "sources")
     for source_id, source in d["source"].items():
+        ids = [claim_id(source_id, claim) for claim in source.get("claims", [])]
+        for i, (claim, made) in enumerate(zip(source.get("claims", []), ids, strict=True)):
+            if made in ids[:i]:
+                message = (
+                    f"source {source_id}: the claim {claim['statement']!r} is made twice, read "
+                    "the same way (give it once)"
+                )
+                problems.append(Problem(message, ("source", source_id), "claims"))
         for claim in source.get("claims", []):
             try:
                 params = claims.parse_params(claim["kind"], claim["params"])

@@ -2,6 +2,11 @@
 route that returns precomputed bytes, all measured in one run on this machine with wrk
 (32 connections, one uvicorn worker with uvloop and httptools), on 127.0.0.1 only.
 
+Then the reads again with a curator beside them committing one change a second through
+the write API (a PATCH of a summit's note): each write moves the dataset version, so
+every cached answer is recomputed once after it. Reported as the ratio of the read
+throughput with the writer to the same without it.
+
     ./dev python bench/run.py [--seconds 10] [--postgres]
 
 Ratios, not absolute numbers, are the result: they hold from one machine to another.
@@ -17,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -47,6 +53,44 @@ PATHS = [
     "/v1/status-periods/ind-member-2017-06-09",
     "/v1/member-states?as_of=2022-03-17&version=1",
 ]
+
+
+# Read while a writer commits once a second beside them.
+WRITE_PATHS = [
+    "/v1/member-states?as_of=2022-03-17",
+    "/v1/status-periods/ind-member-2017-06-09",
+    "/v1/snapshot?as_of=2024-01-01",
+]
+WRITTEN = "/v1/summits/2022-samarkand"
+
+
+class Writer(threading.Thread):
+    """A curator committing one change a second through the write API until stopped."""
+
+    def __init__(self, base: str, secret: str) -> None:
+        super().__init__(daemon=True)
+        self.base, self.secret = base, secret
+        self.stop = threading.Event()
+        self.committed = 0
+        self.failed = 0
+
+    def run(self) -> None:
+        headers = {
+            "Authorization": f"Bearer {self.secret}",
+            "Change-Reason": "benchmark",
+            "Content-Type": "application/merge-patch+json",
+            "If-Match": "*",
+        }
+        with httpx.Client(base_url=self.base, timeout=10) as client:
+            while not self.stop.is_set():
+                started = time.monotonic()
+                body = json.dumps({"note": f"benchmark write {self.committed}"})
+                answer = client.patch(WRITTEN, content=body, headers=headers)
+                if answer.status_code == 200:
+                    self.committed += 1
+                else:
+                    self.failed += 1
+                self.stop.wait(max(0.0, 1.0 - (time.monotonic() - started)))
 
 
 def free_port() -> int:
@@ -172,6 +216,45 @@ def main() -> None:
                     f"p99 {measured['p99_ms']:.1f} ms  ratio {ratio:.2f}"
                 )
             results[backend] = rows
+            secret = subprocess.run(
+                [
+                    python,
+                    "-c",
+                    "from app.cli import main; main()",
+                    "keys",
+                    "create",
+                    "bench",
+                    "--scope",
+                    "facts:write",
+                ],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            writes_rows = {}
+            for path in WRITE_PATHS:
+                writer = Writer(base, secret)
+                writer.start()
+                try:
+                    measured = wrk(f"{base}{path}", args.seconds)
+                finally:
+                    writer.stop.set()
+                    writer.join()
+                ratio = measured["rps"] / rows[path]["rps"]
+                writes_rows[path] = {
+                    **measured,
+                    "writes": writer.committed,
+                    "failed_writes": writer.failed,
+                    "ratio_to_no_writes": round(ratio, 3),
+                }
+                print(
+                    f"{backend:10} {path:40} {measured['rps']:8.0f} req/s with "
+                    f"{writer.committed} writes ({writer.failed} failed)  "
+                    f"p99 {measured['p99_ms']:.1f} ms  ratio to no writes {ratio:.2f}"
+                )
+            results[f"{backend}_with_writes"] = writes_rows
     finally:
         for proc in procs:
             proc.terminate()

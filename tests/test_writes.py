@@ -22,6 +22,7 @@ MERGE = "application/merge-patch+json"
 REASON = {"Change-Reason": quote("A test of the write API")}
 PAK = "/v1/presidencies/pak-presidency-2026-09-02"
 SG = "/v1/terms/nurlan-yermekbayev-secretary-general-2025-01-01"
+AWAAZ_CLAIM = "indian-awaaz-2022-03-20-d8a6038e"  # "four countries with “observer” status"
 
 
 @dataclass
@@ -107,6 +108,9 @@ ROUTES = [
     ("DELETE", "/v1/summits/2022-samarkand", None),
     ("DELETE", PAK, None),
     ("DELETE", "/v1/sources/indian-awaaz-2022-03-20", None),
+    ("POST", "/v1/sources/indian-awaaz-2022-03-20/claims", {"statement": "s", "kind": "k"}),
+    ("PATCH", f"/v1/sources/indian-awaaz-2022-03-20/claims/{AWAAZ_CLAIM}", {"note": "n"}),
+    ("DELETE", f"/v1/sources/indian-awaaz-2022-03-20/claims/{AWAAZ_CLAIM}", None),
 ]
 
 
@@ -119,7 +123,7 @@ async def test_every_write_route_is_in_the_matrix(curated: Curated) -> None:
         if method in ("post", "patch", "delete")
     }
     templates = {(m, p.rsplit("/", 1)[0] + "/{}") if m != "POST" else (m, p) for m, p, _ in ROUTES}
-    assert len(documented) == len(templates) == 19
+    assert len(documented) == len(templates) == 22
     for operation in (
         spec["paths"]["/v1/change-sets"]["post"],
         spec["paths"]["/v1/status-periods/{period_id}"]["patch"],
@@ -150,7 +154,7 @@ async def test_the_auth_matrix(curated: Curated, method: str, path: str, body: A
         assert response.headers["content-type"] == "application/problem+json"
         assert response.headers["WWW-Authenticate"].startswith("Bearer realm="), case
         assert response.json()["type"].endswith("/problems/unauthorized")
-    scope = "sources:write" if "/sources" in path else "facts:write"
+    scope = "sources:write" if "/sources" in path and "/claims" not in path else "facts:write"
     wrong = "facts" if scope == "sources:write" else "auditor"
     response = await c.client.request(
         method, path, content=content, headers={**base, **c.auth(wrong)}
@@ -731,3 +735,80 @@ def test_a_write_through_one_service_is_read_through_another(
             assert seen.json()["note"] == f"Note {i}"
             assert seen.headers["ETag"] == changed.headers["ETag"]
             assert seen.headers["Dataset-Version"] == changed.headers["Dataset-Version"]
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+CLAIM = {
+    "statement": "Indonesia becomes a partner of the SCO on 1 December 2026",
+    "kind": "status_set",
+    "params": {"status": "partner", "states": ["IDN"], "on": "2026-12-01"},
+}
+
+
+async def test_claims_are_checked_against_the_data(curated: Curated) -> None:
+    c = curated
+    await add_source(c)
+    claims = "/v1/sources/example-source/claims"
+    # On a day the dataset covers, Indonesia was no partner: the data contradicts it.
+    wrong = {**CLAIM, "params": {**CLAIM["params"], "on": "2026-09-01"}}
+    contradicted = await c.post(claims, wrong)
+    assert contradicted.status_code == 422, contradicted.text
+    assert "contradicted" in contradicted.text
+    body = {
+        "reason": "Indonesia becomes a partner, as the source says",
+        "operations": [
+            {"op": "create", "kind": "status_period", "data": PARTNER},
+            {"op": "create", "kind": "claim", "data": {**CLAIM, "source": "example-source"}},
+        ],
+    }
+    made = await c.post("/v1/change-sets", body)
+    assert made.status_code == 201, made.text
+    claim = (await c.client.get("/v1/sources/example-source")).json()["claims"][0]
+    path = f"{claims}/{claim['id']}"
+    got = await c.client.get(path)
+    assert got.status_code == 200 and got.json() == claim
+    assert claim["verdict"] in ("holds", "not_covered")
+    again = await c.post(claims, CLAIM)
+    assert again.status_code == 409 and again.json()["conflicts_with"] == [path]
+    etag = await c.etag(path)
+    noted = await c.patch(path, {"note": "Read as the set on that day."}, etag=etag)
+    assert noted.status_code == 200 and noted.json()["note"] == "Read as the set on that day."
+    assert noted.json()["id"] == claim["id"]
+    reread = await c.patch(path, {"params": {}}, etag=noted.headers["ETag"])
+    assert reread.status_code == 422 and names(reread) == ["params"]
+    assert (await c.patch(path, {"note": "x"}, etag=etag)).status_code == 412
+    gone = await c.client.delete(path, headers={**c.auth(), "If-Match": noted.headers["ETag"]})
+    assert gone.status_code == 204
+    assert (await c.client.get(path)).status_code == 404
+    assert (await c.client.get("/v1/sources/example-source")).json()["claims"] == []
+
+
+async def test_several_claims_of_one_source_in_one_change_set(curated: Curated) -> None:
+    c = curated
+    second = {
+        "statement": "Example Person is a national of Kazakhstan.",
+        "kind": "nationality",
+        "params": {"person": "example-person", "state": "KAZ"},
+    }
+    text = EXAMPLE_SOURCE["text"] + " " + second["statement"]
+    body = {
+        "reason": "A source, a person, a period and two claims",
+        "operations": [
+            {"op": "create", "kind": "source", "data": {**EXAMPLE_SOURCE, "text": text}},
+            {
+                "op": "create",
+                "kind": "person",
+                "data": {"id": "example-person", "name": "Example Person", "nationality": "KAZ"},
+            },
+            {"op": "create", "kind": "status_period", "data": PARTNER},
+            {"op": "create", "kind": "claim", "data": {**CLAIM, "source": "example-source"}},
+            {"op": "create", "kind": "claim", "data": {**second, "source": "example-source"}},
+        ],
+    }
+    made = await c.post("/v1/change-sets", body)
+    assert made.status_code == 201, made.text
+    kinds = [(r["kind"], r["op"]) for r in made.json()["changes"]]
+    assert kinds.count(("source", "create")) == 1  # one change of the source, both claims
+    claims = (await c.client.get("/v1/sources/example-source")).json()["claims"]
+    assert [cl["kind"] for cl in claims] == ["status_set", "nationality"]

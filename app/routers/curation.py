@@ -43,12 +43,13 @@ from app.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from app.facts import Facts
+from app.facts import Facts, claim_id
 from app.languages import Lang, localised
 from app.models import IdempotentRequest, table_of
 from app.probes import NOT_SEEDED
 from app.read_cache import plain_tag
 from app.schemas import (
+    ClaimPublic,
     PersonPublic,
     PresidencyPublic,
     SourceDetail,
@@ -74,6 +75,7 @@ ANSWERS: dict[str, tuple[Callable[[Dataset, str], BaseModel], type[BaseModel]]] 
     "summit": (queries.summit, SummitPublic),
     "presidency": (queries.presidency, PresidencyPublic),
     "source": (queries.source_detail, SourceDetail),
+    "claim": (queries.claim_by_id, ClaimPublic),
 }
 
 
@@ -201,7 +203,12 @@ def _if_match(request: Request) -> set[str]:
 
 def _precondition(kind: str, fact_id: str, tags: set[str], epoch: str) -> curation.Precondition:
     def check(current: Facts, ds: Dataset) -> None:
-        if fact_id not in current.docs[kind]:
+        exists = (
+            curation.find_claim(current, fact_id) is not None
+            if kind == "claim"
+            else fact_id in current.docs[kind]
+        )
+        if not exists:
             raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}")
         if "*" in tags:
             return
@@ -395,7 +402,7 @@ async def write(
 
 
 def _fact_answer(
-    kind: str, fact_id: str, status: int, location: bool
+    kind: str, fact_id: str, status: int, location: str | None = None
 ) -> Callable[[writes.Outcome], Response]:
     def make(outcome: writes.Outcome) -> Response:
         ds = outcome.dataset
@@ -403,8 +410,8 @@ def _fact_answer(
         assert outcome.seq is not None
         body = _plain(ds, kind, fact_id)
         headers = {"ETag": etag(body), "Dataset-Version": str(outcome.seq)}
-        if location:
-            headers["Location"] = WRITABLE[kind].href(fact_id)
+        if location is not None:
+            headers["Location"] = location
         return Response(body, status_code=status, headers=headers, media_type=JSON)
 
     return make
@@ -414,24 +421,46 @@ def _no_content(outcome: writes.Outcome) -> Response:
     return Response(status_code=204, headers={"Dataset-Version": str(outcome.seq)})
 
 
-async def create_one(request: Request, kind: str) -> Response:
-    w = WRITABLE[kind]
-    key = await curator(request, w.scope)
+def claim_path(source_id: str, claim: str) -> str:
+    return f"/v1/sources/{source_id}/claims/{claim}"
+
+
+def _claim_of(source_id: str, data: Any) -> Any:
+    """A claim body of the source in the path (which the body does not name again)."""
+    if isinstance(data, dict) and "source" in data:
+        raise InvalidParameters(
+            "A claim's source is the one in the path: send no `source`",
+            [InvalidParam(name="source", reason="given by the path")],
+        )
+    if isinstance(data, dict):
+        new = curation.validated(curation.ClaimNew, data, "")
+        return {**new.model_dump(mode="json"), "source": source_id}
+    return data
+
+
+async def create_one(request: Request, kind: str, source_id: str | None = None) -> Response:
+    key = await curator(request, curation.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
     data = await _body(request, JSON)
     retry = _retry(request, key, data)
+    if source_id is not None:
+        data = _claim_of(source_id, data)
 
     def answer(outcome: writes.Outcome) -> Response:
+        if source_id is not None:
+            made = claim_id(source_id, data)
+            return _fact_answer(kind, made, 201, claim_path(source_id, made))(outcome)
         created = next(c for c in outcome.changes if c.kind == kind)
-        return _fact_answer(kind, created.id, 201, True)(outcome)
+        return _fact_answer(kind, created.id, 201, WRITABLE[kind].href(created.id))(outcome)
 
     operation = OperationIn.model_validate({"op": "create", "kind": kind, "data": data})
     return await write(request, key, reason, [operation], [""], answer, retry=retry)
 
 
-async def change_one(request: Request, kind: str, fact_id: str, op: str) -> Response:
-    w = WRITABLE[kind]
-    key = await curator(request, w.scope)
+async def change_one(
+    request: Request, kind: str, fact_id: str, op: str, source_id: str | None = None
+) -> Response:
+    key = await curator(request, curation.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
     tags = _if_match(request)
     data = await _body(request, MERGE_PATCH) if op == "update" else None
@@ -441,9 +470,11 @@ async def change_one(request: Request, kind: str, fact_id: str, op: str) -> Resp
             [InvalidParam(name="body", reason="not an object")],
         )
     current: Dataset = await request.app.state.store.dataset()
+    if source_id is not None:  # the claim must be this source's (its id never moves)
+        queries.claim(current, source_id, fact_id)
     check = _precondition(kind, fact_id, tags, current.epoch)
     operation = OperationIn.model_validate({"op": op, "kind": kind, "id": fact_id, "data": data})
-    make = _no_content if op == "delete" else _fact_answer(kind, fact_id, 200, False)
+    make = _no_content if op == "delete" else _fact_answer(kind, fact_id, 200)
     return await write(request, key, reason, [operation], [""], make, precondition=check)
 
 
@@ -504,8 +535,15 @@ def _doc(
 
 # The bodies the write operations read themselves, for app.openapi to document; a PATCH
 # takes a merge patch of its kind's fields (PATCH_MODELS: documented with none required).
-PATCH_MODELS = [WRITABLE[k].update_body for k in ANSWERS]
-REQUEST_MODELS: list[type[BaseModel]] = [ChangeSetIn, *(WRITABLE[k].create_body for k in ANSWERS)]
+PATCH_MODELS: list[type[BaseModel]] = [
+    *(WRITABLE[k].update_body for k in ANSWERS if k in WRITABLE),
+    curation.ClaimNote,
+]
+REQUEST_MODELS: list[type[BaseModel]] = [
+    ChangeSetIn,
+    curation.ClaimNew,
+    *(WRITABLE[k].create_body for k in ANSWERS if k in WRITABLE),
+]
 
 
 @router.post(
@@ -528,7 +566,7 @@ async def create_change_set(request: Request) -> Response:
     change = curation.validated(ChangeSetIn, data, "")
     assert isinstance(change, ChangeSetIn)
     # A revert may touch facts and sources alike: it needs both scopes.
-    needed = {WRITABLE[o.kind].scope for o in change.operations} or {
+    needed = {curation.SCOPE_OF[o.kind] for o in change.operations} or {
         "facts:write",
         "sources:write",
     }
@@ -644,3 +682,57 @@ def _routes() -> None:
 
 
 _routes()
+
+SourceIdPath = Annotated[
+    str, Path(max_length=64, pattern="^[a-z0-9-]+$", description="The source's id")
+]
+ClaimIdPath = Annotated[
+    str, Path(max_length=96, pattern="^[a-z0-9-]+$", description="The claim's id")
+]
+
+
+@router.post(
+    "/sources/{source_id}/claims",
+    status_code=201,
+    response_model=ClaimPublic,
+    responses=problem_responses(*CREATE_ERRORS, 404),
+    openapi_extra=_doc(curation.ClaimNew, JSON, REASON, IDEMPOTENCY_KEY),
+    summary="Add a claim to a source",
+)
+async def create_claim(request: Request, source_id: SourceIdPath) -> Response:
+    """Record a checkable statement the source makes (scope `facts:write`): its words
+    verbatim from the source's stored text, a `kind` and its `params`. Refused (422) when
+    the data contradicts it: correct the data, or leave the claim out and say so in the
+    fact's note. Its id is made from the source's and a digest of the statement."""
+    return await create_one(request, "claim", source_id)
+
+
+@router.patch(
+    "/sources/{source_id}/claims/{claim_id}",
+    response_model=ClaimPublic,
+    responses=problem_responses(*UPDATE_ERRORS),
+    openapi_extra=_doc(curation.ClaimNote, MERGE_PATCH, REASON, IF_MATCH),
+    summary="Change a claim",
+)
+async def update_claim(
+    request: Request, source_id: SourceIdPath, claim_id: ClaimIdPath
+) -> Response:
+    """Change a claim's `kind`, `params` or `note` with a JSON Merge Patch (its words are
+    what it is: to change them, delete it and add another). If-Match names the ETag of the
+    claim as read at its path."""
+    return await change_one(request, "claim", claim_id, "update", source_id)
+
+
+@router.delete(
+    "/sources/{source_id}/claims/{claim_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(*DELETE_ERRORS),
+    openapi_extra=_doc(None, "", REASON, IF_MATCH),
+    summary="Delete a claim",
+)
+async def delete_claim(
+    request: Request, source_id: SourceIdPath, claim_id: ClaimIdPath
+) -> Response:
+    """Delete a claim of a source; If-Match names the ETag of the claim as read."""
+    return await change_one(request, "claim", claim_id, "delete", source_id)

@@ -8,7 +8,7 @@ from app import queries
 from app.deps import Versioned, respond
 from app.errors import problem_responses
 from app.listing import RESPONSES, Listing, documented, respond_page
-from app.schemas import SourceDetail, SourceSummary
+from app.schemas import ClaimPublic, SourceDetail, SourceSummary
 from app.tabular import Table
 
 router = APIRouter(tags=["sources"])
@@ -45,3 +45,24 @@ async def get_source(
     """One source: its text where stored, the facts it is cited for, and the claims it
     makes about the organisation with the verdict of checking each against the dataset."""
     return await respond(request, q, lambda ds: queries.source_detail(ds, source_id))
+
+
+@router.get(
+    "/sources/{source_id}/claims/{claim_id}",
+    response_model=ClaimPublic,
+    responses=problem_responses(404, 422, 503),
+)
+async def get_claim(
+    request: Request,
+    source_id: Annotated[
+        str,
+        Path(max_length=64, description="The source's id", examples=["indian-awaaz-2022-03-20"]),
+    ],
+    claim_id: Annotated[
+        str, Path(max_length=96, pattern="^[a-z0-9-]+$", description="The claim's id")
+    ],
+    q: Annotated[Versioned, Query()],
+) -> Response:
+    """One claim of a source, with its verdict against the data; its ETag is what
+    If-Match names to change or delete it."""
+    return await respond(request, q, lambda ds: queries.claim(ds, source_id, claim_id))
