@@ -29,14 +29,31 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app import dataset_file as f
 from app import writes
 from app.dataset import Dataset, FactKey, build
-from app.errors import AppError, Conflict, InvalidParam, InvalidParameters, NotFound
+from app.errors import (
+    AppError,
+    Conflict,
+    InvalidParam,
+    InvalidParameters,
+    NotFound,
+    Unavailable,
+)
 from app.facts import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
-from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
+from app.models import (
+    COVERAGE_KINDS,
+    MAX_INT,
+    DatasetVersion,
+    Post,
+    SourceKind,
+    Status,
+    SummitFormat,
+    TextScope,
+)
 from app.rules import Problem
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
@@ -102,46 +119,41 @@ def _end_after_start(end: str | None, info: ValidationInfo) -> str | None:
 END_AFTER_START = field_validator("end_date")(_end_after_start)
 
 
-class StatusPeriodBody(Body):
+class DatedBody(Body):
+    """The fields every period shares: its dates, note and sources."""
+
+    start_date: f.PartialDate
+    end_date: f.PartialDate | None = Field(
+        default=None, description="The last day it held; null: it still holds"
+    )
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class StatusPeriodBody(DatedBody):
     """A status period, as it is read (its id is minted from state, status and start)."""
 
     state: StateCode
     status: Status
     decided_on: f.PartialDate | None = None
-    start_date: f.PartialDate
-    end_date: f.PartialDate | None = None
-    note: f.Note | None = None
-    sources: Citations
-
-    _end = END_AFTER_START
 
 
-class TermBody(Body):
+class TermBody(DatedBody):
     """A term of office (its id is minted from person, post and start)."""
 
     person: f.Slug = Field(description="The person's id", examples=["zhang-ming"])
     post: Post = Post.secretary_general
-    start_date: f.PartialDate
-    end_date: f.PartialDate | None = None
-    note: f.Note | None = None
-    sources: Citations
-
-    _end = END_AFTER_START
 
 
-class PresidencyBody(Body):
+class PresidencyBody(DatedBody):
     """A rotating presidency (its id is minted from chair and start)."""
 
     chair: StateCode
     summit: f.Slug | None = Field(
         default=None, description="The id of the summit that closed it; null: not yet"
     )
-    start_date: f.PartialDate
-    end_date: f.PartialDate | None = None
-    note: f.Note | None = None
-    sources: Citations
-
-    _end = END_AFTER_START
 
 
 class SummitFields(Body):
@@ -382,6 +394,7 @@ class OperationIn(Body):
     revision: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_INT,
         description="The revision the update or delete expects the fact to be at (required "
         "for update); a stale one is refused with 409",
     )
@@ -400,7 +413,10 @@ class ChangeSetIn(Body):
     )
     operations: list[OperationIn] = Field(default=[], max_length=MAX_OPERATIONS)
     revert: int | None = Field(
-        default=None, ge=1, description="Undo this change set (then give no operations)"
+        default=None,
+        ge=1,
+        le=MAX_INT,
+        description="Undo this change set (then give no operations)",
     )
 
     @model_validator(mode="after")
@@ -451,7 +467,9 @@ class Planned:
     prefixes: list[str] = field(default_factory=list)
 
 
-Precondition = Callable[[Facts, Dataset], None]
+# A check of a single-resource write under the writer lock (If-Match): the facts as they
+# stand, the dataset built from them, and the database's epoch.
+Precondition = Callable[[Facts, Dataset, str], None]
 
 
 def plan(
@@ -466,18 +484,19 @@ def plan(
 
     def run(current: Facts, conn: Connection) -> list[writes.Operation]:
         if precondition is not None:
-            precondition(current, build(current))
+            epoch = conn.execute(select(DatasetVersion.epoch)).scalar() or ""  # type: ignore[call-overload]
+            precondition(current, build(current), epoch)
         working = current.copy()
         taken = {k: set(working.docs[k]) | writes.used_ids(conn, k) for k in WRITABLE}
         planned.operations.clear()
         planned.by_fact.clear()
         planned.prefixes[:] = prefixes
         for i, (req, prefix) in enumerate(zip(requested, prefixes, strict=True)):
-            for o in _operation(req, prefix, working, taken):
+            for o in _operation(req, prefix, working, current, taken):
                 key = (o.kind.name, o.id)
                 if key not in planned.by_fact:
                     planned.operations.append(o)
-                elif o.kind.name == "source" and o.op == "update":
+                elif req.kind == "claim":
                     # A source and its claims, changed by several operations: one change of
                     # the source, whose document has them all.
                     at = next(
@@ -509,11 +528,38 @@ def _data(prefix: str) -> str:
     return f"{prefix}.data" if prefix else ""
 
 
+def _expect(req: OperationIn, prefix: str, base: Facts, key: FactKey, href: str) -> None:
+    """An update or delete in a change set names the revision it expects the fact to be at
+    (as the change set found it): a stale one is a conflict naming the current one."""
+    if prefix and req.revision is None:
+        raise invalid(_name(prefix, "revision"), f"an {req.op} names the revision it expects")
+    revision = base.revisions.get(key)
+    if req.revision is not None and revision is not None and req.revision != revision:
+        raise Conflict(
+            f"{prefix or 'The change'}: {key[0].replace('_', ' ')} {key[1]} is at revision "
+            f"{revision}, not {req.revision}: it changed since it was read",
+            [
+                InvalidParam(
+                    name=_name(prefix, "revision"),
+                    reason=f"stale: the current revision is {revision}",
+                )
+            ],
+            conflicts_with=[href],
+        )
+
+
 def _operation(
-    req: OperationIn, prefix: str, working: Facts, taken: dict[str, set[str]]
+    req: OperationIn,
+    prefix: str,
+    working: Facts,
+    base: Facts,
+    taken: dict[str, set[str]],
 ) -> list[writes.Operation]:
+    """The write service's operations for one requested operation, planned against the
+    facts the operations before it left (`working`); revisions are those the change set
+    found (`base`). An update that changes nothing is no operation."""
     if req.kind == "claim":
-        return [_claim(req, prefix, working)]
+        return _claim(req, prefix, working, base)
     w = WRITABLE[req.kind]
     kind = w.kind
     data_name = _data(prefix)
@@ -553,21 +599,7 @@ def _operation(
             f"No {kind.name.replace('_', ' ')} has the id {req.id!r} "
             f"({prefix or 'the path'}); GET {w.path} lists them"
         )
-    revision = working.revisions.get((kind.name, req.id), 1)
-    if req.revision is None and req.op == "update" and prefix:
-        raise invalid(_name(prefix, "revision"), "an update names the revision it expects")
-    if req.revision is not None and req.revision != revision:
-        raise Conflict(
-            f"{prefix or 'The change'}: {kind.name} {req.id} is at revision {revision}, not "
-            f"{req.revision}: it changed since it was read",
-            [
-                InvalidParam(
-                    name=_name(prefix, "revision"),
-                    reason=f"stale: the current revision is {revision}",
-                )
-            ],
-            conflicts_with=[w.href(req.id)],
-        )
+    _expect(req, prefix, base, (kind.name, req.id), w.href(req.id))
     if req.op == "delete":
         if req.data is not None:
             raise invalid(data_name, "a delete sends no data")
@@ -582,11 +614,10 @@ def _operation(
             )
     patched = json_merge_patch.merge(body_of(kind, current), req.data)
     body = validated(w.update_body, patched, data_name)
-    doc = doc_of(kind, body, req.id, current)
-    return [
-        *_new_states(doc, working),
-        writes.Operation("update", kind, req.id, _normal(kind, doc, data_name)),
-    ]
+    doc = _normal(kind, doc_of(kind, body, req.id, current), data_name)
+    if doc == current:
+        return []
+    return [*_new_states(doc, working), writes.Operation("update", kind, req.id, doc)]
 
 
 def find_claim(facts: Facts, claim: str) -> tuple[str, int] | None:
@@ -599,7 +630,7 @@ def find_claim(facts: Facts, claim: str) -> tuple[str, int] | None:
     return None
 
 
-def _claim(req: OperationIn, prefix: str, working: Facts) -> writes.Operation:
+def _claim(req: OperationIn, prefix: str, working: Facts, base: Facts) -> list[writes.Operation]:
     """A claim's operation, as the change of its source (a claim is part of its source's
     record: its revision is the source's)."""
     data_name = _data(prefix)
@@ -632,19 +663,7 @@ def _claim(req: OperationIn, prefix: str, working: Facts) -> writes.Operation:
             )
         source_id, at = found
         source = sources[source_id]
-        revision = working.revisions.get(("source", source_id), 1)
-        if req.revision is not None and req.revision != revision:
-            raise Conflict(
-                f"{prefix or 'The change'}: source {source_id} (whose claim this is) is at "
-                f"revision {revision}, not {req.revision}",
-                [
-                    InvalidParam(
-                        name=_name(prefix, "revision"),
-                        reason=f"stale: the current revision is {revision}",
-                    )
-                ],
-                conflicts_with=[f"/v1/sources/{source_id}"],
-            )
+        _expect(req, prefix, base, ("source", source_id), f"/v1/sources/{source_id}")
         claims = list(source.get("claims", []))
         if req.op == "delete":
             del claims[at]
@@ -663,10 +682,10 @@ def _claim(req: OperationIn, prefix: str, working: Facts) -> writes.Operation:
                 ClaimNote, json_merge_patch.merge({"note": claims[at]["note"]}, req.data), data_name
             )
             claims[at] = {**claims[at], "note": body.model_dump(mode="json")["note"]}
-    doc = {**source, "claims": claims}
-    return writes.Operation(
-        "update", BY_NAME["source"], source["id"], _normal(BY_NAME["source"], doc, data_name)
-    )
+    doc = _normal(BY_NAME["source"], {**source, "claims": claims}, data_name)
+    if doc == source:
+        return []
+    return [writes.Operation("update", BY_NAME["source"], source["id"], doc)]
 
 
 def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:
@@ -696,7 +715,7 @@ def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
 
 def refusal(exc: writes.Refused, planned: Planned) -> AppError:
     """The rule set's problems with a change set, each named by the operation and field it
-    concerns: 409 when every one is a clash with another record, else 422."""
+    concerns: 409 when one is a clash with another record (app.writes), else 422."""
     problems = [p if isinstance(p, Problem) else Problem(str(p)) for p in exc.details]
     params = []
     clashes: list[str] = []
@@ -714,8 +733,6 @@ def refusal(exc: writes.Refused, planned: Planned) -> AppError:
         if other is not None and other[0] in PATHS:
             clashes.append(f"{PATHS[other[0]]}/{other[1]}")
     if exc.status == 503:
-        from app.errors import Unavailable
-
         return Unavailable("; ".join(p.message for p in problems))
     if exc.status == 409:
         return Conflict(

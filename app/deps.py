@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Path, Request, Response
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -24,12 +24,17 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
+from app import keys
 from app.dataset import Dataset
 from app.dates import latest_day, today
-from app.errors import InvalidParam, InvalidParameters
+from app.db import make_engine
+from app.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
 from app.languages import Lang, chosen, localised
-from app.models import Status
+from app.models import MAX_INT, Status
 from app.schemas import EventType
 from app.search import fold
 from app.store import Store
@@ -55,10 +60,6 @@ def _whole_number(value: Any) -> Any:
     if isinstance(value, str) and not _WHOLE.match(value):
         raise ValueError("must be a whole number written in digits: 0 or 1-9 then digits")
     return value
-
-
-# The largest seq, count or offset a query may name (the databases' INTEGER).
-MAX_INT = 2**31 - 1
 
 
 # Integer query parameters, written in digits only. The bounds sit inside each type (before
@@ -265,7 +266,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 
 
-def _repeated(request: Request) -> None:
+def refuse_repeated(request: Request) -> None:
     params = request.query_params
     repeated = sorted({k for k, _ in params.multi_items() if len(params.getlist(k)) > 1})
     if repeated:
@@ -277,7 +278,7 @@ def _repeated(request: Request) -> None:
 
 async def dataset_for(request: Request, q: Recorded) -> Dataset:
     """The dataset the request asks for: as it stands, or as recorded at a version."""
-    _repeated(request)
+    refuse_repeated(request)
     store: Store = request.app.state.store
     if q.version is not None:
         return await store.dataset_at(q.version)
@@ -352,3 +353,84 @@ def language(request: Request, q: Versioned, vary: str = "") -> tuple[Lang, dict
     lang = chosen(q.lang, request.headers.get("accept-language"))
     varies = f"{vary}, Accept-Language" if vary else "Accept-Language"
     return lang, {"Content-Language": lang, "Vary": varies}
+
+
+# --- Curators: their API keys, and the engine their writes go through ---------------------
+
+REALM = 'Bearer realm="SCO Data API"'
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]  # OpenAPI: needs a key
+
+
+def writer(request: Request) -> Engine:
+    """The engine of writes (and of key checks): made on the first write, not for reads."""
+    engine: Engine | None = getattr(request.app.state, "writer", None)
+    if engine is None:
+        engine = request.app.state.writer = make_engine(request.app.state.database_url)
+    return engine
+
+
+def _find_key(engine: Engine, secret: str) -> keys.Key | None:
+    try:
+        return keys.find(engine, secret)
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None) or exc
+        missing = "no such table" in str(orig) or "does not exist" in str(orig)
+        raise Unavailable(
+            "The database is not migrated: run `sco-api migrate`"
+            if missing
+            else "The database cannot be used to check the API key"
+        ) from exc
+
+
+async def curator(request: Request, *scopes: str) -> keys.Key:
+    """The API key of the request, which must hold each of `scopes`: 401 (with
+    WWW-Authenticate) without a valid one, 403 naming the scope it lacks. The secret is
+    never logged nor echoed."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized(
+            "This operation needs an API key: send `Authorization: Bearer <key>`",
+            headers={"WWW-Authenticate": REALM},
+        )
+    scheme, _, secret = header.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not keys.SECRET.match(secret):
+        raise Unauthorized(
+            "The Authorization header is not `Bearer <key>` with a key of this service "
+            "(`sco_` and 43 characters)",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    key = await run_in_threadpool(_find_key, writer(request), secret)
+    if key is None or not key.active:
+        said = "was revoked" if key is not None else "is not known here"
+        raise Unauthorized(
+            f"The API key {said}",
+            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
+        )
+    for scope in scopes:
+        require(key, scope)
+    return key
+
+
+def require(key: keys.Key, scope: str) -> None:
+    """403 naming `scope` unless `key` holds it."""
+    if scope not in key.scopes:
+        raise Forbidden(
+            f"The API key {key.name!r} lacks the scope {scope!r} this operation needs",
+            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
+        )
+
+
+SourceIdPath = Annotated[
+    str,
+    Path(max_length=64, description="The source's id", examples=["indian-awaaz-2022-03-20"]),
+]
+ClaimIdPath = Annotated[
+    str,
+    Path(
+        max_length=96,
+        pattern="^[a-z0-9-]+$",
+        description="The claim's id (its source's, and a digest of what it says)",
+        examples=["indian-awaaz-2022-03-20-d8a6038e"],
+    ),
+]

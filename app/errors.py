@@ -56,7 +56,7 @@ PROBLEM_TYPES = {
             "Unauthorized",
             "This operation changes the data and needs an API key, sent as `Authorization: "
             "Bearer <key>`; none was sent, or the one sent is malformed, unknown or revoked. "
-            "Reads never need a key.",
+            "The public reads never need one (the audit does).",
             "Send a key a curator was given (`sco-api keys create`); a revoked key stays "
             "refused, ask for a new one.",
         ),

@@ -22,8 +22,8 @@ from app.models import ApiKey, table_of
 PREFIX = "sco_"
 SCOPES = {
     "facts:write": "create, change and delete facts (status periods, people, terms, summits, "
-    "presidencies, coverage) with their citations",
-    "sources:write": "create, change and delete sources and their claims",
+    "presidencies, coverage) with their citations, and the claims sources make",
+    "sources:write": "create, change and delete sources",
     "audit:read": "read the full change log with the keys and request ids (GET /v1/audit)",
     "keys:admin": "manage API keys (reserved: keys are managed with `sco-api keys`)",
 }

@@ -22,6 +22,8 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+# The largest seq, revision, count or offset a request may name (the databases' INTEGER).
+MAX_INT = 2**31 - 1
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -348,7 +350,9 @@ class IdempotentRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     api_key: str = Field(max_length=64)
     key: str = Field(max_length=255)
-    request_hash: str = Field(max_length=64, description="Of the method, path and body")
+    request_hash: str = Field(
+        max_length=64, description="Of the method, path, Change-Reason and body"
+    )
     status: int
     headers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     body: str = Field(sa_type=Text)

@@ -230,7 +230,7 @@ def install(
                 "scheme": "bearer",
                 "bearerFormat": "sco_ and 43 characters",
                 "description": "A curator's API key (`sco-api keys create NAME --scope SCOPE`). "
-                "Only the write operations need one; reads are public.",
+                "Only the write operations and the audit need one; the other reads are public.",
             }
         }
         _, defs = models_json_schema(

@@ -417,23 +417,18 @@ def claim_public(c: ClaimRec) -> ClaimPublic:
     )
 
 
-def claim(ds: Dataset, source_id: str, claim_key: str) -> ClaimPublic:
-    """One claim of a source, by its id."""
-    for c in ds.claims_by_source.get(source_id, []):
+def claim_by_id(ds: Dataset, claim_key: str, source_id: str | None = None) -> ClaimPublic:
+    """One claim by its id (of the source `source_id`, where given)."""
+    for c in ds.claims_by_source.get(source_id, []) if source_id is not None else ds.claims:
         if claim_id(c.source_id, _claim_doc(c)) == claim_key:
             return claim_public(c)
+    if source_id is None:
+        raise NotFound(f"No claim has the id {claim_key!r}")
     _fact(ds, "source", source_id, "/v1/sources")
     raise NotFound(
         f"Source {source_id!r} makes no claim with the id {claim_key!r}; GET "
         f"/v1/sources/{source_id} lists its claims"
     )
-
-
-def claim_by_id(ds: Dataset, claim_key: str) -> ClaimPublic:
-    for c in ds.claims:
-        if claim_id(c.source_id, _claim_doc(c)) == claim_key:
-            return claim_public(c)
-    raise NotFound(f"No claim has the id {claim_key!r}")
 
 
 def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:

@@ -4,8 +4,9 @@ The service only reads, so it opens the file read-only (`mode=ro`): a missing fi
 an error, never a new empty database. Every probe compares the path's inode, size and
 mtime with the file it opened, so a file deleted, replaced or changed behind SQLite's back
 is noticed at the next request: a replaced file is reopened (and served if it is a valid
-seeded database), a changed one is checked again (the header's page count against the
-file's size, then `PRAGMA quick_check`: milliseconds for this dataset's few megabytes).
+seeded database), a changed one is checked again (`PRAGMA quick_check`: milliseconds for
+this dataset's few megabytes; on a failure, the header's page count against the file's
+size). The file is only ever opened through SQLite in this process (see `_check`).
 
 A database in WAL mode needs its `-shm` file to be writable, or creatable beside it; in a
 read-only folder it cannot be opened at all ("unable to open database file"). Such a file
@@ -16,11 +17,12 @@ if it is changed or replaced, the comparison above reopens it.
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger("app")
-HEADER = b"SQLite format 3\x00"
 GONE = "The database file {} no longer exists"
 NOT_A_DATABASE = "The database file {} is not a database (corrupted or overwritten)"
 MALFORMED = "The database file {} is corrupted (database disk image is malformed{})"
@@ -154,15 +156,15 @@ class SqliteFile:
         return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
 
     def _check(self, conn: sqlite3.Connection, identity: Identity) -> None:
-        """The header is SQLite's and the file holds every page it counts; then SQLite's
-        own quick check of every page."""
-        try:
-            with self.path.open("rb") as f:
-                header = f.read(100)
-        except PermissionError as exc:
-            raise FileFault(f"The database file {self.name} is not readable ({exc})") from exc
-        if header and not header.startswith(HEADER):  # (an empty file is an empty database)
-            raise FileFault(NOT_A_DATABASE.format(self.name))
+        """SQLite's own quick check of every page; when it fails, whether the file holds
+        every page its header counts (a file cut short says so).
+
+        The file is never opened here but through SQLite: closing any other descriptor of
+        it would drop the POSIX locks every connection of this process holds on it (SQLite
+        cannot see that descriptor), and a writer elsewhere could then checkpoint over
+        pages being read, or, with this process writing too, corrupt the file."""
+        if not os.access(self.path, os.R_OK):
+            raise FileFault(f"The database file {self.name} is not readable (permission denied)")
         failure: str | None
         try:
             problems = conn.execute("PRAGMA quick_check(1)").fetchone()
@@ -177,13 +179,34 @@ class SqliteFile:
             return
         # Shorter than its header counts: a file cut short. (Only when the check fails: in the
         # middle of a checkpoint the header may count pages not written yet.)
+        header = _header(self.path)
         page_size = int.from_bytes(header[16:18], "big")
         page_size = 65536 if page_size == 1 else page_size
         pages = int.from_bytes(header[28:32], "big")
-        counted = header[24:28] == header[92:96]  # the page count is valid (file format 3.7+)
+        counted = len(header) == 100 and header[24:28] == header[92:96]  # a valid count
         if counted and identity.size < pages * page_size:
             raise FileFault(
                 f"The database file {self.name} is truncated/corrupted: {identity.size} bytes "
                 f"where its header counts {pages * page_size}"
             )
         raise FileFault(failure)
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes of the file, read by another process: a descriptor this process
+    opened and closed on the file would drop its connections' locks (see SqliteFile._check).
+    Only asked when the file failed its check, so the cost of a process does not matter."""
+    try:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read(100))",
+                str(path),
+            ],
+            capture_output=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return b""

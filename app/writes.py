@@ -21,6 +21,7 @@ from app import fact_rows as rows
 from app import metrics
 from app.dataset import Dataset
 from app.dataset_file import SeedError
+from app.errors import AppError
 from app.facts import KINDS, Doc, Facts, Kind
 from app.models import ChangeSet, DatasetVersion, FactChange, table_of
 from app.rules import Problem, check
@@ -219,7 +220,7 @@ def commit(
         outcome = _commit(
             engine, plan, _Record(actor, reason, channel, request_id, api_key), dry_run, after
         )
-    except Refused:
+    except (Refused, AppError):  # refused by the rule set, or by the plan itself
         metrics.WRITES.labels(channel, "refused").inc()
         raise
     result = "committed" if outcome.committed else "dry_run" if dry_run else "unchanged"

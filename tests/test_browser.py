@@ -163,7 +163,7 @@ def test_swagger_ui_authorizes_with_a_key(browser: Any, seeded_copy_url: str) ->
             if block.locator(".try-out__btn.cancel").count() == 0:
                 block.locator(".try-out__btn").click()
             block.locator(".execute").click()
-            status = block.locator(".live-responses-table .response-col_status").first
+            status = block.locator(".live-responses-table tr.response .response-col_status").first
             status.wait_for(timeout=20_000)
             text: str = status.inner_text().strip()
             block.locator(".btn-clear").click()

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -62,12 +63,18 @@ def test_several_workers_count_their_metrics_together(seeded_url: str) -> None:
     with running_service(seeded_url, "serve", SCO_WORKERS="2") as (base, _):
         for _ in range(20):
             assert httpx.get(f"{base}/v1/summits/2022-samarkand").status_code == 200
-        text = httpx.get(f"{base}/metrics").text
-    counted = [
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith("sco_http_requests_total{")
-        and 'route="/v1/summits/{summit_id}"' in line
-        and 'status="200"' in line
-    ]
+        # A request is counted once its answer is sent: the last one may still be being
+        # counted by its worker when the other one answers /metrics, so ask a few times.
+        for _ in range(20):
+            text = httpx.get(f"{base}/metrics").text
+            counted = [
+                float(line.rsplit(" ", 1)[1])
+                for line in text.splitlines()
+                if line.startswith("sco_http_requests_total{")
+                and 'route="/v1/summits/{summit_id}"' in line
+                and 'status="200"' in line
+            ]
+            if sum(counted) >= 20:
+                break
+            time.sleep(0.1)
     assert sum(counted) == 20, text

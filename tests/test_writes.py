@@ -767,16 +767,20 @@ async def test_claims_are_checked_against_the_data(curated: Curated) -> None:
     claim = (await c.client.get("/v1/sources/example-source")).json()["claims"][0]
     path = f"{claims}/{claim['id']}"
     got = await c.client.get(path)
-    assert got.status_code == 200 and got.json() == claim
+    assert got.status_code == 200
+    assert got.json() == claim
     assert claim["verdict"] in ("holds", "not_covered")
     again = await c.post(claims, CLAIM)
-    assert again.status_code == 409 and again.json()["conflicts_with"] == [path]
+    assert again.status_code == 409
+    assert again.json()["conflicts_with"] == [path]
     etag = await c.etag(path)
     noted = await c.patch(path, {"note": "Read as the set on that day."}, etag=etag)
-    assert noted.status_code == 200 and noted.json()["note"] == "Read as the set on that day."
+    assert noted.status_code == 200
+    assert noted.json()["note"] == "Read as the set on that day."
     assert noted.json()["id"] == claim["id"]
     reread = await c.patch(path, {"params": {}}, etag=noted.headers["ETag"])
-    assert reread.status_code == 422 and names(reread) == ["params"]
+    assert reread.status_code == 422
+    assert names(reread) == ["params"]
     assert (await c.patch(path, {"note": "x"}, etag=etag)).status_code == 412
     gone = await c.client.delete(path, headers={**c.auth(), "If-Match": noted.headers["ETag"]})
     assert gone.status_code == 204
@@ -812,3 +816,43 @@ async def test_several_claims_of_one_source_in_one_change_set(curated: Curated) 
     assert kinds.count(("source", "create")) == 1  # one change of the source, both claims
     claims = (await c.client.get("/v1/sources/example-source")).json()["claims"]
     assert [cl["kind"] for cl in claims] == ["status_set", "nationality"]
+
+
+async def test_what_is_not_a_change_writes_nothing(curated: Curated) -> None:
+    """A patch that changes nothing answers the fact as it stands; weak ETags, bodies that
+    are not objects and revisions out of range are refused, never a 500."""
+    c = curated
+    path = "/v1/summits/2022-samarkand"
+    version = await c.version()
+    etag = await c.etag(path)
+    same = await c.patch(path, {"city": "Samarkand"}, etag=etag)
+    assert same.status_code == 200, same.text
+    assert same.headers["ETag"] == etag
+    assert same.json()["revision"] == 1
+    assert await c.version() == version
+    weak = await c.patch(path, {"note": "x"}, etag=f"W/{etag}")
+    assert weak.status_code == 412
+    for body in ([1], "x", 3, None):
+        response = await c.client.post(
+            "/v1/people",
+            content=json.dumps(body),
+            headers={**c.auth(), "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, response.text
+        assert names(response) == ["body"]
+    nested = await c.client.post(
+        "/v1/people",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={**c.auth(), "Content-Type": "application/json"},
+    )
+    assert nested.status_code == 400
+    huge = await c.post("/v1/change-sets", {"reason": "r", "revert": 10**30})
+    assert huge.status_code == 422
+    assert names(huge) == ["revert"]
+    blind = await c.post(
+        "/v1/change-sets",
+        {"reason": "r", "operations": [{"op": "delete", "kind": "summit", "id": "2022-samarkand"}]},
+    )
+    assert blind.status_code == 422
+    assert names(blind) == ["operations.0.revision"]
+    assert await c.version() == version

@@ -6,10 +6,19 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
-from app.deps import MAX_INT, ChangesQuery, Feed, Recorded, answer, dataset_for
+from app.deps import (
+    SECURITY,
+    ChangesQuery,
+    Feed,
+    Recorded,
+    answer,
+    curator,
+    dataset_for,
+    refuse_repeated,
+)
 from app.errors import NotFound, problem_responses
 from app.listing import link_to
-from app.routers.curation import curator
+from app.models import MAX_INT
 from app.schemas import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.store import Store
 
@@ -70,7 +79,7 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     "/audit",
     response_model=AuditPage,
     responses=problem_responses(401, 403, 422, 503),
-    openapi_extra={"security": [{"bearer": []}]},
+    openapi_extra={"security": SECURITY},
 )
 async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
     """The full change log for auditors (scope `audit:read`): every change set after
@@ -78,9 +87,10 @@ async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
     with and the id of the request that made it. Never cached: `Cache-Control: private,
     no-store`."""
     await curator(request, "audit:read")
+    refuse_repeated(request)
     store: Store = request.app.state.store
-    ds = await store.dataset()
-    page, next_url = await _page(request, q, ds.version)
+    version = (await store.dataset()).version  # a database not seeded yet: 503, as reads
+    page, next_url = await _page(request, q, version)
     last_seq = page[-1].seq if page else q.since
     items = [
         AuditEntry(**_public(s).model_dump(), api_key=s.api_key, request_id=s.request_id)
@@ -92,8 +102,8 @@ async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
         media_type="application/json",
         headers={
             "Cache-Control": "private, no-store",
-            "Dataset-Version": str(ds.version),
-            "Link": _feed_links(request, q, ds.version, next_url is not None, last_seq),
+            "Dataset-Version": str(version),
+            "Link": _feed_links(request, q, version, next_url is not None, last_seq),
             "Vary": "Authorization",
         },
     )

@@ -11,7 +11,7 @@ be retried safely with an Idempotency-Key.
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
@@ -20,25 +20,22 @@ from urllib.parse import unquote
 from asgi_correlation_id import correlation_id
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
 from app import curation, keys, queries, reverting, writes
 from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
 from app.dataset import Dataset
-from app.db import make_engine
-from app.deps import etag
+from app.deps import SECURITY, ClaimIdPath, SourceIdPath, curator, etag, require, writer
 from app.errors import (
     AppError,
     ContentTooLarge,
-    Forbidden,
     InvalidParam,
     InvalidParameters,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
-    Unauthorized,
     Unavailable,
     UnsupportedMediaType,
     problem_responses,
@@ -64,7 +61,6 @@ MAX_BODY = 2 * 1024 * 1024  # bytes a write's body may have (a source's text is 
 IDEMPOTENCY_HOURS = 24
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
-REALM = 'Bearer realm="SCO Data API"'
 ACTOR = "sco-api write API"  # the public feed's actor; the key's name is in the audit only
 
 # The answer of each kind, as its GET sends it.
@@ -94,53 +90,6 @@ def etags_of(ds: Dataset, kind: str, fact_id: str, epoch: str) -> set[str]:
     return found
 
 
-# --- Who may write ------------------------------------------------------------------------
-
-
-def _writer(request: Request) -> Engine:
-    engine: Engine | None = getattr(request.app.state, "writer", None)
-    if engine is None:
-        engine = request.app.state.writer = make_engine(request.app.state.database_url)
-    return engine
-
-
-async def curator(request: Request, *scopes: str) -> keys.Key:
-    """The API key of the request, which must hold each of `scopes`: 401 (with
-    WWW-Authenticate) without a valid one, 403 naming the scope it lacks."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise Unauthorized(
-            "This operation needs an API key: send `Authorization: Bearer <key>`",
-            headers={"WWW-Authenticate": REALM},
-        )
-    scheme, _, secret = header.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not keys.SECRET.match(secret):
-        raise Unauthorized(
-            "The Authorization header is not `Bearer <key>` with a key of this service "
-            "(`sco_` and 43 characters)",
-            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
-        )
-    key = await run_in_threadpool(keys.find, _writer(request), secret)
-    if key is None or not key.active:
-        said = "was revoked" if key is not None else "is not known here"
-        raise Unauthorized(
-            f"The API key {said}",
-            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
-        )
-    for scope in scopes:
-        require(key, scope)
-    return key
-
-
-def require(key: keys.Key, scope: str) -> None:
-    if scope not in key.scopes:
-        raise Forbidden(
-            f"The API key {key.name!r} lacks the scope {scope!r} this operation needs",
-            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
-        )
-
-
 # --- What a write sends -------------------------------------------------------------------
 
 
@@ -165,6 +114,8 @@ async def _body(request: Request, media_type: str) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AppError(f"The body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise AppError("The body is not JSON this service reads: it nests too deeply") from None
 
 
 def _reason(value: str | None) -> str:
@@ -181,9 +132,14 @@ def _reason(value: str | None) -> str:
             "Change-Reason is not percent-encoded UTF-8",
             [InvalidParam(name="Change-Reason", reason="not percent-encoded UTF-8")],
         ) from None
-    if not 1 <= len(reason) <= writes.MAX_REASON:
+    if not reason:
         raise InvalidParameters(
-            f"Change-Reason has {len(reason)} characters; 1 to {writes.MAX_REASON} are taken",
+            "Change-Reason says nothing once decoded: say why",
+            [InvalidParam(name="Change-Reason", reason="missing")],
+        )
+    if len(reason) > writes.MAX_REASON:
+        raise InvalidParameters(
+            f"Change-Reason has {len(reason)} characters; at most {writes.MAX_REASON} are taken",
             [InvalidParam(name="Change-Reason", reason="too long")],
         )
     return reason
@@ -198,16 +154,23 @@ def _if_match(request: Request) -> set[str]:
         )
     # Strong comparison (RFC 9110 13.1.1): a weak tag never matches; a coding's suffix is
     # not part of the fact's identity.
-    return {plain_tag(t.strip().encode()).decode() for t in value.split(",") if t.strip()}
+    tags = [t.strip() for t in value.split(",") if t.strip()]
+    return {plain_tag(t.encode()).decode() for t in tags if not t.startswith("W/")}
 
 
-def _precondition(kind: str, fact_id: str, tags: set[str], epoch: str) -> curation.Precondition:
-    def check(current: Facts, ds: Dataset) -> None:
-        exists = (
-            curation.find_claim(current, fact_id) is not None
-            if kind == "claim"
-            else fact_id in current.docs[kind]
-        )
+def _precondition(
+    kind: str, fact_id: str, tags: set[str], source_id: str | None
+) -> curation.Precondition:
+    """If-Match, checked under the writer lock against the facts as they stand (`ds`, built
+    from them; `epoch`, the database's): the fact (a claim: of the source in the path) must
+    exist, and one of the tags must be the ETag of one of its answers."""
+
+    def check(current: Facts, ds: Dataset, epoch: str) -> None:
+        if kind == "claim":
+            found = curation.find_claim(current, fact_id)
+            exists = found is not None and found[0] == source_id
+        else:
+            exists = fact_id in current.docs[kind]
         if not exists:
             raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}")
         if "*" in tags:
@@ -291,7 +254,10 @@ class FactResult(BaseModel):
     id: str = Field(examples=["lao-partner-2026-09-01"])
     op: str = Field(description="create, update or delete")
     revision: int = Field(description="Its revision now (delete: its last)")
-    etag: str | None = Field(description="The ETag of its plain answer (null: deleted)")
+    etag: str | None = Field(
+        description="The ETag of its plain answer; null when deleted, or for a kind with no "
+        "answer of its own (a state: see /v1/states/{code}; coverage: /v1)"
+    )
     href: str = Field(description="Its path")
 
 
@@ -322,7 +288,7 @@ def _results(outcome: writes.Outcome) -> list[FactResult]:
                 op=c.op,
                 revision=c.revision,
                 etag=etag(_plain(ds, c.kind, c.id)) if has_answer else None,
-                href=f"{curation.PATHS.get(c.kind, '/v1/' + c.kind)}/{c.id}",
+                href=f"{curation.PATHS[c.kind]}/{c.id}" if c.kind != "coverage" else "/v1",
             )
         )
     return found
@@ -339,6 +305,7 @@ async def write(
     retry: Retry | None = None,
     precondition: curation.Precondition | None = None,
     revert: int | None = None,
+    unchanged: Callable[[], Awaitable[Response]] | None = None,
 ) -> Response:
     """Commit the change set of `operations` (or the inverse of change set `revert`) for
     `key`, answering what `make_answer` makes of it (kept, with an Idempotency-Key, to
@@ -380,7 +347,7 @@ async def write(
     try:
         outcome = await run_in_threadpool(
             writes.commit,
-            _writer(request),
+            writer(request),
             guarded,
             actor=ACTOR,
             reason=reason,
@@ -393,6 +360,8 @@ async def write(
         return _replay(replayed.row)
     except writes.Refused as exc:
         raise curation.refusal(exc, planned) from exc
+    if not outcome.committed and unchanged is not None:
+        return await unchanged()
     if not outcome.committed:
         raise InvalidParameters(
             "The change changes nothing: every fact already stands as sent",
@@ -441,7 +410,7 @@ def _claim_of(source_id: str, data: Any) -> Any:
 async def create_one(request: Request, kind: str, source_id: str | None = None) -> Response:
     key = await curator(request, curation.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
-    data = await _body(request, JSON)
+    data = _object(await _body(request, JSON))
     retry = _retry(request, key, data)
     if source_id is not None:
         data = _claim_of(source_id, data)
@@ -463,19 +432,37 @@ async def change_one(
     key = await curator(request, curation.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
     tags = _if_match(request)
-    data = await _body(request, MERGE_PATCH) if op == "update" else None
-    if data is not None and not isinstance(data, dict):
-        raise InvalidParameters(
-            "A merge patch is a JSON object of the fields to change (null removes one)",
-            [InvalidParam(name="body", reason="not an object")],
-        )
-    current: Dataset = await request.app.state.store.dataset()
-    if source_id is not None:  # the claim must be this source's (its id never moves)
-        queries.claim(current, source_id, fact_id)
-    check = _precondition(kind, fact_id, tags, current.epoch)
+    data = _object(await _body(request, MERGE_PATCH)) if op == "update" else None
+    check = _precondition(kind, fact_id, tags, source_id)
     operation = OperationIn.model_validate({"op": op, "kind": kind, "id": fact_id, "data": data})
     make = _no_content if op == "delete" else _fact_answer(kind, fact_id, 200)
-    return await write(request, key, reason, [operation], [""], make, precondition=check)
+
+    async def unchanged() -> Response:
+        """A patch that changes nothing writes nothing: the fact as it stands."""
+        ds: Dataset = await request.app.state.store.dataset()
+        body = _plain(ds, kind, fact_id)
+        headers = {"ETag": etag(body), "Dataset-Version": str(ds.version)}
+        return Response(body, headers=headers, media_type=JSON)
+
+    return await write(
+        request,
+        key,
+        reason,
+        [operation],
+        [""],
+        make,
+        precondition=check,
+        unchanged=unchanged if op == "update" else None,
+    )
+
+
+def _object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidParameters(
+            "The body is a JSON object of the fact's fields (a merge patch: of those to change)",
+            [InvalidParam(name="body", reason="not a JSON object")],
+        )
+    return data
 
 
 # --- Routes -------------------------------------------------------------------------------
@@ -516,9 +503,6 @@ IDEMPOTENCY_KEY = _header(
     "5f0c6f8e-8a51-4c8e-9b8e-6d2f1f0e2a77",
     required=False,
 )
-
-
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _doc(
@@ -601,7 +585,7 @@ async def create_change_set(request: Request) -> Response:
 def _endpoints(kind: str, param: str) -> tuple[Callable[..., Any], ...]:
     """The POST, PATCH and DELETE endpoints of one kind (its id parameter named `param`,
     as on its GET). Their headers are read by the endpoints themselves, after the API key
-    (a missing If-Match is 428, not a validation error) and documented by HEADERS."""
+    (a missing If-Match is 428, not a validation error), and documented by `_doc`."""
     FactIdPath = Annotated[
         str,
         Path(
@@ -683,13 +667,6 @@ def _routes() -> None:
 
 _routes()
 
-SourceIdPath = Annotated[
-    str, Path(max_length=64, pattern="^[a-z0-9-]+$", description="The source's id")
-]
-ClaimIdPath = Annotated[
-    str, Path(max_length=96, pattern="^[a-z0-9-]+$", description="The claim's id")
-]
-
 
 @router.post(
     "/sources/{source_id}/claims",
@@ -717,9 +694,9 @@ async def create_claim(request: Request, source_id: SourceIdPath) -> Response:
 async def update_claim(
     request: Request, source_id: SourceIdPath, claim_id: ClaimIdPath
 ) -> Response:
-    """Change a claim's `kind`, `params` or `note` with a JSON Merge Patch (its words are
-    what it is: to change them, delete it and add another). If-Match names the ETag of the
-    claim as read at its path."""
+    """Change a claim's `note` with a JSON Merge Patch: its words and how they are read
+    (`kind`, `params`) are what it is, and its id is made from them (to change those,
+    delete it and add another). If-Match names the ETag of the claim as read at its path."""
     return await change_one(request, "claim", claim_id, "update", source_id)
 
 

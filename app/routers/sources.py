@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
-from app.deps import Versioned, respond
+from app.deps import ClaimIdPath, SourceIdPath, Versioned, respond
 from app.errors import problem_responses
 from app.listing import RESPONSES, Listing, documented, respond_page
 from app.schemas import ClaimPublic, SourceDetail, SourceSummary
@@ -54,15 +54,10 @@ async def get_source(
 )
 async def get_claim(
     request: Request,
-    source_id: Annotated[
-        str,
-        Path(max_length=64, description="The source's id", examples=["indian-awaaz-2022-03-20"]),
-    ],
-    claim_id: Annotated[
-        str, Path(max_length=96, pattern="^[a-z0-9-]+$", description="The claim's id")
-    ],
+    source_id: SourceIdPath,
+    claim_id: ClaimIdPath,
     q: Annotated[Versioned, Query()],
 ) -> Response:
     """One claim of a source, with its verdict against the data; its ETag is what
     If-Match names to change or delete it."""
-    return await respond(request, q, lambda ds: queries.claim(ds, source_id, claim_id))
+    return await respond(request, q, lambda ds: queries.claim_by_id(ds, claim_id, source_id))
