@@ -12,6 +12,19 @@ def _translations(language: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
 
 
+def country_of(code: str) -> tuple[str, Any]:
+    """The kind of ISO 3166-1 code `code` is, told by its spelling (two letters, three
+    letters, three digits; letters in any case), and the country it names (None: none)."""
+    code = code.strip().upper()
+    if code.isdigit():
+        return "numeric", pycountry.countries.get(numeric=code) if len(code) == 3 else None
+    if len(code) == 2 and code.isalpha():
+        return "alpha-2", pycountry.countries.get(alpha_2=code)
+    if len(code) == 3 and code.isalpha():
+        return "alpha-3", pycountry.countries.get(alpha_3=code)
+    return "alpha-3", None
+
+
 def is_country(iso3: str) -> bool:
     return pycountry.countries.get(alpha_3=iso3) is not None
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import json_merge_patch  # type: ignore[import-untyped]
-import pycountry
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from app import dataset_file as f
 from app import writes
+from app.countries import country_of
 from app.dataset import Dataset, FactKey, build
 from app.errors import (
     AppError,
@@ -63,14 +63,7 @@ def _iso3(value: Any) -> Any:
     """An ISO 3166-1 code in any of its forms and cases (`IN`, `ind`, `356`) as alpha-3."""
     if not isinstance(value, str):
         return value
-    code = value.strip()
-    found = None
-    if code.isdigit() and len(code) == 3:
-        found = pycountry.countries.get(numeric=code)
-    elif code.isalpha() and len(code) == 2:
-        found = pycountry.countries.get(alpha_2=code.upper())
-    elif code.isalpha() and len(code) == 3:
-        found = pycountry.countries.get(alpha_3=code.upper())
+    _, found = country_of(value)
     if found is None:
         raise ValueError(f"{value!r} is not an ISO 3166-1 code (alpha-2, alpha-3 or numeric)")
     return found.alpha_3
@@ -243,7 +236,13 @@ class CoverageBody(Body):
         return until
 
 
-class ClaimFields(Body):
+class ClaimNote(Body):
+    """What changes in a claim: its note (a JSON Merge Patch of it)."""
+
+    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
+
+
+class ClaimFields(ClaimNote):
     """What a claim says, in the terms app.claims checks against the data."""
 
     kind: str = Field(
@@ -253,13 +252,6 @@ class ClaimFields(Body):
         examples=["status_count"],
     )
     params: dict[str, Any] = Field(default={}, examples=[{"status": "member", "count": 9}])
-    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
-
-
-class ClaimNote(Body):
-    """What changes in a claim: its note (a JSON Merge Patch of it)."""
-
-    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
 
 
 class ClaimNew(ClaimFields):
@@ -296,6 +288,7 @@ class Writable:
     create_body: type[Body]
     scope: str = "facts:write"
     creatable: bool = True
+    own_path: bool = True  # False: its facts have no path of their own (coverage: /v1)
 
     @property
     def given_id(self) -> bool:
@@ -303,7 +296,7 @@ class Writable:
         return self.create_body is not self.update_body
 
     def href(self, fact_id: str) -> str:
-        return f"{self.path}/{fact_id}"
+        return f"{self.path}/{fact_id}" if self.own_path else self.path
 
 
 WRITABLE = {
@@ -317,10 +310,23 @@ WRITABLE = {
         Writable(BY_NAME["summit"], "/v1/summits", SummitFields, SummitBody),
         Writable(BY_NAME["presidency"], "/v1/presidencies", PresidencyBody, PresidencyBody),
         Writable(BY_NAME["source"], "/v1/sources", SourceFields, SourceBody, "sources:write"),
-        Writable(BY_NAME["coverage"], "/v1/coverage", CoverageBody, CoverageBody, creatable=False),
+        Writable(
+            BY_NAME["coverage"], "/v1", CoverageBody, CoverageBody, creatable=False, own_path=False
+        ),
     )
 }
-PATHS = {"state": "/v1/states", **{k: w.path for k, w in WRITABLE.items()}}
+
+
+def href(kind: str, fact_id: str) -> str:
+    """The path of a fact a change may touch (a state's too: it is created with its first
+    status period)."""
+    return f"/v1/states/{fact_id}" if kind == "state" else WRITABLE[kind].href(fact_id)
+
+
+def claim_href(source_id: str, claim: str) -> str:
+    return f"/v1/sources/{source_id}/claims/{claim}"
+
+
 # The scope each kind of operation needs.
 SCOPE_OF = {"claim": "facts:write", **{k: w.scope for k, w in WRITABLE.items()}}
 
@@ -366,7 +372,7 @@ def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None)
     return doc
 
 
-def body_field(kind: str, name: str | None) -> str | None:
+def body_field(name: str | None) -> str | None:
     """A document field's name in bodies and answers."""
     if name is None:
         return None
@@ -395,8 +401,8 @@ class OperationIn(Body):
         default=None,
         ge=1,
         le=MAX_INT,
-        description="The revision the update or delete expects the fact to be at (required "
-        "for update); a stale one is refused with 409",
+        description="The revision the update or delete expects the fact to be at (a "
+        "claim's: its source's); required for both, and a stale one is refused with 409",
     )
     data: dict[str, Any] | None = Field(
         default=None,
@@ -427,6 +433,7 @@ class ChangeSetIn(Body):
 
 
 def invalid(name: str, reason: str, detail: str | None = None) -> InvalidParameters:
+    name = name or "body"
     return InvalidParameters(
         detail or f"{name}: {reason}", [InvalidParam(name=name, reason=reason)]
     )
@@ -447,14 +454,18 @@ def validation_params(exc: ValidationError, prefix: str) -> list[InvalidParam]:
     return found
 
 
+def _invalid_body(exc: ValidationError, prefix: str) -> InvalidParameters:
+    params = validation_params(exc, prefix)
+    return InvalidParameters(
+        "Invalid body: " + "; ".join(f"{p.name}: {p.reason}" for p in params), params
+    )
+
+
 def validated(model: type[Body], data: Any, prefix: str) -> Body:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        params = validation_params(exc, prefix)
-        raise InvalidParameters(
-            "Invalid body: " + "; ".join(f"{p.name}: {p.reason}" for p in params), params
-        ) from None
+        raise _invalid_body(exc, prefix) from None
 
 
 @dataclass
@@ -650,7 +661,7 @@ def _claim(req: OperationIn, prefix: str, working: Facts, base: Facts) -> list[w
             raise Conflict(
                 f"Source {body.source} makes this claim already",
                 [InvalidParam(name=_name(data_name, "statement"), reason="claimed already")],
-                conflicts_with=[f"/v1/sources/{body.source}/claims/{new}"],
+                conflicts_with=[claim_href(body.source, new)],
             )
         claim = body.model_dump(mode="json", exclude={"source"})
         claims = [*source.get("claims", []), claim]
@@ -692,10 +703,7 @@ def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:
     try:
         return normalise(kind, doc)
     except ValidationError as exc:  # a body passed its own model: this is a doc-only limit
-        params = validation_params(exc, prefix)
-        raise InvalidParameters(
-            "; ".join(f"{p.name}: {p.reason}" for p in params), params
-        ) from None
+        raise _invalid_body(exc, prefix) from None
 
 
 def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
@@ -726,12 +734,12 @@ def refusal(exc: writes.Refused, planned: Planned) -> AppError:
         at = planned.by_fact.get(fact) if fact is not None else None
         if fact is not None and at is not None:
             data = _data(planned.prefixes[at])
-            where = _name(data, body_field(fact[0], p.field) or "").rstrip(".") or "body"
+            where = _name(data, body_field(p.field) or "").rstrip(".") or "body"
         else:
             where = f"{fact[0]}/{fact[1]}" if fact else "body"
         params.append(InvalidParam(name=where, reason=p.message))
-        if other is not None and other[0] in PATHS:
-            clashes.append(f"{PATHS[other[0]]}/{other[1]}")
+        if other is not None:
+            clashes.append(href(*other))
     if exc.status == 503:
         return Unavailable("; ".join(p.message for p in problems))
     if exc.status == 409:

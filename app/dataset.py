@@ -14,7 +14,7 @@ from typing import Any
 
 from app.countries import country_names
 from app.dates import parse
-from app.facts import KINDS, Doc, Facts
+from app.facts import KINDS, Doc, Facts, claim_id
 from app.models import Precision
 
 # Which state of which database: (epoch of the schema, version of the data).
@@ -144,6 +144,7 @@ class ClaimRec:
     note: str | None
     verdict: str = ""
     detail: str = ""
+    id: str = ""  # app.facts.claim_id: its source's and a digest of what it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +354,7 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
             kind=c["kind"],
             params=c.get("params", {}),
             note=c.get("note"),
+            id=claim_id(i, c),
         )
         for i in sorted(d["source"])
         for c in d["source"][i].get("claims", [])

@@ -319,6 +319,11 @@ def answer(
     )
 
 
+def encoded(model: BaseModel, lang: Lang) -> bytes:
+    """The JSON body of an answer, its names in `lang`: what its ETag is the hash of."""
+    return localised(model, lang).model_dump_json().encode()
+
+
 def etag(body: bytes, epoch: str | None = None) -> str:
     """The strong entity tag of an answer's body (and of the epoch of the database, for an
     answer fixed by a version)."""
@@ -343,7 +348,7 @@ async def respond(
     of_today = depends_on_today and getattr(q, "as_of", None) is None
     fixed = q.pinned and not of_today
     lang, headers = language(request, q)
-    body = localised(compute(ds), lang).model_dump_json().encode()
+    body = encoded(compute(ds), lang)
     return answer(body, ds, fixed, headers, of_today=of_today)
 
 

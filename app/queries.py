@@ -5,8 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-import pycountry
-
+from app.countries import country_of
 from app.dataset import (
     CitationRec,
     ClaimRec,
@@ -22,7 +21,6 @@ from app.dataset import (
 )
 from app.dates import DatedFact, certainly_holds, holds_on, render
 from app.errors import NotFound
-from app.facts import claim_id
 from app.models import COVERAGE_KINDS, Post, Precision, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,
@@ -135,16 +133,6 @@ def state_statuses(
     return [period_public(ds, p, as_of) for p in _periods(ds, status, as_of, certain, search)]
 
 
-def _country(code: str) -> tuple[str, Any]:
-    """The kind of ISO 3166-1 code `code` is, told by its spelling (two letters, three
-    letters, three digits), and the country it names (None: none)."""
-    if code.isdigit():
-        return "numeric", pycountry.countries.get(numeric=code)
-    if len(code) == 2:
-        return "alpha-2", pycountry.countries.get(alpha_2=code)
-    return "alpha-3", pycountry.countries.get(alpha_3=code)
-
-
 def find_state(ds: Dataset, code: str) -> StateRec:
     """A state by alpha-2, alpha-3 or numeric code (alphas in any case); 404 naming the code
     tried if no state has it, or if its country never held a status."""
@@ -154,7 +142,7 @@ def find_state(ds: Dataset, code: str) -> StateRec:
             state.iso3
         ):
             return state
-    kind, country = _country(wanted)
+    kind, country = country_of(wanted)
     if country is None:
         raise NotFound(f"{code!r} is not an ISO 3166-1 {kind} country code")
     raise NotFound(f"{country.name} ({kind} code {code!r}) has held no SCO status in this dataset")
@@ -400,13 +388,9 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
     )
 
 
-def _claim_doc(c: ClaimRec) -> dict[str, Any]:
-    return {"statement": c.statement, "kind": c.kind, "params": c.params}
-
-
 def claim_public(c: ClaimRec) -> ClaimPublic:
     return ClaimPublic(
-        id=claim_id(c.source_id, _claim_doc(c)),
+        id=c.id,
         source=c.source_id,
         statement=c.statement,
         kind=c.kind,
@@ -420,7 +404,7 @@ def claim_public(c: ClaimRec) -> ClaimPublic:
 def claim_by_id(ds: Dataset, claim_key: str, source_id: str | None = None) -> ClaimPublic:
     """One claim by its id (of the source `source_id`, where given)."""
     for c in ds.claims_by_source.get(source_id, []) if source_id is not None else ds.claims:
-        if claim_id(c.source_id, _claim_doc(c)) == claim_key:
+        if c.id == claim_key:
             return claim_public(c)
     if source_id is None:
         raise NotFound(f"No claim has the id {claim_key!r}")

@@ -281,7 +281,7 @@ class CitationPublic(Public):
 
 class ClaimPublic(Public):
     id: str = Field(
-        description="Its id: its source's and a digest of its statement",
+        description="Its id: its source's, and a digest of its statement, kind and params",
         examples=["indian-awaaz-2022-03-20-5b1f0c2a"],
     )
     source: str = Field(description="The id of the source that makes it")

@@ -27,7 +27,16 @@ from starlette.concurrency import run_in_threadpool
 from app import curation, keys, queries, reverting, writes
 from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
 from app.dataset import Dataset
-from app.deps import SECURITY, ClaimIdPath, SourceIdPath, curator, etag, require, writer
+from app.deps import (
+    SECURITY,
+    ClaimIdPath,
+    SourceIdPath,
+    curator,
+    encoded,
+    etag,
+    require,
+    writer,
+)
 from app.errors import (
     AppError,
     ContentTooLarge,
@@ -41,7 +50,7 @@ from app.errors import (
     problem_responses,
 )
 from app.facts import Facts, claim_id
-from app.languages import Lang, localised
+from app.languages import Lang
 from app.models import IdempotentRequest, table_of
 from app.probes import NOT_SEEDED
 from app.read_cache import plain_tag
@@ -77,7 +86,7 @@ ANSWERS: dict[str, tuple[Callable[[Dataset, str], BaseModel], type[BaseModel]]] 
 
 def _plain(ds: Dataset, kind: str, fact_id: str, lang: Lang = Lang.en) -> bytes:
     compute, _ = ANSWERS[kind]
-    return localised(compute(ds, fact_id), lang).model_dump_json().encode()
+    return encoded(compute(ds, fact_id), lang)
 
 
 def etags_of(ds: Dataset, kind: str, fact_id: str, epoch: str) -> set[str]:
@@ -120,27 +129,24 @@ async def _body(request: Request, media_type: str) -> Any:
 
 def _reason(value: str | None) -> str:
     """The Change-Reason header, percent-decoded (UTF-8)."""
-    if value is None or not value.strip():
-        raise InvalidParameters(
-            "A write says why: send a Change-Reason header (percent-encoded UTF-8)",
-            [InvalidParam(name="Change-Reason", reason="missing")],
-        )
+
+    def refused(detail: str, reason: str) -> InvalidParameters:
+        return InvalidParameters(detail, [InvalidParam(name="Change-Reason", reason=reason)])
+
     try:
-        reason = unquote(value, errors="strict").strip()
+        reason = unquote(value or "", errors="strict").strip()
     except UnicodeDecodeError:
-        raise InvalidParameters(
-            "Change-Reason is not percent-encoded UTF-8",
-            [InvalidParam(name="Change-Reason", reason="not percent-encoded UTF-8")],
+        raise refused(
+            "Change-Reason is not percent-encoded UTF-8", "not percent-encoded UTF-8"
         ) from None
     if not reason:
-        raise InvalidParameters(
-            "Change-Reason says nothing once decoded: say why",
-            [InvalidParam(name="Change-Reason", reason="missing")],
+        raise refused(
+            "A write says why: send a Change-Reason header (percent-encoded UTF-8)", "missing"
         )
     if len(reason) > writes.MAX_REASON:
-        raise InvalidParameters(
+        raise refused(
             f"Change-Reason has {len(reason)} characters; at most {writes.MAX_REASON} are taken",
-            [InvalidParam(name="Change-Reason", reason="too long")],
+            "too long",
         )
     return reason
 
@@ -269,12 +275,6 @@ class ChangeSetResult(BaseModel):
     changes: list[FactResult]
 
 
-@dataclass
-class Written:
-    outcome: writes.Outcome
-    answer: Response
-
-
 def _results(outcome: writes.Outcome) -> list[FactResult]:
     ds = outcome.dataset
     assert ds is not None
@@ -288,7 +288,7 @@ def _results(outcome: writes.Outcome) -> list[FactResult]:
                 op=c.op,
                 revision=c.revision,
                 etag=etag(_plain(ds, c.kind, c.id)) if has_answer else None,
-                href=f"{curation.PATHS[c.kind]}/{c.id}" if c.kind != "coverage" else "/v1",
+                href=curation.href(c.kind, c.id),
             )
         )
     return found
@@ -370,18 +370,24 @@ async def write(
     return answers[0]
 
 
+def _fact_response(
+    ds: Dataset, kind: str, fact_id: str, version: int, status: int, location: str | None
+) -> Response:
+    """A fact's plain answer, as its GET sends it, with its ETag."""
+    body = _plain(ds, kind, fact_id)
+    headers = {"ETag": etag(body), "Dataset-Version": str(version)}
+    if location is not None:
+        headers["Location"] = location
+    return Response(body, status_code=status, headers=headers, media_type=JSON)
+
+
 def _fact_answer(
     kind: str, fact_id: str, status: int, location: str | None = None
 ) -> Callable[[writes.Outcome], Response]:
     def make(outcome: writes.Outcome) -> Response:
-        ds = outcome.dataset
-        assert ds is not None
+        assert outcome.dataset is not None
         assert outcome.seq is not None
-        body = _plain(ds, kind, fact_id)
-        headers = {"ETag": etag(body), "Dataset-Version": str(outcome.seq)}
-        if location is not None:
-            headers["Location"] = location
-        return Response(body, status_code=status, headers=headers, media_type=JSON)
+        return _fact_response(outcome.dataset, kind, fact_id, outcome.seq, status, location)
 
     return make
 
@@ -390,21 +396,16 @@ def _no_content(outcome: writes.Outcome) -> Response:
     return Response(status_code=204, headers={"Dataset-Version": str(outcome.seq)})
 
 
-def claim_path(source_id: str, claim: str) -> str:
-    return f"/v1/sources/{source_id}/claims/{claim}"
-
-
-def _claim_of(source_id: str, data: Any) -> Any:
-    """A claim body of the source in the path (which the body does not name again)."""
-    if isinstance(data, dict) and "source" in data:
+def _claim_of(source_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A claim body of the source in the path (which the body does not name again), with
+    its defaults filled (its id is made from them)."""
+    if "source" in data:
         raise InvalidParameters(
             "A claim's source is the one in the path: send no `source`",
             [InvalidParam(name="source", reason="given by the path")],
         )
-    if isinstance(data, dict):
-        new = curation.validated(curation.ClaimNew, data, "")
-        return {**new.model_dump(mode="json"), "source": source_id}
-    return data
+    new = curation.validated(curation.ClaimNew, data, "")
+    return {**new.model_dump(mode="json"), "source": source_id}
 
 
 async def create_one(request: Request, kind: str, source_id: str | None = None) -> Response:
@@ -418,9 +419,9 @@ async def create_one(request: Request, kind: str, source_id: str | None = None) 
     def answer(outcome: writes.Outcome) -> Response:
         if source_id is not None:
             made = claim_id(source_id, data)
-            return _fact_answer(kind, made, 201, claim_path(source_id, made))(outcome)
+            return _fact_answer(kind, made, 201, curation.claim_href(source_id, made))(outcome)
         created = next(c for c in outcome.changes if c.kind == kind)
-        return _fact_answer(kind, created.id, 201, WRITABLE[kind].href(created.id))(outcome)
+        return _fact_answer(kind, created.id, 201, curation.href(kind, created.id))(outcome)
 
     operation = OperationIn.model_validate({"op": "create", "kind": kind, "data": data})
     return await write(request, key, reason, [operation], [""], answer, retry=retry)
@@ -440,9 +441,7 @@ async def change_one(
     async def unchanged() -> Response:
         """A patch that changes nothing writes nothing: the fact as it stands."""
         ds: Dataset = await request.app.state.store.dataset()
-        body = _plain(ds, kind, fact_id)
-        headers = {"ETag": etag(body), "Dataset-Version": str(ds.version)}
-        return Response(body, headers=headers, media_type=JSON)
+        return _fact_response(ds, kind, fact_id, ds.version, 200, None)
 
     return await write(
         request,
