@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
+import fastapi.dependencies.models
 import httpx
 import psycopg
 import pytest
@@ -162,6 +163,24 @@ def seeded_copy_url(databases: Databases, template_url: str) -> str:
     """A fresh copy of the seeded template, for a test that writes (a file copy on SQLite,
     CREATE DATABASE … TEMPLATE on PostgreSQL)."""
     return databases.copy(template_url)
+
+
+def release_applications() -> None:
+    """Let the applications a test made be freed. FastAPI keeps an LRU cache (4,096 entries)
+    of the endpoint callables it inspected; the closures made for each application (its
+    docs routes, FastAPI's and fastapi-offline's) hold it, and with it its routes and store:
+    some 14,000 objects each, for most of the session. The collector's full passes then
+    grew from 0.1 s to over 1 s by the end of the suite and pushed requests past the
+    store's 1.5 s bound (one process serves one application, so only tests need this)."""
+    for cached in vars(fastapi.dependencies.models).values():
+        if callable(getattr(cached, "cache_clear", None)):
+            cached.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _released_applications() -> Iterator[None]:
+    yield
+    release_applications()
 
 
 @pytest.fixture(scope="session")

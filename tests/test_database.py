@@ -2,6 +2,8 @@
 
 import asyncio
 import datetime as dt
+import gc
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,10 +18,12 @@ from app import writes
 from app.cli import alembic_config
 from app.facts import BY_NAME, Facts
 from app.importing import import_file, seed
+from app.main import create_app
 from app.probes import PostgresProbe, make_probe
+from app.settings import Settings
 from app.store import Store
 from app.writes import Operation, Refused
-from tests.conftest import SEED_DIR, OpenClient, migrate
+from tests.conftest import SEED_DIR, OpenClient, migrate, release_applications
 from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
 
 
@@ -248,6 +252,22 @@ class TestReadPath:
             assert again.status_code == 200
             assert again.content == first.content
         assert hops == []
+
+    async def test_a_stopped_application_is_freed(self, seeded_url: str) -> None:
+        """The suite makes hundreds of applications; each is freed once its test is over
+        (conftest.release_applications), or every pass of the garbage collector slows."""
+        app = create_app(Settings(database_url=seeded_url))
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+        ):
+            assert (await client.get("/v1/states?as_of=2020-01-01")).status_code == 200
+        freed = weakref.ref(app)
+        del app, transport, client
+        release_applications()
+        gc.collect()
+        assert freed() is None
 
     async def test_concurrent_requests_share_postgresql_version_reads(
         self, backend: str, seeded_url: str
