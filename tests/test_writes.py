@@ -247,6 +247,11 @@ async def test_the_audit_needs_its_scope_and_is_never_cached(curated: Curated) -
     assert anonymous.status_code == 401
     assert "WWW-Authenticate" in anonymous.headers
     assert (await c.client.get("/v1/audit", headers=c.auth("facts"))).status_code == 403
+    # The key is checked before the query: no key, or the wrong one, is told so first.
+    for headers, status in (({}, 401), (c.auth("facts"), 403), (c.auth("auditor"), 422)):
+        malformed = await c.client.get("/v1/audit?since=-1", headers=headers)
+        assert malformed.status_code == status, malformed.text
+        assert malformed.headers["content-type"] == "application/problem+json"
 
 
 async def test_a_patch_is_a_merge_patch_and_needs_if_match(curated: Curated) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
@@ -75,18 +75,24 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
 
 
+async def _auditor(request: Request) -> None:
+    """The key first (a dependency runs before the query is read): a client without one
+    learns that, not what is wrong with its query."""
+    await curator(request, "audit:read")
+
+
 @router.get(
     "/audit",
     response_model=AuditPage,
     responses=problem_responses(401, 403, 422, 503),
     openapi_extra={"security": SECURITY},
+    dependencies=[Depends(_auditor)],
 )
 async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
     """The full change log for auditors (scope `audit:read`): every change set after
     `since` with, beside what the public feed shows, the name of the API key it was made
     with and the id of the request that made it. Never cached: `Cache-Control: private,
     no-store`."""
-    await curator(request, "audit:read")
     refuse_repeated(request)
     store: Store = request.app.state.store
     version = (await store.dataset()).version  # a database not seeded yet: 503, as reads
