@@ -22,6 +22,7 @@ import httpx
 import psycopg
 import pytest
 from alembic import command
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
@@ -198,7 +199,15 @@ async def client_with(
     settings: Settings, base_url: str = "http://test"
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of an application made with `settings` (its lifespan included)."""
-    app = create_app(settings)
+    async with client_of(create_app(settings), base_url) as client:
+        yield client
+
+
+@asynccontextmanager
+async def client_of(
+    app: FastAPI, base_url: str = "http://test"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of `app`, its lifespan included."""
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client,

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import running_service
+from tests.conftest import client_of, running_service
 
 CSV = "text/csv; charset=utf-8"
 
@@ -53,10 +53,7 @@ async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClien
     app.add_api_route("/v1/test-private", private, include_in_schema=False)
     app.add_api_route("/v1/test-language", by_language, include_in_schema=False)
     app.add_api_route("/v1/test-key", by_key, include_in_schema=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c,
-    ):
+    async with client_of(app) as c:
         yield c, calls
 
 

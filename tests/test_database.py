@@ -23,7 +23,7 @@ from app.probes import PostgresProbe, make_probe
 from app.settings import Settings
 from app.store import Store
 from app.writes import Operation, Refused
-from tests.conftest import SEED_DIR, OpenClient, migrate, release_applications
+from tests.conftest import SEED_DIR, OpenClient, client_of, migrate, release_applications
 from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
 
 
@@ -257,14 +257,10 @@ class TestReadPath:
         """The suite makes hundreds of applications; each is freed once its test is over
         (conftest.release_applications), or every pass of the garbage collector slows."""
         app = create_app(Settings(database_url=seeded_url))
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-        ):
+        async with client_of(app) as client:
             assert (await client.get("/v1/states?as_of=2020-01-01")).status_code == 200
         freed = weakref.ref(app)
-        del app, transport, client
+        del app, client
         release_applications()
         gc.collect()
         assert freed() is None
