@@ -18,6 +18,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from asgi_correlation_id import correlation_id
+from fastapi.routing import iter_route_contexts
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,7 +61,8 @@ def _script_hashes(page: bytes) -> str:
 class RouteLabels:
     """The route template a path belongs to (`/v1/states/{code}`), never the raw path, so
     that logs group by operation and metrics keep a bounded number of series. Built once
-    from the application's OpenAPI paths, as one regular expression, static paths first."""
+    from the paths of the application's documented routes (the OpenAPI document's paths,
+    without building the document), as one regular expression, static paths first."""
 
     EXTRA = (
         "/docs",
@@ -76,7 +78,12 @@ class RouteLabels:
         self._templates: list[str] = []
 
     def _build(self, scope: Scope) -> re.Pattern[str]:
-        templates = [*scope["app"].openapi().get("paths", {}), *self.EXTRA]
+        documented = [
+            route.path_format
+            for route in iter_route_contexts(scope["app"].routes)
+            if route.path_format and getattr(route, "include_in_schema", False)
+        ]
+        templates = [*documented, *self.EXTRA]
         # Fewer parameters first: /v1/states/{code}/timeline before /v1/{anything}.
         self._templates = sorted(set(templates), key=lambda t: (t.count("{"), -len(t)))
         parts = [

@@ -12,9 +12,11 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import fastapi.dependencies.models
@@ -23,14 +25,16 @@ import psycopg
 import pytest
 from alembic import command
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
-from app.cli import alembic_config
+from app.cli import alembic_config, cli
 from app.db import make_engine
 from app.importing import seed
 from app.main import create_app
-from app.settings import ROOT, Settings
+from app.settings import ROOT, Settings, get_settings
 
 ADMIN_URL = os.environ.get(
     "SCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -78,6 +82,21 @@ class Databases:
         with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
             for name in self.made:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# Property-based tests draw the same examples on every run and every machine ("ci", the
+# default: derandomised, no example database); `--hypothesis-profile=search` runs a longer,
+# random search and keeps what it finds (.hypothesis/). A failing example found either way is
+# kept as an explicit test case.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, max_examples=30, print_blob=True
+)
+hypothesis_settings.register_profile("search", deadline=None, max_examples=300, print_blob=True)
+hypothesis_settings.load_profile("ci")
+
+# Marks a test (class, module) whose outcome does not depend on the engine: it runs on
+# SQLite alone. Everything about storage, writes, versions and faults runs on both.
+engine_independent = pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -235,6 +254,30 @@ async def client_for() -> AsyncIterator[OpenClient]:
 
     async with stack:
         yield open_client
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a run of `sco-api` ended with: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(url: str, *args: str) -> Ran:
+    """`sco-api ARGS` on the database at `url`, run in this process through Click's runner
+    (a new Python process would spend ~1.8 s importing the command). An exception the
+    command lets out is written to stderr as a traceback, as the real command would."""
+    get_settings.cache_clear()  # read from the environment the runner sets, then let go
+    try:
+        result = CliRunner().invoke(cli, list(args), env={"SCO_DATABASE_URL": url})
+    finally:
+        get_settings.cache_clear()
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return Ran(result.exit_code, result.stdout, stderr)
 
 
 def free_port() -> int:

@@ -12,15 +12,18 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import running_service
+from tests.conftest import engine_independent, running_service
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Outside CI a machine without Chromium skips these tests; in CI (which installs it) they
 # then fail instead.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
+    engine_independent,  # the browser sees HTTP, whatever the engine behind it
+]
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import client_of, running_service
+from tests.conftest import client_of, engine_independent, running_service
 
 CSV = "text/csv; charset=utf-8"
 
@@ -58,6 +58,7 @@ async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClien
 
 
 @pytest.mark.anyio
+@engine_independent
 class TestWhatIsKept:
     async def test_a_cached_answer_keeps_its_content_type_and_headers(
         self, custom_client: tuple[httpx.AsyncClient, list[str]]
@@ -117,6 +118,8 @@ def server(seeded_copy_url: str) -> Iterator[tuple[str, int]]:
         yield base, process.pid
 
 
+@engine_independent
+@pytest.mark.serial  # measures a worker's memory
 def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
     server: tuple[str, int],
 ) -> None:

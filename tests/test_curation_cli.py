@@ -6,8 +6,7 @@ import pytest
 from app import keys
 from app.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE
-from tests.conftest import OpenClient
-from tests.test_seed import run_cli
+from tests.conftest import OpenClient, run_cli
 
 pytestmark = pytest.mark.anyio
 

@@ -23,8 +23,15 @@ from app.probes import PostgresProbe, make_probe
 from app.settings import Settings
 from app.store import Store
 from app.writes import Operation, Refused
-from tests.conftest import SEED_DIR, OpenClient, client_of, migrate, release_applications
-from tests.test_seed import copy_seed, correct_astana_city, run_cli, scalar
+from tests.conftest import (
+    SEED_DIR,
+    OpenClient,
+    client_of,
+    migrate,
+    release_applications,
+    run_cli,
+)
+from tests.test_seed import copy_seed, correct_astana_city, scalar
 
 
 def insert(engine: Engine, sql: str, **params: object) -> None:

@@ -3,6 +3,8 @@
 import httpx
 import pytest
 
+from tests.conftest import engine_independent
+
 pytestmark = pytest.mark.anyio
 PROBLEM = "application/problem+json"
 
@@ -85,6 +87,7 @@ class TestCaching:
         assert "etag" in response.headers["access-control-expose-headers"].lower()
 
 
+@engine_independent
 class TestDocs:
     @pytest.mark.parametrize("path", ["/docs", "/redoc"])
     async def test_docs_load_their_assets_from_this_service(

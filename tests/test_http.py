@@ -7,28 +7,39 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import brotli
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app import read_cache
 from app.dataset_file import SeedError
 from app.importing import import_file
-from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS
+from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, create_app
+from app.middleware import UNMATCHED, RouteLabels
 from app.settings import Settings
-from tests.conftest import SEED_DIR, OpenClient, client_with, running_service
+from tests.conftest import (
+    SEED_DIR,
+    OpenClient,
+    client_with,
+    engine_independent,
+    running_service,
+)
 
 pytestmark = pytest.mark.anyio
 
-# One path of each kind of GET operation, with the ids of real facts.
+# One path of each GET operation, with the ids of real facts (checked against the OpenAPI
+# document below, so a new operation cannot be missed).
 GET_PATHS = [
     "/v1",
     "/v1/states",
     "/v1/member-states?as_of=2020-01-01",
+    "/v1/observer-states",
+    "/v1/dialogue-partners",
+    "/v1/partners",
     "/v1/states/IND",
     "/v1/states/IND/timeline",
     "/v1/status-periods/ind-member-2017-06-09",
@@ -37,18 +48,29 @@ GET_PATHS = [
     "/v1/people",
     "/v1/people/zhang-ming",
     "/v1/presidencies",
+    "/v1/presidencies/ind-presidency-2022-09-17",
+    "/v1/summits",
     "/v1/summits/2022-samarkand",
     "/v1/snapshot?as_of=2022-03-17",
     "/v1/timeline",
     "/v1/sources",
+    "/v1/sources/indian-awaaz-2022-03-20",
+    "/v1/sources/indian-awaaz-2022-03-20/claims/indian-awaaz-2022-03-20-d8a6038e",
     "/v1/changes",
     "/v1/change-sets/1",
+    "/v1/audit",  # 401 without a key, HEAD as GET
+    "/v1/export",
+    "/v1/export/popolo",
     "/healthz",
+    "/readyz",
     "/openapi.json",
+    "/problems",
     "/problems/not-found",
     "/metrics",
     "/docs",
 ]
+# Served, but not operations of the OpenAPI document: the document itself and its pages.
+NOT_IN_THE_DOCUMENT = {"/openapi.json", "/docs"}
 IDENTITY = {"Accept-Encoding": "identity"}
 
 
@@ -56,8 +78,9 @@ IDENTITY = {"Accept-Encoding": "identity"}
 async def test_head_answers_as_get_without_a_body(client: httpx.AsyncClient, path: str) -> None:
     get = await client.get(path, headers=IDENTITY)
     head = await client.head(path, headers=IDENTITY)
-    assert get.status_code == 200, get.text
-    assert head.status_code == 200
+    expected = 401 if path == "/v1/audit" else 200
+    assert get.status_code == expected, get.text
+    assert head.status_code == expected
     assert head.content == b""
     if path != "/metrics":  # the metrics count the GET itself
         assert head.headers["content-length"] == str(len(get.content))
@@ -65,6 +88,39 @@ async def test_head_answers_as_get_without_a_body(client: httpx.AsyncClient, pat
         assert head.headers.get(name) == get.headers.get(name), name
 
 
+@engine_independent
+async def test_the_paths_walked_are_every_get_operation(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    operations = {path for path, item in document["paths"].items() if "get" in item}
+    walked = [path.split("?")[0] for path in GET_PATHS if path not in NOT_IN_THE_DOCUMENT]
+
+    def operation_of(path: str) -> list[str]:
+        return [
+            template
+            for template in operations
+            if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path)
+            # a fixed path wins over a template that also matches it
+            and (template == path or path not in operations)
+        ]
+
+    matched = {path: operation_of(path) for path in walked}
+    assert all(len(found) == 1 for found in matched.values()), matched
+    assert {found[0] for found in matched.values()} == operations
+
+
+@engine_independent
+async def test_each_documented_path_is_its_own_route_label(seeded_url: str) -> None:
+    """Logs and metrics label a request by its operation's path template: the labels are
+    found from the routes, and must be the OpenAPI document's paths, one for one."""
+    app = create_app(Settings(database_url=seeded_url))
+    labels = RouteLabels()
+    for template in app.openapi()["paths"]:
+        path = re.sub(r"\{[^}]+\}", "x", template)
+        assert labels({"app": app, "path": path}) == template, path
+    assert labels({"app": app, "path": "/v1/nowhere/at/all"}) == UNMATCHED
+
+
+@engine_independent
 async def test_a_large_answer_is_compressed_and_a_small_one_is_not(
     client: httpx.AsyncClient,
 ) -> None:
@@ -96,6 +152,7 @@ async def test_a_large_answer_is_compressed_and_a_small_one_is_not(
     assert "content-encoding" not in small.headers
 
 
+@engine_independent
 async def test_a_cached_answer_is_compressed_once(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +211,7 @@ async def test_unversioned_reads_revalidate(client: httpx.AsyncClient) -> None:
     assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
 
 
+@engine_independent
 async def test_a_cors_preflight_for_revalidation_and_writes(client: httpx.AsyncClient) -> None:
     preflight = await client.options(
         "/v1/member-states",
@@ -188,6 +246,7 @@ async def test_a_cors_preflight_for_revalidation_and_writes(client: httpx.AsyncC
     assert set(CORS_EXPOSED_HEADERS) <= exposed
 
 
+@engine_independent
 async def test_security_headers_everywhere(client: httpx.AsyncClient) -> None:
     for path in ("/v1/states/IND", "/v1/nope", "/healthz", "/docs", "/redoc", "/openapi.json"):
         response = await client.get(path)
@@ -207,6 +266,7 @@ async def test_security_headers_everywhere(client: httpx.AsyncClient) -> None:
     assert policy.count("'sha256-") == len(inline)
 
 
+@engine_independent
 async def test_the_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
     made = await client.get("/v1")
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
@@ -218,6 +278,7 @@ async def test_the_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> No
     assert unknown.headers["x-request-id"] == "abc"
 
 
+@engine_independent
 async def test_one_json_access_log_line_per_request(
     client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -285,6 +346,7 @@ async def test_metrics_count_requests_cache_and_reloads(client: httpx.AsyncClien
     assert "# TYPE sco_writes_total counter" in text
 
 
+@engine_independent
 async def test_problem_types_resolve(client: httpx.AsyncClient) -> None:
     problem = await client.get("/v1/states/XX")
     kind = problem.json()["type"]
@@ -313,6 +375,7 @@ async def test_problem_types_resolve(client: httpx.AsyncClient) -> None:
     assert method.json()["type"] == "http://test/problems/method-not-allowed"
 
 
+@engine_independent
 async def test_problem_types_are_built_on_the_public_url(seeded_url: str) -> None:
     settings = Settings(database_url=seeded_url, public_url="https://sco.example.org/api/")
     async with client_with(settings) as client:
@@ -320,6 +383,7 @@ async def test_problem_types_are_built_on_the_public_url(seeded_url: str) -> Non
         assert problem.json()["type"] == "https://sco.example.org/api/problems/not-found"
 
 
+@engine_independent
 def test_the_server_sends_no_version(seeded_url: str) -> None:
     with running_service(seeded_url) as (base, _):
         response = httpx.get(f"{base}/v1/states/IND")
@@ -327,6 +391,7 @@ def test_the_server_sends_no_version(seeded_url: str) -> None:
         assert response.headers["x-request-id"]
 
 
+@engine_independent
 async def test_no_coding_the_client_refuses_and_one_vary(client: httpx.AsyncClient) -> None:
     refused = await client.get("/v1/member-states", headers={"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in refused.headers
@@ -339,12 +404,25 @@ async def test_no_coding_the_client_refuses_and_one_vary(client: httpx.AsyncClie
     assert b"cdn.redoc.ly" not in plain.content
 
 
-async def test_an_answer_of_today_is_modified_since_midnight(client: httpx.AsyncClient) -> None:
-    state = await client.get("/v1/states/IND")
+async def test_an_answer_of_today_is_modified_since_midnight(
+    seeded_copy_url: str, engine_for: Callable[[str], Engine], client_for: OpenClient
+) -> None:
+    """On a database last written days ago, an answer of today changed at midnight (the
+    day it is computed for moved on); one of a given day changed when the data did."""
+    written = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    with engine_for(seeded_copy_url).begin() as conn:
+        conn.execute(text("UPDATE change_set SET committed_at = :at"), {"at": written})
+    client = await client_for(seeded_copy_url)
     midnight = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), UTC)
-    assert parsedate_to_datetime(state.headers["last-modified"]) >= midnight
+    for of_today in ("/v1/states/IND", "/v1/snapshot"):
+        answer = await client.get(of_today)
+        assert parsedate_to_datetime(answer.headers["last-modified"]) == midnight, of_today
+    for of_a_day in ("/v1/snapshot?as_of=2020-01-01", "/v1/member-states", "/v1/summits"):
+        answer = await client.get(of_a_day)
+        assert parsedate_to_datetime(answer.headers["last-modified"]) == written, of_a_day
 
 
+@engine_independent
 async def test_405_allows_head_and_lang_only_where_names_are_shown(
     client: httpx.AsyncClient,
 ) -> None:
@@ -355,6 +433,7 @@ async def test_405_allows_head_and_lang_only_where_names_are_shown(
         assert (await client.get(path)).status_code == 422, path
 
 
+@engine_independent
 async def test_an_unexpected_error_is_a_problem_with_every_header(seeded_url: str) -> None:
     async with client_with(Settings(database_url=seeded_url)) as client:
         app = client._transport.app  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ import pytest
 from app.errors import PROBLEM_JSON
 from app.openapi import NO_DATABASE, PRIVATE, examples
 from app.openapi_examples import REQUESTS, WRITES, record_all
-from tests.conftest import running_service
+from tests.conftest import engine_independent, running_service
 
 pytestmark = pytest.mark.anyio
 
@@ -161,6 +161,7 @@ def test_the_generated_client_has_readable_modules(generated_client: Any) -> Non
     assert not [m for m in modules if "_v1_" in m or m.endswith("_get")]
 
 
+@engine_independent
 def test_the_generated_client_reads_the_api_and_gets_typed_problems(
     generated_client: Any, seeded_url: str, migrated_url: str
 ) -> None:

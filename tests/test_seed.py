@@ -16,13 +16,13 @@ import pytest
 import yaml
 from sqlalchemy import Engine, text
 
-from app import writes
+from app import dataset_file, writes
 from app.dataset_file import MAX_NOTE_CHARS, SeedError
 from app.facts import BY_NAME, Facts
 from app.importing import export, import_file, seed
 from app.models import metadata
 from app.writes import Operation, Refused
-from tests.conftest import SEED_DIR, running_service
+from tests.conftest import SEED_DIR, engine_independent, run_cli, running_service
 
 # Every table: the facts, the change log and the version row.
 TABLES = [t.name for t in metadata.sorted_tables]
@@ -46,8 +46,15 @@ def version(engine: Engine) -> int:
     return int(scalar(engine, "SELECT version FROM dataset_version"))
 
 
+# libyaml's loader and dumper where PyYAML has them: these helpers only read back what they
+# write, and the pure-Python pair takes some ten times as long on the shipped file.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def load_file(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8"))
+    text_ = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.load(text_, Loader=_YAML_LOADER)
     return data
 
 
@@ -57,7 +64,8 @@ def copy_seed(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     shutil.copytree(SEED_DIR, target, dirs_exist_ok=True)
     data = load_file(target)
     edit(data)
-    (target / "dataset.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    written = yaml.dump(data, Dumper=_YAML_DUMPER, allow_unicode=True)
+    (target / "dataset.yaml").write_text(written, "utf-8")
     return target
 
 
@@ -92,18 +100,6 @@ def retitle_a_source(data: dict[str, Any]) -> None:
 
 def correct_astana_city(data: dict[str, Any]) -> None:
     next(s for s in data["summits"] if s["id"] == "2017-astana")["city"] = "Nur-Sultan"
-
-
-def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SCO_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-c", "from app.cli import main; main()", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 def revisions(engine: Engine) -> dict[str, int]:
@@ -544,14 +540,23 @@ class TestExport:
 
 
 class TestCommands:
-    def test_migrate_seed_check_through_the_command(self, empty_url: str) -> None:
-        for command in ("migrate", "seed", "check"):
-            result = run_cli(empty_url, command)
-            assert result.returncode == 0, result.stderr
-        assert "check passed" in result.stdout
-        again = run_cli(empty_url, "seed")
-        assert again.returncode == 0
-        assert "the file matches; nothing written" in again.stdout
+    @engine_independent
+    def test_migrate_seed_check_through_the_installed_command(self, empty_url: str) -> None:
+        """A smoke test of the entry point itself, in processes of its own (the other tests
+        of the commands run them in this process, on both engines)."""
+        command = Path(sys.executable).with_name("sco-api")
+        env = {**os.environ, "SCO_DATABASE_URL": empty_url}
+        ran = []
+        for args in (["migrate"], ["seed"], ["check"], ["seed"]):
+            ran.append(
+                subprocess.run(
+                    [command, *args], env=env, capture_output=True, text=True, timeout=120
+                )
+            )
+            assert ran[-1].returncode == 0, ran[-1].stderr
+        assert ran[0].stdout == "migrated to head\n"
+        assert "check passed" in ran[2].stdout
+        assert "the file matches; nothing written" in ran[3].stdout
 
     def test_a_curators_import_survives_start_and_a_restart(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
@@ -586,3 +591,49 @@ class TestCommands:
         result = run_cli(seeded_copy_url, "check")
         assert result.returncode == 1
         assert "is not in the stored text of source 'indian-awaaz-2022-03-20'" in result.stderr
+
+
+class TestTheFileReader:
+    """The dataset file is read by libyaml's C parser where PyYAML has it: it must read what
+    the pure-Python parser reads, and refuse what it refuses, at the same lines."""
+
+    @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+    def test_the_c_parser_is_the_one_in_use(self) -> None:
+        assert issubclass(dataset_file.LOADER, yaml.CSafeLoader)
+
+    def test_both_parsers_read_the_shipped_file_alike(self) -> None:
+        path = SEED_DIR / "dataset.yaml"
+        fast = dataset_file.parse_file(path, dataset_file.LOADER)
+        pure = dataset_file.parse_file(path, dataset_file.PURE_LOADER)
+        assert fast == pure
+        assert len(fast[1]) > 400  # the line of every fact
+
+    @pytest.mark.parametrize(
+        ("edit", "said"),
+        [
+            (
+                lambda t: t.replace("coverage:\n", "coverage:\n  member: {since: '2001-06-16'}\n"),
+                "'member' is given twice (first on line",
+            ),
+            (lambda t: t.replace("start: '2017-06-09'", "start: 2022-02-30", 1), "2022-02-30"),
+            (lambda t: t.replace("coverage:\n", "coverage: [\n", 1), "not valid YAML"),
+        ],
+        ids=["a key twice", "an impossible date", "not YAML"],
+    )
+    def test_both_parsers_refuse_alike_at_the_same_line(
+        self, tmp_path: Path, edit: Callable[[str], str], said: str
+    ) -> None:
+        path = tmp_path / "dataset.yaml"
+        shutil.copytree(SEED_DIR / "sources", tmp_path / "sources")
+        path.write_text(edit((SEED_DIR / "dataset.yaml").read_text("utf-8")), "utf-8")
+        refusals = []
+        for loader in (dataset_file.LOADER, dataset_file.PURE_LOADER):
+            with pytest.raises(SeedError) as refused:
+                dataset_file.parse_file(path, loader)
+            refusals.append(refused.value.problems)
+        # The same problems at the same lines (libyaml words a syntax error its own way).
+        at_a_line = re.compile(re.escape(f"{path}:") + r"\d+: ")
+        located = [[at_a_line.match(p) for p in problems] for problems in refusals]
+        assert all(m for found in located for m in found), refusals
+        assert [m.group() for m in located[0] if m] == [m.group() for m in located[1] if m]
+        assert all(said in problem for problems in refusals for problem in problems), refusals

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
-from tests.conftest import running_service
+from tests.conftest import engine_independent, running_service
 
 COMMAND = [sys.executable, "-c", "from app.cli import main; main()"]
 
@@ -59,6 +59,7 @@ def test_a_busy_port_is_named_before_anything_is_written(empty_url: str, tmp_pat
         assert tables[0] == 0
 
 
+@engine_independent
 def test_several_workers_count_their_metrics_together(seeded_url: str) -> None:
     with running_service(seeded_url, "serve", SCO_WORKERS="2") as (base, _):
         for _ in range(20):

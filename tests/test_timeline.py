@@ -67,6 +67,11 @@ class TestStateTimeline:
             days = [parse(e["date"])[0] for e in body["events"]]
             assert days == sorted(days)
             assert all(e["sources"] for e in body["events"])
+            # One event where each of the state's status periods begins, none missing.
+            state = (await client.get(f"/v1/states/{code}")).json()
+            starts = [p["start_date"] for p in state["history"]]
+            assert starts, code
+            assert [e["date"] for e in body["events"] if e["to_status"]] == starts, code
 
     async def test_a_state_without_status_is_404_and_a_bad_code_422(
         self, client: httpx.AsyncClient
