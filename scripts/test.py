@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 NO_TESTS = 5  # pytest's exit code when it selected nothing
@@ -23,19 +24,21 @@ def run(label: str, args: list[str], report: Path) -> tuple[int, float]:
     return code, time.monotonic() - began
 
 
-def counts(report: Path) -> dict[str, int]:
-    """passed, failed (errors included) and skipped, from a JUnit XML report."""
-    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    if report.exists():
-        for suite in ET.parse(report).getroot().iter("testsuite"):
-            for key in total:
-                total[key] += int(suite.get(key, 0))
-    failed = total["failures"] + total["errors"]
-    return {
-        "passed": total["tests"] - failed - total["skipped"],
-        "failed": failed,
-        "skipped": total["skipped"],
-    }
+def counts(report: Path) -> Counter[str]:
+    """The tests of a JUnit XML report by outcome: passed, failed (errors included),
+    skipped, xfailed."""
+    outcomes: Counter[str] = Counter()
+    if not report.exists():
+        return outcomes
+    for case in ET.parse(report).getroot().iter("testcase"):
+        skipped = case.find("skipped")
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcomes["failed"] += 1
+        elif skipped is not None:
+            outcomes["xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"] += 1
+        else:
+            outcomes["passed"] += 1
+    return outcomes
 
 
 def main(args: list[str]) -> int:
@@ -44,7 +47,7 @@ def main(args: list[str]) -> int:
         reports = Path(folder) / "parallel.xml", Path(folder) / "serial.xml"
         parallel = run(
             f"in parallel on {workers} workers",
-            ["-n", workers, "-m", "not serial", *args],
+            ["-n", workers, "--dist", "worksteal", "-m", "not serial", *args],
             reports[0],
         )
         serial = run("serially", ["-p", "no:xdist", "-m", "serial", *args], reports[1])
@@ -55,8 +58,11 @@ def main(args: list[str]) -> int:
     else:
         code = next((c for c in codes if c not in (0, NO_TESTS)), 0)
     print(f"parallel part {parallel[1]:.0f} s, serial part {serial[1]:.0f} s")
-    passed, failed, skipped = (sum(c[key] for c in both) for key in ("passed", "failed", "skipped"))
-    print(f"suite: {passed} passed, {failed} failed, {skipped} skipped")
+    total = both[0] + both[1]
+    print(
+        f"suite: {total['passed']} passed, {total['failed']} failed, "
+        f"{total['skipped']} skipped, {total['xfailed']} xfailed"
+    )
     return code
 
 

@@ -76,8 +76,9 @@ def other_origin() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module's tests (each opens pages of its own)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -105,20 +106,26 @@ class Watched:
         )
 
 
+@pytest.fixture(scope="module")
+def api(seeded_url: str) -> Iterator[str]:
+    """The service over the shared seeded database, for the tests that only read."""
+    with running_service(seeded_url) as (base, _):
+        yield base
+
+
 def test_a_page_on_another_origin_reads_and_revalidates(
-    browser: Any, other_origin: str, seeded_url: str
+    browser: Any, other_origin: str, api: str
 ) -> None:
-    with running_service(seeded_url) as (api, _):
-        watched = Watched(browser)
-        watched.page.goto(other_origin)
-        result = watched.page.evaluate("api => revalidate(api)", api)
-        assert watched.errors == []
-        assert result["first"] == 200
-        assert result["total"] == 8
-        assert result["etag"], "ETag must be exposed to the page"
-        assert result["version"], "Dataset-Version must be exposed to the page"
-        assert result["second"] == 304
-        assert result["secondEtag"] == result["etag"]
+    watched = Watched(browser)
+    watched.page.goto(other_origin)
+    result = watched.page.evaluate("api => revalidate(api)", api)
+    assert watched.errors == []
+    assert result["first"] == 200
+    assert result["total"] == 8
+    assert result["etag"], "ETag must be exposed to the page"
+    assert result["version"], "Dataset-Version must be exposed to the page"
+    assert result["second"] == 304
+    assert result["secondEtag"] == result["etag"]
 
 
 @pytest.mark.parametrize(
@@ -129,19 +136,18 @@ def test_a_page_on_another_origin_reads_and_revalidates(
     ],
 )
 def test_the_docs_render_their_operations(
-    browser: Any, seeded_url: str, path: str, operation: str
+    browser: Any, api: str, path: str, operation: str
 ) -> None:
-    with running_service(seeded_url) as (api, _):
-        watched = Watched(browser)
-        response = watched.page.goto(api + path)
-        assert response is not None
-        assert "content-security-policy" in response.headers
-        watched.page.wait_for_selector(operation, timeout=20_000)
-        count = watched.page.locator(operation).count()
-        text = watched.page.inner_text("body")
-        assert count >= 5, f"{path}: only {count} operations rendered"
-        assert "member-states" in text or "Member" in text
-        assert watched.errors == [], watched.errors
+    watched = Watched(browser)
+    response = watched.page.goto(api + path)
+    assert response is not None
+    assert "content-security-policy" in response.headers
+    watched.page.wait_for_selector(operation, timeout=20_000)
+    count = watched.page.locator(operation).count()
+    text = watched.page.inner_text("body")
+    assert count >= 5, f"{path}: only {count} operations rendered"
+    assert "member-states" in text or "Member" in text
+    assert watched.errors == [], watched.errors
 
 
 def test_swagger_ui_authorizes_with_a_key(browser: Any, seeded_copy_url: str) -> None:
