@@ -142,9 +142,18 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile("search", deadline=None, max_examples=300, print_blob=True)
 hypothesis_settings.load_profile("ci")
 
-# Marks a test (class, module) whose outcome does not depend on the engine: it runs on
-# SQLite alone. Everything about storage, writes, versions and faults runs on both.
-engine_independent = pytest.mark.parametrize("backend", ["sqlite"], indirect=True, scope="session")
+
+def on(*engines: str) -> pytest.MarkDecorator:
+    """Runs a test (class, module) on the engines named only, instead of on both."""
+    return pytest.mark.parametrize("backend", list(engines), indirect=True, scope="session")
+
+
+# A test whose outcome does not depend on the engine runs on SQLite alone; everything about
+# storage, writes, versions and faults runs on both. A test of one engine's own behaviour
+# (an SQLite file, a PostgreSQL lock) runs on that engine.
+engine_independent = on("sqlite")
+sqlite_only = on("sqlite")
+postgresql_only = on("postgresql")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

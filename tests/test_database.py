@@ -28,6 +28,7 @@ from tests.conftest import (
     OpenClient,
     client_of,
     migrate,
+    postgresql_only,
     release_applications,
     run_cli,
 )
@@ -272,11 +273,10 @@ class TestReadPath:
         gc.collect()
         assert freed() is None
 
+    @postgresql_only
     async def test_concurrent_requests_share_postgresql_version_reads(
-        self, backend: str, seeded_url: str
+        self, seeded_url: str
     ) -> None:
-        if backend != "postgresql":
-            pytest.skip("the SQLite probe reads on the event loop, with nothing to share")
         probe = make_probe(seeded_url)
         assert isinstance(probe, PostgresProbe)
         reads = 0

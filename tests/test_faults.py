@@ -22,7 +22,15 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from app.importing import import_file
-from tests.conftest import Databases, OpenClient, _seeded, free_port, running_service
+from tests.conftest import (
+    Databases,
+    OpenClient,
+    _seeded,
+    free_port,
+    postgresql_only,
+    running_service,
+    sqlite_only,
+)
 from tests.test_seed import copy_seed, correct_astana_city
 
 # Seconds: the issue's 2 s, with room for a collector pass. Measured on the server's side
@@ -158,23 +166,19 @@ async def test_a_migrated_database_not_seeded_says_so(
     assert_logged(caplog, "migrated but not seeded")
 
 
-async def test_a_missing_sqlite_file_is_not_made(
-    backend: str, empty_url: str, client_for: OpenClient
-) -> None:
-    if backend != "sqlite":
-        pytest.skip("a fault of an SQLite file")
+@sqlite_only
+async def test_a_missing_sqlite_file_is_not_made(empty_url: str, client_for: OpenClient) -> None:
     client = await client_for(empty_url)
     assert_unavailable(await client.get("/v1/member-states"), "does not exist")
     assert not file_of(empty_url).exists()
 
 
+@postgresql_only
 async def test_a_dataset_read_that_waits_on_a_lock_gives_503_within_the_bound(
-    backend: str, seeded_copy_url: str, client_for: OpenClient, server_times: ServerTimes
+    seeded_copy_url: str, client_for: OpenClient, server_times: ServerTimes
 ) -> None:
     """The version answers, the dataset read in a thread does not (a table locked): the
     request answers 503 in time, and the dataset is served once the lock is gone."""
-    if backend != "postgresql":
-        pytest.skip("SQLite readers never wait on a writer (WAL)")
     conninfo = make_url(seeded_copy_url).set(drivername="postgresql")
     client = await client_for(seeded_copy_url)
     assert (await client.get("/v1/member-states")).status_code == 200
@@ -280,8 +284,8 @@ async def test_a_stopped_server_gives_503_within_the_bound_and_is_served_again(
 
 @pytest.fixture
 def sqlite_file(backend: str, seeded_copy_url: str) -> Path:
-    if backend != "sqlite":
-        pytest.skip("a fault of an SQLite file")
+    """The file of a copy of the seeded database (for tests marked sqlite_only)."""
+    assert backend == "sqlite", "a test of an SQLite file is marked sqlite_only"
     return file_of(seeded_copy_url)
 
 
@@ -312,6 +316,7 @@ def garbage_page(path: Path) -> None:
     ],
     ids=["truncated", "garbage-header", "garbage-page", "deleted"],
 )
+@sqlite_only
 async def test_a_broken_sqlite_file_is_named_for_what_it_is(
     sqlite_file: Path,
     client_for: OpenClient,
@@ -327,6 +332,7 @@ async def test_a_broken_sqlite_file_is_named_for_what_it_is(
     assert_logged(caplog, detail)
 
 
+@sqlite_only
 async def test_a_broken_sqlite_file_is_named_at_startup_too(
     sqlite_file: Path, client_for: OpenClient
 ) -> None:
@@ -335,6 +341,7 @@ async def test_a_broken_sqlite_file_is_named_at_startup_too(
     assert_unavailable(await client.get("/readyz"), "is corrupted")
 
 
+@sqlite_only
 async def test_a_replaced_sqlite_file_is_reopened_and_served(
     sqlite_file: Path,
     databases: Databases,
@@ -355,6 +362,7 @@ async def test_a_replaced_sqlite_file_is_reopened_and_served(
     assert (await client.get("/readyz")).json()["version"] == 2
 
 
+@sqlite_only
 async def test_a_sqlite_file_replaced_by_garbage_is_named(
     sqlite_file: Path,
     client_for: OpenClient,
@@ -386,6 +394,7 @@ def immutable(*paths: Path) -> Iterator[None]:
             subprocess.run(["chattr", "-i", str(path)], check=False)
 
 
+@sqlite_only
 async def test_a_read_only_sqlite_file_in_wal_mode_is_served(
     sqlite_file: Path, client_for: OpenClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -403,6 +412,7 @@ async def test_a_read_only_sqlite_file_in_wal_mode_is_served(
     assert any("read-only in WAL mode" in r.getMessage() for r in caplog.records)
 
 
+@sqlite_only
 async def test_a_read_only_sqlite_file_with_changes_in_its_wal_is_not_served_stale(
     sqlite_file: Path, client_for: OpenClient, tmp_path: Path
 ) -> None:

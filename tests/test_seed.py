@@ -540,6 +540,15 @@ class TestExport:
 
 
 class TestCommands:
+    def test_migrate_seed_check_through_the_command(self, empty_url: str) -> None:
+        for command in ("migrate", "seed", "check"):
+            result = run_cli(empty_url, command)
+            assert result.returncode == 0, result.stderr
+        assert "check passed" in result.stdout
+        again = run_cli(empty_url, "seed")
+        assert again.returncode == 0
+        assert "the file matches; nothing written" in again.stdout
+
     @engine_independent
     def test_migrate_seed_check_through_the_installed_command(self, empty_url: str) -> None:
         """A smoke test of the entry point itself, in processes of its own (the other tests

@@ -14,7 +14,7 @@ import pytest
 from app import keys
 from app.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE, PARTNER, cite
-from tests.conftest import OpenClient, running_service
+from tests.conftest import OpenClient, postgresql_only, running_service
 
 pytestmark = pytest.mark.anyio
 
@@ -727,13 +727,10 @@ def test_no_key_or_secret_is_ever_logged(seeded_copy_url: str, tmp_path: Any) ->
         assert secret[len(keys.PREFIX) :][:12] not in written
 
 
-def test_a_write_through_one_service_is_read_through_another(
-    backend: str, seeded_copy_url: str
-) -> None:
+@postgresql_only
+def test_a_write_through_one_service_is_read_through_another(seeded_copy_url: str) -> None:
     """Two services on one PostgreSQL database: after each write through the first, the
     second answers from the new version at once, never a stale answer."""
-    if backend != "postgresql":
-        pytest.skip("several services share one database on PostgreSQL")
     secrets = make_keys(seeded_copy_url)
     auth = {"Authorization": f"Bearer {secrets['writer']}", **REASON}
     with (
