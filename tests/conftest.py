@@ -6,6 +6,7 @@ PostgreSQL is reached at SCO_TEST_POSTGRES_URL (default postgresql+psycopg://pos
 SCO_TEST_SKIP_POSTGRES=1 to run on SQLite alone, knowingly (never in CI).
 """
 
+import logging
 import os
 import queue
 import shutil
@@ -28,6 +29,7 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
@@ -102,9 +104,14 @@ class Databases:
         self.released.clear()
 
     def _drop_queued(self) -> None:
-        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
-            while (name := self.dropping.get()) is not None:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop what is queued until told to stop. A database that cannot be dropped now goes
+        back to `made`, for `drop_all` to try again (and to report)."""
+        while (name := self.dropping.get()) is not None:
+            try:
+                with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except psycopg.Error:
+                self.made.append(name)
 
     def drop_all(self) -> None:
         """Drop every database made (waiting for those already queued)."""
@@ -132,15 +139,30 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
             databases.torn_down()
 
 
-# Property-based tests draw the same examples on every run and every machine ("ci", the
+# Property-based tests draw the same examples on every run and every machine ("fixed", the
 # default: derandomised, no example database); `--hypothesis-profile=search` runs a longer,
-# random search and keeps what it finds (.hypothesis/). A failing example found either way is
-# kept as an explicit test case.
+# random search and keeps what it finds (.hypothesis/examples). A failing example found
+# either way is kept as an explicit test case. Both start from Hypothesis's "default"
+# profile, not from whatever it loaded itself (its own "ci" profile when CI is set).
 hypothesis_settings.register_profile(
-    "ci", derandomize=True, database=None, deadline=None, max_examples=30, print_blob=True
+    "fixed",
+    parent=hypothesis_settings.get_profile("default"),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=30,
+    print_blob=True,
 )
-hypothesis_settings.register_profile("search", deadline=None, max_examples=300, print_blob=True)
-hypothesis_settings.load_profile("ci")
+hypothesis_settings.register_profile(
+    "search",
+    parent=hypothesis_settings.get_profile("default"),
+    derandomize=False,
+    database=DirectoryBasedExampleDatabase(str(ROOT / ".hypothesis" / "examples")),
+    deadline=None,
+    max_examples=300,
+    print_blob=True,
+)
+hypothesis_settings.load_profile("fixed")
 
 
 def on(*engines: str) -> pytest.MarkDecorator:
@@ -334,10 +356,16 @@ def run_cli(url: str, *args: str) -> Ran:
     (a new Python process would spend ~1.8 s importing the command). An exception the
     command lets out is written to stderr as a traceback, as the real command would."""
     get_settings.cache_clear()  # read from the environment the runner sets, then let go
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         result = CliRunner().invoke(cli, list(args), env={"SCO_DATABASE_URL": url})
     finally:
         get_settings.cache_clear()
+        # `migrate` configures logging (Alembic's env.py) onto the runner's stderr, which is
+        # closed now: give the process its own logging back.
+        root.handlers[:] = handlers
+        root.setLevel(level)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))

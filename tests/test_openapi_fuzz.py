@@ -53,14 +53,14 @@ def refused_by_design(case: schemathesis.Case) -> bool:
 
 def examples(backend: str) -> int:
     """How many examples to draw for each read operation: the profile's number on SQLite
-    (30 in "ci"), a sixth of it on PostgreSQL, where the same code answers from other rows."""
+    (30 in "fixed"), a sixth of it on PostgreSQL, where the same code answers from other rows."""
     full = settings.default.max_examples
     return full if backend == "sqlite" else max(5, full // 6)
 
 
 def write_examples() -> int:
     """How many for each write operation, on both engines: five sixths of the profile's
-    number (25 in "ci"); each write example costs more than a read one."""
+    number (25 in "fixed"); each write example costs more than a read one."""
     return max(5, settings.default.max_examples * 5 // 6)
 
 
