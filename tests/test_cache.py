@@ -125,8 +125,9 @@ def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
 ) -> None:
     """3,000 distinct long query strings (6 KB each), each a tiny answer (an empty page) the
     cache keeps: a bound that counted only bodies would keep them all and grow the worker by
-    some 80 MB (seen with a 1,000 MB cache); one that counts keys and headers keeps about 150. (A long, valid `fields`
-    list on the cheapest collection: the server's work per request is small.)"""
+    some 80 MB (seen with a 1,000 MB cache); one that counts keys and headers keeps about
+    150. A long, valid `fields` list on the cheapest collection keeps the server's work per
+    request small."""
     base, pid = server
     fields = ",".join(["id"] * 2000)  # a valid, long `fields` list
     with httpx.Client(base_url=base, timeout=10) as client:
