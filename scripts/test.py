@@ -16,9 +16,11 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
-NO_TESTS = 5  # pytest's exit codes: it selected nothing; it was interrupted
-INTERRUPTED = 2
-CHOSEN_HERE = ("-m", "-n", "--numprocesses", "--dist", "no:xdist")
+NO_TESTS = 5  # pytest's exit code when it selected nothing
+INTERRUPTED = 2  # ... and when it was interrupted (Ctrl-C)
+USAGE_ERROR = 4
+# The options that choose the parts (`-mEXPR` and `-n2` spelt joined too).
+CHOSEN_HERE = ("-m", "-n", "--numprocesses", "--dist", "-pno:xdist", "no:xdist")
 
 
 def run(label: str, args: list[str], report: Path) -> tuple[int, float]:
@@ -58,10 +60,10 @@ def counts(report: Path) -> Counter[str]:
 
 
 def main(args: list[str]) -> int:
-    refused = [a for a in args if a.split("=")[0] in CHOSEN_HERE]
+    refused = [a for a in args if a.split("=")[0] in CHOSEN_HERE or a.startswith(("-m", "-n"))]
     if refused:
         print(f"./dev test chooses {', '.join(refused)} itself; use ./dev pytest for them")
-        return 4  # pytest's own code for a usage error
+        return USAGE_ERROR
     workers = os.environ.get("SCO_TEST_WORKERS", "2")
     with tempfile.TemporaryDirectory() as folder:
         reports = Path(folder) / "parallel.xml", Path(folder) / "serial.xml"

@@ -1,6 +1,7 @@
-"""The HTTP conventions client developers expect, through HTTP on both engines: HEAD,
-compression, conditional requests, CORS, security headers, request ids, the access log,
-metrics, and problem types that resolve."""
+"""The HTTP conventions client developers expect, through HTTP: HEAD, compression,
+conditional requests, CORS, security headers, request ids, the access log, metrics, and
+problem types that resolve. Those whose answers carry data run on both engines; those of
+the HTTP layer alone (marked engine_independent) on SQLite."""
 
 import gzip
 import json
