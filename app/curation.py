@@ -31,10 +31,11 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import dataset_file as f
+from app import documents as f
 from app import writes
+from app.building import build
 from app.countries import country_of
-from app.dataset import Dataset, FactKey, build
+from app.dataset import Dataset, FactKey
 from app.errors import (
     AppError,
     Conflict,

@@ -3,11 +3,19 @@
 import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Protocol
 
 from pydantic import Field
 
-from app.models import Precision
+
+class Precision(StrEnum):
+    """How much of a date a source gives."""
+
+    day = "day"
+    month = "month"
+    year = "year"
+
 
 # A date as the API shows it: to the day, or reduced to a month or a year (ISO 8601).
 PartialDate = Annotated[

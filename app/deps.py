@@ -35,6 +35,7 @@ from app.db import make_engine
 from app.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
 from app.languages import Lang, chosen, localised
 from app.models import MAX_INT, Status
+from app.read_cache import IMMUTABLE, REVALIDATE
 from app.schemas import EventType
 from app.search import fold
 from app.store import Store
@@ -260,10 +261,6 @@ class Feed(NoQuery):
 
 class ChangesQuery(Feed, Recorded):
     """The query of the public change feed."""
-
-
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "public, no-cache"
 
 
 def refuse_repeated(request: Request) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
-from app import dataset_file as f
+from app import documents as f
 from app.dates import parse, render
 from app.models import (
     Coverage,

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, MetaData, String, Table, Text
 from sqlmodel import Field, SQLModel
 
+from app.dates import Precision
+
 # One naming convention for every constraint, so migrations name things the same on
 # SQLite and PostgreSQL and can drop them by name.
 SQLModel.metadata.naming_convention = {
@@ -30,12 +32,6 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model (typed, for Core queries)."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
-
-
-class Precision(StrEnum):
-    day = "day"
-    month = "month"
-    year = "year"
 
 
 class Status(StrEnum):

@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from app.countries import country_of
 from app.dataset import (
-    CitationRec,
     ClaimRec,
     Dataset,
     Dated,
@@ -18,10 +17,11 @@ from app.dataset import (
     StateRec,
     SummitRec,
     TermRec,
+    describe,
 )
-from app.dates import DatedFact, certainly_holds, holds_on, render
+from app.dates import DatedFact, Precision, certainly_holds, holds_on, render
 from app.errors import NotFound
-from app.models import COVERAGE_KINDS, Post, Precision, Status, SummitFormat, Verdict
+from app.models import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,
     ClaimPublic,
@@ -346,29 +346,6 @@ def source_summary_fields(ds: Dataset, source_id: str) -> dict[str, object]:
 
 def sources(ds: Dataset) -> list[SourceSummary]:
     return [SourceSummary(**source_summary_fields(ds, sid)) for sid in ds.sources]
-
-
-def _span(fact: Dated) -> str:
-    start = render(fact.start_date, fact.start_precision)
-    end = render(fact.end_date, fact.end_precision)
-    return f"from {start}" + (f" to {end}" if end else "")
-
-
-def describe(ds: Dataset, citation: CitationRec) -> tuple[str, str]:
-    """(fact type, the cited fact in words)."""
-    fact = ds.by_id[citation.fact]
-    kind = citation.kind
-    if kind == "status_period":
-        return kind, f"{ds.states[fact.state_iso3].name}: {fact.status} {_span(fact)}"
-    if kind == "term":
-        return kind, f"{ds.persons[fact.person_id].name}: {fact.post} {_span(fact)}"
-    if kind == "summit":
-        return kind, f"Summit in {fact.city}, {fact.start_date} to {fact.end_date}"
-    if kind == "presidency":
-        return kind, f"Presidency of {ds.states[fact.chair_iso3].name} {_span(fact)}"
-    if kind in ("state", "person"):
-        return kind, f"{fact.name}: names and aliases"
-    return kind, f"{fact.name}, seated in {fact.seat_city}"
 
 
 def source_detail(ds: Dataset, source_id: str) -> SourceDetail:

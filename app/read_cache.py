@@ -32,7 +32,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import metrics
 from app.dataset import Stamp
 from app.dates import today
-from app.deps import REVALIDATE
 from app.errors import AppError
 from app.negotiation import coding
 from app.store import Store
@@ -51,6 +50,10 @@ COMPRESSORS = {
     b"br": lambda body: brotli.compress(body, quality=5),
     b"gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
 }
+
+# The Cache-Control of an answer that names a version (it never changes) and of the rest.
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
 
 
 Variant = tuple[list[tuple[bytes, bytes]], bytes]  # the headers to send, and the body

@@ -15,12 +15,12 @@ from datetime import date
 from typing import Any
 
 from app import claims
+from app.building import build
 from app.countries import is_country
-from app.dataset import Dataset, Dated, FactKey, build
+from app.dataset import Dataset, Dated, FactKey, describe
 from app.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.facts import BY_NAME, Facts, claim_id
 from app.models import Post, Status, Verdict
-from app.queries import describe
 
 
 @dataclass(frozen=True)

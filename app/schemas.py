@@ -6,10 +6,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.dates import PartialDate
+from app.dates import PartialDate, Precision
 from app.models import (
     Post,
-    Precision,
     SourceKind,
     Status,
     SummitFormat,

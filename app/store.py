@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app import changelog, metrics
-from app.dataset import Dataset, Stamp, build
+from app.building import build
+from app.dataset import Dataset, Stamp
 from app.db import make_reader, snapshot
 from app.errors import NotFound, Unavailable
 from app.fact_rows import read

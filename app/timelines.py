@@ -7,8 +7,8 @@ from collections.abc import Collection, Iterator
 from datetime import date
 
 from app.dataset import Dataset, PeriodRec, PresidencyRec
-from app.dates import follows, parse, render
-from app.models import Post, Precision, Status, SummitFormat
+from app.dates import Precision, follows, parse, render
+from app.models import Post, Status, SummitFormat
 from app.queries import find_state, names_of, sources_of, state_ref, summit_ref
 from app.schemas import EventType, PersonRef, StateTimeline, TimelineEvent
 

@@ -8,8 +8,9 @@ import pytest
 
 from app import claims
 from app.dataset import Dataset, SourceRec
+from app.dates import Precision
 from app.importing import dataset_of
-from app.models import Precision, SourceKind, Verdict
+from app.models import SourceKind, Verdict
 from tests.conftest import SEED_DIR
 
 

@@ -17,7 +17,8 @@ import yaml
 from sqlalchemy import Engine, text
 
 from app import dataset_file, writes
-from app.dataset_file import MAX_NOTE_CHARS, SeedError
+from app.dataset_file import SeedError
+from app.documents import MAX_NOTE_CHARS
 from app.facts import BY_NAME, Facts
 from app.importing import export, import_file, seed
 from app.models import metadata

@@ -1,0 +1,208 @@
+"""The documents of facts, in the dataset file's own words: the shape every fact takes in
+the dataset file, in imports and in the change log (`start`, `end`, `sources: [{source,
+quote}]`, ...), with the limits of every field (documented in the README) and the checks
+that need no other fact.
+
+Dates stay the text they were written as: a partial date (`2017`, `2017-06`, `2017-06-09`)
+keeps its precision, and a day is a calendar date written YYYY-MM-DD.
+"""
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from app.dates import parse
+from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
+
+# Limits (documented in the README): a file or field past them is refused whole.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TEXT_CHARS = 200_000  # a source's stored text
+MAX_NOTE_CHARS = 10_000  # a note, a quote, a claim's statement
+MAX_NAME_CHARS = 300  # a name, title, publisher, city, alias, URL
+
+Slug = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=64)]
+FactId = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=96)]
+Iso3 = Annotated[str, Field(pattern="^[A-Z]{3}$")]
+Qid = Annotated[str, Field(pattern=r"^Q\d{1,15}$")]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
+
+
+def _as_text(value: Any) -> Any:
+    # A year written unquoted reads as an int; the file's dates are text.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _valid_partial(text: str) -> str:
+    parse(text)  # raises ValueError naming the problem
+    return text
+
+
+def _valid_day(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date written YYYY-MM-DD") from None
+    if len(text) != 10:
+        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
+    return text
+
+
+PartialDate = Annotated[str, BeforeValidator(_as_text), AfterValidator(_valid_partial)]
+Day = Annotated[str, BeforeValidator(_as_text), AfterValidator(_valid_day)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cite(In):
+    source: Slug
+    quote: Note | None = None
+
+
+class CoverageIn(In):
+    since: Day
+    until: Day | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CoverageIn":
+        if self.until is not None and self.until < self.since:
+            raise ValueError(f"until {self.until} is before since {self.since}")
+        return self
+
+
+def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
+    unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
+    if unknown:
+        raise ValueError(f"unknown kind(s) {unknown}; known: {', '.join(COVERAGE_KINDS)}")
+    return coverage
+
+
+class Cited(In):
+    sources: list[Cite] = Field(min_length=1)
+    note: Note | None = None
+
+
+def end_not_before_start(start: str, end: str | None) -> None:
+    """Refuse an end before its start, comparing the widest reading of both."""
+    if end is not None and parse(end, end=True)[0] < parse(start)[0]:
+        raise ValueError(f"end {end} is before start {start}")
+
+
+class DatedIn(Cited):
+    start: PartialDate
+    end: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DatedIn":
+        end_not_before_start(self.start, self.end)
+        return self
+
+
+class PeriodFields(DatedIn):
+    status: Status
+    decided: PartialDate | None = None
+
+
+class PeriodIn(PeriodFields):
+    id: FactId | None = None
+
+
+class TermFields(DatedIn):
+    post: Post = Post.secretary_general
+
+
+class TermIn(TermFields):
+    id: FactId | None = None
+
+
+class StateFields(In):
+    wikidata: Qid | None = None
+    aliases: list[Name] = []
+    sources: list[Cite] = []  # the sources of its aliases
+
+    @model_validator(mode="after")
+    def _aliases_cited(self) -> "StateFields":
+        if self.aliases and not self.sources:
+            raise ValueError("aliases need a source that uses them")
+        return self
+
+
+class StateIn(StateFields):
+    iso3: Iso3
+    periods: list[PeriodIn] = []
+
+
+class PersonFields(In):
+    id: Slug
+    name: Name
+    name_ru: Name | None = None
+    name_zh: Name | None = None
+    nationality: Iso3
+    wikidata: Qid | None = None
+    aliases: list[Name] = []
+    sources: list[Cite] = []  # the sources of its names and aliases
+
+
+class PersonIn(PersonFields):
+    terms: list[TermIn] = []
+
+
+class SummitIn(Cited):
+    id: Slug
+    host: Iso3
+    city: Name
+    start: Day
+    end: Day
+    format: SummitFormat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SummitIn":
+        end_not_before_start(self.start, self.end)
+        return self
+
+
+class PresidencyIn(DatedIn):
+    id: FactId | None = None
+    chair: Iso3
+    summit: Slug | None = None
+
+
+class BodyIn(Cited):
+    id: Slug
+    name: Name
+    seat_city: Name
+    seat_state: Iso3
+
+
+class ClaimIn(In):
+    statement: Note
+    kind: str = Field(max_length=32)
+    params: dict[str, Any] = {}
+    note: Note | None = None  # context for the claim, e.g. how its words were read
+
+
+class SourceIn(In):
+    id: Slug
+    kind: SourceKind
+    title: Name
+    publisher: Name
+    published: PartialDate | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    language: str = Field(max_length=8)
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
+    text_file: str | None = None
+    text_scope: TextScope | None = None
+    claims: list[ClaimIn] = []
+
+
+class DatasetFile(In):
+    coverage: Annotated[dict[str, CoverageIn], AfterValidator(_known_kinds)] = {}
+    sources: list[SourceIn]
+    states: list[StateIn]
+    people: list[PersonIn] = []
+    summits: list[SummitIn] = []
+    presidencies: list[PresidencyIn] = []
+    permanent_bodies: list[BodyIn] = []
