@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app import claims as claim_checks
+from app.core.dates import Precision, parse
 from app.countries import country_names
 from app.dataset import (
     BodyRec,
@@ -22,7 +23,6 @@ from app.dataset import (
     SummitRec,
     TermRec,
 )
-from app.dates import Precision, parse
 from app.facts import KINDS, Doc, Facts, claim_id
 
 

@@ -9,7 +9,7 @@ import typer
 from alembic import command
 from alembic.config import Config
 
-from app.settings import ROOT, get_settings
+from app.core.settings import ROOT, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,7 +39,7 @@ def migrate() -> None:
 
 
 def _engine() -> "Engine":
-    from app.db import make_engine
+    from app.core.db import make_engine
 
     return make_engine(get_settings().database_url)
 
@@ -148,7 +148,7 @@ def check() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.changelog import differences
-    from app.db import snapshot
+    from app.core.db import snapshot
     from app.fact_rows import read
     from app.rules import check as run_rules
 
@@ -190,7 +190,7 @@ def revert(
     facts it created go, the ones it deleted come back under their ids, the ones it changed
     get their earlier fields. Refused when later change sets touched the same facts."""
     from app import reverting, writes
-    from app.errors import AppError
+    from app.core.errors import AppError
 
     engine = _engine()
     try:
@@ -327,7 +327,7 @@ def serve(
 
     import uvicorn
 
-    from app.logs import config
+    from app.core.logs import config
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port

@@ -34,9 +34,7 @@ from sqlalchemy.engine import Connection
 from app import documents as f
 from app import writes
 from app.building import build
-from app.countries import country_of
-from app.dataset import Dataset, FactKey
-from app.errors import (
+from app.core.errors import (
     AppError,
     Conflict,
     InvalidParam,
@@ -44,6 +42,8 @@ from app.errors import (
     NotFound,
     Unavailable,
 )
+from app.countries import country_of
+from app.dataset import Dataset, FactKey
 from app.facts import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
 from app.models import (
     COVERAGE_KINDS,

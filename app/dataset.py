@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.dates import Precision, render
+from app.core.dates import Precision, render
 from app.facts import Facts
 
 # Which state of which database: (epoch of the schema, version of the data).

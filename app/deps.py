@@ -29,10 +29,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app import keys
+from app.core.dates import latest_day, today
+from app.core.db import make_engine
+from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
 from app.dataset import Dataset
-from app.dates import latest_day, today
-from app.db import make_engine
-from app.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
 from app.languages import Lang, chosen, localised
 from app.models import MAX_INT, Status
 from app.read_cache import IMMUTABLE, REVALIDATE

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 from app import documents as f
-from app.dates import parse, render
+from app.core.dates import parse, render
 from app.models import (
     Coverage,
     PermanentBody,

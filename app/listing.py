@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
+from app.core.errors import problem_responses
 from app.dataset import Dataset
 from app.deps import Paged, answer, dataset_for, language
-from app.errors import problem_responses
 from app.languages import localised
 from app.negotiation import negotiate
 from app.schemas import Page

@@ -11,8 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
-from app import errors, openapi, redoc
-from app.errors import AppError
+from app import openapi, redoc
+from app.core import errors
+from app.core.errors import AppError
+from app.core.settings import Settings, get_settings
 from app.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
 from app.read_cache import ReadCache
 from app.routers import (
@@ -26,7 +28,6 @@ from app.routers import (
     sources,
     states,
 )
-from app.settings import Settings, get_settings
 from app.store import Store
 
 DESCRIPTION = """
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
         redoc_url=None,  # app.redoc serves it, without ReDoc's CDN
-        # FastAPI's OpenTelemetry hooks: off (app.metrics serves Prometheus); left on, they
+        # FastAPI's OpenTelemetry hooks: off (app.core.metrics serves Prometheus); left on, they
         # look up the telemetry providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )

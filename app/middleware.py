@@ -23,7 +23,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import errors, metrics
+from app.core import errors, metrics
 from app.negotiation import accepts
 from app.read_cache import COMPRESS_OVER, is_cached_path
 

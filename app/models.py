@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, MetaData, String, Table, Text
 from sqlmodel import Field, SQLModel
 
-from app.dates import Precision
+from app.core.dates import Precision
 
 # One naming convention for every constraint, so migrations name things the same on
 # SQLite and PostgreSQL and can drop them by name.

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.datastructures.accept import Accept
 from werkzeug.http import parse_accept_header
 
-from app.errors import NotAcceptable
+from app.core.errors import NotAcceptable
 
 
 def negotiate(accept: str | None, offers: Sequence[tuple[str, Sequence[str]]]) -> str:

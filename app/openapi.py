@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from app.errors import PROBLEM_JSON, PROBLEM_TYPES
+from app.core.errors import PROBLEM_JSON, PROBLEM_TYPES
 
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 

@@ -612,7 +612,7 @@ async def record(seeded: httpx.AsyncClient, empty: httpx.AsyncClient) -> dict[st
 
 def _keys(url: str, *names: tuple[str, list[str]]) -> dict[str, str]:
     from app import keys
-    from app.db import make_engine
+    from app.core.db import make_engine
 
     engine = make_engine(url)
     try:
@@ -625,9 +625,9 @@ async def record_all(seeded_url: str, empty_url: str, writable_url: str) -> dict
     """Every example: the reads on the shipped dataset (`seeded_url`) and on a database
     migrated, not seeded (`empty_url`); the writes on a copy of the shipped dataset that
     they change (`writable_url`). API keys are made for the writes."""
+    from app.core.settings import Settings
     from app.keys import SCOPES
     from app.main import create_app
-    from app.settings import Settings
 
     # "reader" may only manage keys: it lacks the scope of every operation here.
     secrets = _keys(writable_url, ("writer", list(SCOPES)), ("reader", ["keys:admin"]))
@@ -652,9 +652,9 @@ async def _record_anew() -> dict[str, Any]:
     from alembic import command
 
     from app.cli import alembic_config
-    from app.db import make_engine
+    from app.core.db import make_engine
+    from app.core.settings import ROOT
     from app.importing import seed
-    from app.settings import ROOT
 
     with tempfile.TemporaryDirectory() as folder:
         urls = {name: f"sqlite:///{Path(folder) / name}.db" for name in ("seeded", "empty", "copy")}

@@ -18,11 +18,11 @@ from typing import Protocol
 import psycopg
 from sqlalchemy.engine import make_url
 
+from app.core.db import is_sqlite
+from app.core.errors import Unavailable
+from app.core.tasks import background
 from app.dataset import Stamp
-from app.db import is_sqlite
-from app.errors import Unavailable
 from app.sqlite_file import FileFault, Identity, SqliteFile
-from app.tasks import background
 
 VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
 NOT_SEEDED = "The database is migrated but not seeded: run `sco-api seed`"
@@ -161,7 +161,7 @@ class PostgresProbe:
         if isinstance(exc, psycopg.errors.UndefinedTable):
             return NOT_MIGRATED
         if isinstance(exc, TimeoutError | psycopg.errors.QueryCanceled):
-            return STALLED_DETAIL  # QueryCanceled: the reader's statement_timeout (app/db.py)
+            return STALLED_DETAIL  # QueryCanceled: the reader's statement_timeout (app/core/db.py)
         return UNREACHABLE
 
     async def _discard(self) -> None:

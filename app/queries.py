@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from app.core.dates import DatedFact, Precision, certainly_holds, holds_on, render
+from app.core.errors import NotFound
 from app.countries import country_of
 from app.dataset import (
     ClaimRec,
@@ -19,8 +21,6 @@ from app.dataset import (
     TermRec,
     describe,
 )
-from app.dates import DatedFact, Precision, certainly_holds, holds_on, render
-from app.errors import NotFound
 from app.models import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
 from app.schemas import (
     CitationPublic,

@@ -29,10 +29,10 @@ import brotli
 from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import metrics
+from app.core import metrics
+from app.core.dates import today
+from app.core.errors import AppError
 from app.dataset import Stamp
-from app.dates import today
-from app.errors import AppError
 from app.negotiation import coding
 from app.store import Store
 

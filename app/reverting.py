@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app import changelog, writes
-from app.errors import Conflict, InvalidParam, InvalidParameters, NotFound
+from app.core.errors import Conflict, InvalidParam, InvalidParameters, NotFound
 from app.facts import BY_NAME, Facts
 from app.models import FactChange
 

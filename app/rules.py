@@ -16,9 +16,9 @@ from typing import Any
 
 from app import claims
 from app.building import build
+from app.core.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.countries import is_country
 from app.dataset import Dataset, Dated, FactKey, describe
-from app.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.facts import BY_NAME, Facts, claim_id
 from app.models import Post, Status, Verdict
 

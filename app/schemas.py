@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.dates import PartialDate, Precision
+from app.core.dates import PartialDate, Precision
 from app.models import (
     Post,
     SourceKind,

@@ -23,16 +23,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app import changelog, metrics
+from app import changelog
 from app.building import build
+from app.core import metrics
+from app.core.db import make_reader, snapshot
+from app.core.errors import NotFound, Unavailable
+from app.core.tasks import background
 from app.dataset import Dataset, Stamp
-from app.db import make_reader, snapshot
-from app.errors import NotFound, Unavailable
 from app.fact_rows import read
 from app.models import ChangeSet, DatasetVersion
 from app.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
 from app.sqlite_file import FileFault
-from app.tasks import background
 
 log = logging.getLogger("app")
 T = TypeVar("T")

@@ -21,8 +21,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, create_model
 
-from app.dates import parse
-from app.errors import InvalidParam, InvalidParameters
+from app.core.dates import parse
+from app.core.errors import InvalidParam, InvalidParameters
 from app.schemas import Page
 
 JOIN = ";"

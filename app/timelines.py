@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Collection, Iterator
 from datetime import date
 
+from app.core.dates import Precision, follows, parse, render
 from app.dataset import Dataset, PeriodRec, PresidencyRec
-from app.dates import Precision, follows, parse, render
 from app.models import Post, Status, SummitFormat
 from app.queries import find_state, names_of, sources_of, state_ref, summit_ref
 from app.schemas import EventType, PersonRef, StateTimeline, TimelineEvent

@@ -18,10 +18,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from app import fact_rows as rows
-from app import metrics
+from app.core import metrics
+from app.core.errors import AppError
 from app.dataset import Dataset
 from app.dataset_file import SeedError
-from app.errors import AppError
 from app.facts import KINDS, Doc, Facts, Kind
 from app.models import ChangeSet, DatasetVersion, FactChange, table_of
 from app.rules import Problem, check

@@ -7,8 +7,8 @@ from alembic import context
 from sqlalchemy import Connection, event, text
 
 from app import models
-from app.db import make_engine
-from app.settings import get_settings
+from app.core.db import make_engine
+from app.core.settings import get_settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -154,7 +154,7 @@ def test_swagger_ui_authorizes_with_a_key(browser: Any, seeded_copy_url: str) ->
     """A curator pastes a key into Swagger UI's "Authorize" dialog; the audit, which needs
     it, then answers 200 to "Try it out" in the page (and 401 before)."""
     from app import keys
-    from app.db import make_engine
+    from app.core.db import make_engine
 
     engine = make_engine(seeded_copy_url)
     secret = keys.create(engine, "browser", ["audit:read"])

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi import Request, Response
 
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.conftest import client_of, engine_independent, running_service
 
 CSV = "text/csv; charset=utf-8"

@@ -227,7 +227,7 @@ class TestRecordedVersions:
         assert response.headers["content-type"] == "application/problem+json"
 
     async def test_as_recorded_today_is_refused(self, client: httpx.AsyncClient) -> None:
-        from app.dates import today
+        from app.core.dates import today
 
         response = await client.get(f"/v1/member-states?as_recorded={today()}")
         assert response.status_code == 422

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from app import claims
+from app.core.dates import Precision
 from app.dataset import Dataset, SourceRec
-from app.dates import Precision
 from app.importing import dataset_of
 from app.models import SourceKind, Verdict
 from tests.conftest import SEED_DIR

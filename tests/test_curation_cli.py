@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from app import keys
-from app.db import make_engine
+from app.core.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE
 from tests.conftest import OpenClient, run_cli
 

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from app import store as store_module
 from app import writes
 from app.cli import alembic_config
+from app.core.settings import Settings
 from app.facts import BY_NAME, Facts
 from app.importing import import_file, seed
 from app.main import create_app
 from app.probes import PostgresProbe, make_probe
-from app.settings import Settings
 from app.store import Store
 from app.writes import Operation, Refused
 from tests.conftest import (

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.dates import today
+from app.core.dates import today
 
 pytestmark = pytest.mark.anyio
 

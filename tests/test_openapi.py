@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.errors import PROBLEM_JSON
+from app.core.errors import PROBLEM_JSON
 from app.openapi import NO_DATABASE, PRIVATE, examples
 from app.openapi_examples import REQUESTS, WRITES, record_all
 from tests.conftest import engine_independent, running_service

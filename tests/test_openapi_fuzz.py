@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from app.core.settings import Settings
 from app.main import create_app
 from app.search import fold
-from app.settings import Settings
 
 FOUNDED = "2001-06-15"
 
@@ -97,7 +97,7 @@ def test_every_write_conforms_with_a_key(seeded_copy_url: str) -> None:
     sources and quotes do not exist, their periods collide): the rules of the dataset are
     not in the schema, so the acceptance of valid data is not checked here."""
     from app import keys
-    from app.db import make_engine
+    from app.core.db import make_engine
 
     engine = make_engine(seeded_copy_url)
     secret = keys.create(engine, "fuzzer", list(keys.SCOPES))

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.dates import parse
+from app.core.dates import parse
 from app.schemas import EventType
 
 pytestmark = pytest.mark.anyio

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app import keys
-from app.db import make_engine
+from app.core.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE, PARTNER, cite
 from tests.conftest import OpenClient, postgresql_only, running_service
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app import changelog
 from app.changelog import ChangeSetRecord
+from app.core.errors import NotFound, problem_responses
 from app.deps import (
     SECURITY,
     ChangesQuery,
@@ -16,7 +17,6 @@ from app.deps import (
     dataset_for,
     refuse_repeated,
 )
-from app.errors import NotFound, problem_responses
 from app.listing import link_to
 from app.models import MAX_INT
 from app.schemas import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic

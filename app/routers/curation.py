@@ -25,6 +25,18 @@ from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
 from app import curation, keys, queries, reverting, writes
+from app.core.errors import (
+    AppError,
+    ContentTooLarge,
+    InvalidParam,
+    InvalidParameters,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unavailable,
+    UnsupportedMediaType,
+    problem_responses,
+)
 from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
 from app.dataset import Dataset
 from app.deps import (
@@ -36,18 +48,6 @@ from app.deps import (
     etag,
     require,
     writer,
-)
-from app.errors import (
-    AppError,
-    ContentTooLarge,
-    InvalidParam,
-    InvalidParameters,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-    Unavailable,
-    UnsupportedMediaType,
-    problem_responses,
 )
 from app.facts import Facts, claim_id
 from app.languages import Lang

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from app import dataset_file, popolo
+from app.core.errors import problem_responses
 from app.deps import Recorded, answer, dataset_for
-from app.errors import problem_responses
 from app.facts import to_file
 from app.listing import JSON
 from app.negotiation import negotiate

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app import metrics
+from app.core import metrics
+from app.core.errors import problem_responses
 from app.deps import NoQuery
-from app.errors import problem_responses
 
 router = APIRouter(tags=["operations"])
 

@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries, timelines
+from app.core.dates import today
+from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.dataset import Dataset
-from app.dates import today
 from app.deps import (
     DatedPage,
     DayQuery,
@@ -17,7 +18,6 @@ from app.deps import (
     Versioned,
     respond,
 )
-from app.errors import InvalidParam, InvalidParameters, problem_responses
 from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Post, Status
 from app.schemas import (

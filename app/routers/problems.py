@@ -8,14 +8,14 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from app.deps import NoQuery
-from app.errors import (
+from app.core.errors import (
     PROBLEM_TYPES,
     NotFound,
     base_url,
     problem_responses,
     problem_type,
 )
+from app.deps import NoQuery
 from app.negotiation import negotiate
 
 router = APIRouter(tags=["problems"])

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from app.core.errors import problem_responses
 from app.dataset import Dataset
 from app.deps import NoQuery, Versioned, respond
-from app.errors import problem_responses
 from app.facts import KINDS
 from app.models import COVERAGE_KINDS
 from app.schemas import CoveragePublic, DatasetInfo

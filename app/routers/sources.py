@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries
+from app.core.errors import problem_responses
 from app.deps import ClaimIdPath, SourceIdPath, Versioned, respond
-from app.errors import problem_responses
 from app.listing import RESPONSES, Listing, documented, respond_page
 from app.schemas import ClaimPublic, SourceDetail, SourceSummary
 from app.tabular import Table

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app import queries, timelines
-from app.dates import today
+from app.core.dates import today
+from app.core.errors import problem_responses
 from app.deps import DatedPage, StatesQuery, Versioned, respond
-from app.errors import problem_responses
 from app.listing import RESPONSES, Listing, documented, respond_page
 from app.models import Status
 from app.schemas import StateDetail, StateTimeline, StatusPeriodPublic
