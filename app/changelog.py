@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.facts import Facts
-from app.models import ChangeSet, FactChange
+from app.domain.kinds import Facts
+from app.domain.tables import ChangeSet, FactChange
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,8 @@ def check() -> None:
 
     from app.changelog import differences
     from app.core.db import snapshot
+    from app.domain.rules import check as run_rules
     from app.fact_rows import read
-    from app.rules import check as run_rules
 
     engine = _engine()
     try:

@@ -4,12 +4,12 @@ against the facts as they stand.
 A body names a fact's fields as its answer does (`start_date`, `decided_on`, `sources:
 [{id, quote}]`, `names: {ru, zh}`), never its read-only or derived ones (`revision`,
 `holds`, precisions, localised names, titles in source references). It is turned into the
-fact's document (app.facts), the form the write service and the change log work in.
+fact's document (app.domain.kinds), the form the write service and the change log work in.
 
 A change set's operations are planned in order, each against the facts as the operations
 before it left them, so that a later one may cite a source an earlier one created. Every
 refusal names the operation and field it concerns (`operations.2.data.start_date`); the
-candidate dataset is then checked as a whole by the one rule set (app.rules), whose
+candidate dataset is then checked as a whole by the one rule set (app.domain.rules), whose
 problems are named the same way.
 """
 
@@ -31,9 +31,7 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import documents as f
 from app import writes
-from app.building import build
 from app.core.errors import (
     AppError,
     Conflict,
@@ -42,10 +40,13 @@ from app.core.errors import (
     NotFound,
     Unavailable,
 )
-from app.countries import country_of
-from app.dataset import Dataset, FactKey
-from app.facts import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
-from app.models import (
+from app.domain import documents as f
+from app.domain.building import build
+from app.domain.countries import country_of
+from app.domain.dataset import Dataset, FactKey
+from app.domain.kinds import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
+from app.domain.rules import Problem
+from app.domain.tables import (
     COVERAGE_KINDS,
     MAX_INT,
     DatasetVersion,
@@ -55,7 +56,6 @@ from app.models import (
     SummitFormat,
     TextScope,
 )
-from app.rules import Problem
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
 
@@ -244,7 +244,7 @@ class ClaimNote(Body):
 
 
 class ClaimFields(ClaimNote):
-    """What a claim says, in the terms app.claims checks against the data."""
+    """What a claim says, in the terms app.domain.claims checks against the data."""
 
     kind: str = Field(
         max_length=32,

@@ -1,6 +1,6 @@
 """The dataset file (seed/dataset.yaml): the format the dataset is imported from and
 exported to: reading it (with its source texts and the line of every fact, so a refusal
-names where to look), and writing it. Its shape, the facts' documents, is app.documents.
+names where to look), and writing it. Its shape, the facts' documents, is app.domain.documents.
 
 Reading never invents: dates stay the text they were written as (YAML's own timestamp
 reading is off, so an unquoted `2022-02-30` is refused by name rather than crashing the
@@ -15,8 +15,8 @@ from pydantic import (
     ValidationError,
 )
 
-from app.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, DatasetFile
-from app.models import TextScope
+from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, DatasetFile
+from app.domain.tables import TextScope
 
 DATASET_FILE = "dataset.yaml"
 

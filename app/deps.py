@@ -32,11 +32,11 @@ from app import keys
 from app.core.dates import latest_day, today
 from app.core.db import make_engine
 from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
-from app.dataset import Dataset
+from app.domain.dataset import Dataset
+from app.domain.public import EventType
+from app.domain.tables import MAX_INT, Status
 from app.languages import Lang, chosen, localised
-from app.models import MAX_INT, Status
 from app.read_cache import IMMUTABLE, REVALIDATE
-from app.schemas import EventType
 from app.search import fold
 from app.store import Store
 

@@ -1,5 +1,5 @@
 """Facts as rows: reading every table into documents, and writing one fact's row with its
-citations (and a source's claims). The registry of kinds (app.facts) says which table and
+citations (and a source's claims). The registry of kinds (app.domain.kinds) says which table and
 columns each kind has; this module is the only one that turns documents into rows and back.
 """
 
@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from app.countries import country_names
-from app.facts import KINDS, Doc, Facts, Kind
-from app.models import Citation, Claim, table_of
+from app.domain.countries import country_names
+from app.domain.kinds import KINDS, Doc, Facts, Kind
+from app.domain.tables import Citation, Claim, table_of
 
 
 def read(conn: Connection) -> Facts:

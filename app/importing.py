@@ -17,11 +17,21 @@ from sqlalchemy.exc import DBAPIError
 
 from app import changelog, dataset_file, writes
 from app.core.db import snapshot
-from app.dataset import Dataset
 from app.dataset_file import SeedError, located
+from app.domain.dataset import Dataset
+from app.domain.kinds import (
+    BY_NAME,
+    KINDS,
+    Doc,
+    Facts,
+    Kind,
+    from_file,
+    mint_id,
+    normalise,
+    to_file,
+)
+from app.domain.rules import check
 from app.fact_rows import read
-from app.facts import BY_NAME, KINDS, Doc, Facts, Kind, from_file, mint_id, normalise, to_file
-from app.rules import check
 from app.writes import Operation, Outcome, Refused
 
 

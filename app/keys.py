@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.models import ApiKey, table_of
+from app.domain.tables import ApiKey, table_of
 
 PREFIX = "sco_"
 SCOPES = {

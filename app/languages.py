@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from app.schemas import Names
+from app.domain.public import Names
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -14,11 +14,11 @@ from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
 from app.core.errors import problem_responses
-from app.dataset import Dataset
 from app.deps import Paged, answer, dataset_for, language
+from app.domain.dataset import Dataset
+from app.domain.public import Page
 from app.languages import localised
 from app.negotiation import negotiate
-from app.schemas import Page
 from app.tabular import Table
 
 JSON = "application/json"

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
-from app.facts import claim_id
+from app.domain.kinds import claim_id
 from app.openapi import EXAMPLES_FILE
 from app.routers.curation import MAX_BODY, MERGE_PATCH
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from app.core.db import is_sqlite
 from app.core.errors import Unavailable
 from app.core.tasks import background
-from app.dataset import Stamp
+from app.domain.dataset import Stamp
 from app.sqlite_file import FileFault, Identity, SqliteFile
 
 VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from app.core.dates import DatedFact, Precision, certainly_holds, holds_on, render
 from app.core.errors import NotFound
-from app.countries import country_of
-from app.dataset import (
+from app.domain.countries import country_of
+from app.domain.dataset import (
     ClaimRec,
     Dataset,
     Dated,
@@ -21,8 +21,7 @@ from app.dataset import (
     TermRec,
     describe,
 )
-from app.models import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
-from app.schemas import (
+from app.domain.public import (
     CitationPublic,
     ClaimPublic,
     Holds,
@@ -42,6 +41,7 @@ from app.schemas import (
     SummitRef,
     TermPublic,
 )
+from app.domain.tables import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
 from app.search import matches, person_names, state_names
 
 T = TypeVar("T")

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core import metrics
 from app.core.dates import today
 from app.core.errors import AppError
-from app.dataset import Stamp
+from app.domain.dataset import Stamp
 from app.negotiation import coding
 from app.store import Store
 

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 
 from app import changelog, writes
 from app.core.errors import Conflict, InvalidParam, InvalidParameters, NotFound
-from app.facts import BY_NAME, Facts
-from app.models import FactChange
+from app.domain.kinds import BY_NAME, Facts
+from app.domain.tables import FactChange
 
 UNREVERTABLE = ("seed", "migration")  # the change sets the record starts from
 

@@ -24,14 +24,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from app import changelog
-from app.building import build
 from app.core import metrics
 from app.core.db import make_reader, snapshot
 from app.core.errors import NotFound, Unavailable
 from app.core.tasks import background
-from app.dataset import Dataset, Stamp
+from app.domain.building import build
+from app.domain.dataset import Dataset, Stamp
+from app.domain.tables import ChangeSet, DatasetVersion
 from app.fact_rows import read
-from app.models import ChangeSet, DatasetVersion
 from app.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
 from app.sqlite_file import FileFault
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.core.dates import parse
 from app.core.errors import InvalidParam, InvalidParameters
-from app.schemas import Page
+from app.domain.public import Page
 
 JOIN = ";"
 Item = dict[str, Any]  # an item as its JSON object

@@ -3,7 +3,7 @@ channel — is a change set that goes through `commit`.
 
 Writers take turns: the writer lock is taken first (SQLite `BEGIN IMMEDIATE`, a PostgreSQL
 advisory lock), then the current facts are read, the change set is planned against them,
-the candidate dataset is built in memory and checked by the one rule set (app.rules), and
+the candidate dataset is built in memory and checked by the one rule set (app.domain.rules), and
 only then are the changed rows and their change-log rows written, in one transaction
 that also moves the dataset version to the new change set's seq.
 """
@@ -20,11 +20,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from app import fact_rows as rows
 from app.core import metrics
 from app.core.errors import AppError
-from app.dataset import Dataset
 from app.dataset_file import SeedError
-from app.facts import KINDS, Doc, Facts, Kind
-from app.models import ChangeSet, DatasetVersion, FactChange, table_of
-from app.rules import Problem, check
+from app.domain.dataset import Dataset
+from app.domain.kinds import KINDS, Doc, Facts, Kind
+from app.domain.rules import Problem, check
+from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
 
 Op = Literal["create", "update", "delete"]
 MAX_ACTOR = 200

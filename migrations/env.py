@@ -6,9 +6,9 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection, event, text
 
-from app import models
 from app.core.db import make_engine
 from app.core.settings import get_settings
+from app.domain import tables as models
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

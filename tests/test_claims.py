@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from app import claims
 from app.core.dates import Precision
-from app.dataset import Dataset, SourceRec
+from app.domain import claims
+from app.domain.dataset import Dataset, SourceRec
+from app.domain.tables import SourceKind, Verdict
 from app.importing import dataset_of
-from app.models import SourceKind, Verdict
 from tests.conftest import SEED_DIR
 
 

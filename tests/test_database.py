@@ -17,7 +17,7 @@ from app import store as store_module
 from app import writes
 from app.cli import alembic_config
 from app.core.settings import Settings
-from app.facts import BY_NAME, Facts
+from app.domain.kinds import BY_NAME, Facts
 from app.importing import import_file, seed
 from app.main import create_app
 from app.probes import PostgresProbe, make_probe

@@ -1,6 +1,6 @@
 """The dataset itself, read back through the API: rules a wrong dataset would break.
 
-These do not reuse the loader's own rules (app.rules): they recompute each rule from what
+These do not reuse the loader's own rules (app.domain.rules): they recompute each rule from what
 the API serves, so a fault in the loader and the same fault in the data cannot hide each
 other. Dates reduced to a month or a year are read at their widest (the API's convention).
 """

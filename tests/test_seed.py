@@ -18,10 +18,10 @@ from sqlalchemy import Engine, text
 
 from app import dataset_file, writes
 from app.dataset_file import SeedError
-from app.documents import MAX_NOTE_CHARS
-from app.facts import BY_NAME, Facts
+from app.domain.documents import MAX_NOTE_CHARS
+from app.domain.kinds import BY_NAME, Facts
+from app.domain.tables import metadata
 from app.importing import export, import_file, seed
-from app.models import metadata
 from app.writes import Operation, Refused
 from tests.conftest import SEED_DIR, engine_independent, run_cli, running_service
 

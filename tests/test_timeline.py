@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from app.core.dates import parse
-from app.schemas import EventType
+from app.domain.public import EventType
 
 pytestmark = pytest.mark.anyio
 

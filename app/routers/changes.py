@@ -17,9 +17,9 @@ from app.deps import (
     dataset_for,
     refuse_repeated,
 )
+from app.domain.public import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
+from app.domain.tables import MAX_INT
 from app.listing import link_to
-from app.models import MAX_INT
-from app.schemas import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.store import Store
 
 router = APIRouter(tags=["changes"])

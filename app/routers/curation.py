@@ -38,7 +38,6 @@ from app.core.errors import (
     problem_responses,
 )
 from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
-from app.dataset import Dataset
 from app.deps import (
     SECURITY,
     ClaimIdPath,
@@ -49,12 +48,9 @@ from app.deps import (
     require,
     writer,
 )
-from app.facts import Facts, claim_id
-from app.languages import Lang
-from app.models import IdempotentRequest, table_of
-from app.probes import NOT_SEEDED
-from app.read_cache import plain_tag
-from app.schemas import (
+from app.domain.dataset import Dataset
+from app.domain.kinds import Facts, claim_id
+from app.domain.public import (
     ClaimPublic,
     PersonPublic,
     PresidencyPublic,
@@ -63,6 +59,10 @@ from app.schemas import (
     SummitPublic,
     TermPublic,
 )
+from app.domain.tables import IdempotentRequest, table_of
+from app.languages import Lang
+from app.probes import NOT_SEEDED
+from app.read_cache import plain_tag
 
 router = APIRouter(tags=["curation"])
 

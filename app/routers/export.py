@@ -10,10 +10,10 @@ from pydantic import Field
 from app import dataset_file, popolo
 from app.core.errors import problem_responses
 from app.deps import Recorded, answer, dataset_for
-from app.facts import to_file
+from app.domain.kinds import to_file
+from app.domain.public import Public
 from app.listing import JSON
 from app.negotiation import negotiate
-from app.schemas import Public
 
 router = APIRouter(tags=["export"])
 YAML = "application/yaml"

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app import queries, timelines
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters, problem_responses
-from app.dataset import Dataset
 from app.deps import (
     DatedPage,
     DayQuery,
@@ -18,9 +17,8 @@ from app.deps import (
     Versioned,
     respond,
 )
-from app.listing import RESPONSES, Listing, documented, respond_page
-from app.models import Post, Status
-from app.schemas import (
+from app.domain.dataset import Dataset
+from app.domain.public import (
     PersonPublic,
     PresidencyPublic,
     Snapshot,
@@ -28,6 +26,8 @@ from app.schemas import (
     TermPublic,
     TimelineEvent,
 )
+from app.domain.tables import Post, Status
+from app.listing import RESPONSES, Listing, documented, respond_page
 from app.tabular import Table
 
 router = APIRouter(tags=["organisation"])

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.core.errors import problem_responses
-from app.dataset import Dataset
 from app.deps import NoQuery, Versioned, respond
-from app.facts import KINDS
-from app.models import COVERAGE_KINDS
-from app.schemas import CoveragePublic, DatasetInfo
+from app.domain.dataset import Dataset
+from app.domain.kinds import KINDS
+from app.domain.public import CoveragePublic, DatasetInfo
+from app.domain.tables import COVERAGE_KINDS
 from app.store import Store
 
 router = APIRouter(tags=["service"])

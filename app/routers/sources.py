@@ -7,8 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app import queries
 from app.core.errors import problem_responses
 from app.deps import ClaimIdPath, SourceIdPath, Versioned, respond
+from app.domain.public import ClaimPublic, SourceDetail, SourceSummary
 from app.listing import RESPONSES, Listing, documented, respond_page
-from app.schemas import ClaimPublic, SourceDetail, SourceSummary
 from app.tabular import Table
 
 router = APIRouter(tags=["sources"])

@@ -8,9 +8,9 @@ from app import queries, timelines
 from app.core.dates import today
 from app.core.errors import problem_responses
 from app.deps import DatedPage, StatesQuery, Versioned, respond
+from app.domain.public import StateDetail, StateTimeline, StatusPeriodPublic
+from app.domain.tables import Status
 from app.listing import RESPONSES, Listing, documented, respond_page
-from app.models import Status
-from app.schemas import StateDetail, StateTimeline, StatusPeriodPublic
 from app.tabular import Table
 
 router = APIRouter(tags=["states"])

@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import PartialDate, Precision
-from app.models import (
+from app.domain.tables import (
     Post,
     SourceKind,
     Status,

@@ -1,4 +1,4 @@
-"""How the read model (app.dataset) is built from the facts' documents: records with their
+"""How the read model (app.domain.dataset) is built from the facts' documents: records with their
 indexes, in orders set here, and each claim's verdict evaluated against the dataset it is
 part of."""
 
@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from app import claims as claim_checks
 from app.core.dates import Precision, parse
-from app.countries import country_names
-from app.dataset import (
+from app.domain import claims as claim_checks
+from app.domain.countries import country_names
+from app.domain.dataset import (
     BodyRec,
     CitationRec,
     ClaimRec,
@@ -23,7 +23,7 @@ from app.dataset import (
     SummitRec,
     TermRec,
 )
-from app.facts import KINDS, Doc, Facts, claim_id
+from app.domain.kinds import KINDS, Doc, Facts, claim_id
 
 
 def _partial(text: str | None, *, end: bool = False) -> tuple[date | None, Precision | None]:
@@ -53,7 +53,7 @@ def _by_start(facts: list[Any]) -> list[Any]:
 
 def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None = None) -> Dataset:
     """The read model of `facts`, its claims evaluated. The facts must pass the reference
-    rules (app.rules.references): every state, person, summit and source they name exists."""
+    rules (app.domain.rules.references): every state, person, summit and source they name exists."""
     d = facts.docs
 
     def rev(kind: str, fact_id: str) -> int:
@@ -189,7 +189,7 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
             result = claim_checks.evaluate(
                 ds, ds.sources[claim.source_id], claim.kind, claim.params
             )
-        except (ValueError, KeyError, StopIteration) as exc:  # app.rules names such a claim
+        except (ValueError, KeyError, StopIteration) as exc:  # app.domain.rules names such a claim
             checked.append(replace(claim, verdict="undetermined", detail=str(exc)))
             continue
         checked.append(replace(claim, verdict=result.verdict, detail=result.detail))

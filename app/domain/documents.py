@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.dates import parse
-from app.models import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
+from app.domain.tables import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
 
 # Limits (documented in the README): a file or field past them is refused whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024

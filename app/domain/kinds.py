@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
-from app import documents as f
 from app.core.dates import parse, render
-from app.models import (
+from app.domain import documents as f
+from app.domain.tables import (
     Coverage,
     PermanentBody,
     Person,
@@ -92,7 +92,7 @@ class Kind:
     document: Callable[[Row], Doc]  # the document of a row, without its citations
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
-    # The fields that name another fact, and its kind: each must exist (app.rules).
+    # The fields that name another fact, and its kind: each must exist (app.domain.rules).
     references: tuple[tuple[str, str], ...] = ()
 
     @property

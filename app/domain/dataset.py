@@ -3,7 +3,7 @@ per dataset version from the facts' documents (read from the tables, or rebuilt 
 change log for an earlier version) and shared by every request answered from it.
 
 The data is small (hundreds of facts) and changes a few times a year. Orders are set when
-the dataset is built (app.building), in Python, so they do not depend on a database's
+the dataset is built (app.domain.building), in Python, so they do not depend on a database's
 collation; claim verdicts are computed then too, never stored.
 """
 
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.core.dates import Precision, render
-from app.facts import Facts
+from app.domain.kinds import Facts
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]
@@ -142,7 +142,7 @@ class ClaimRec:
     note: str | None
     verdict: str = ""
     detail: str = ""
-    id: str = ""  # app.facts.claim_id: its source's and a digest of what it is
+    id: str = ""  # app.domain.kinds.claim_id: its source's and a digest of what it is
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app import claims
-from app.building import build
 from app.core.dates import FOUNDED, follows, holds_on, latest, overlaps, today
-from app.countries import is_country
-from app.dataset import Dataset, Dated, FactKey, describe
-from app.facts import BY_NAME, Facts, claim_id
-from app.models import Post, Status, Verdict
+from app.domain import claims
+from app.domain.building import build
+from app.domain.countries import is_country
+from app.domain.dataset import Dataset, Dated, FactKey, describe
+from app.domain.kinds import BY_NAME, Facts, claim_id
+from app.domain.tables import Post, Status, Verdict
 
 
 @dataclass(frozen=True)
