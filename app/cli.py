@@ -147,10 +147,10 @@ def check() -> None:
     rows with a replay of the change log; exit 1 naming each failure."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.changelog import differences
     from app.core.db import snapshot
     from app.domain.rules import check as run_rules
-    from app.fact_rows import read
+    from app.storage.changelog import differences
+    from app.storage.rows import read
 
     engine = _engine()
     try:
@@ -235,7 +235,7 @@ def keys_create(
     ],
 ) -> None:
     """Make a key and print its secret: the only time it is shown (only a hash is kept)."""
-    from app import keys
+    from app.storage import keys
 
     engine = _engine()
     try:
@@ -256,7 +256,7 @@ def keys_create(
 @keys_cli.command("list")
 def keys_list() -> None:
     """List the keys (never their secrets): name, scopes, created, revoked."""
-    from app import keys
+    from app.storage import keys
 
     engine = _engine()
     try:
@@ -276,7 +276,7 @@ def keys_list() -> None:
 @keys_cli.command("revoke")
 def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -> None:
     """Revoke a key for good: it is refused (401) from its next request on."""
-    from app import keys
+    from app.storage import keys
 
     engine = _engine()
     try:
@@ -375,7 +375,7 @@ def _quiet_seed() -> None:
     """Seed an empty database; print one line saying what the database holds."""
     from app.importing import SeedError
     from app.importing import seed as load_seed
-    from app.store import load
+    from app.storage.store import load
 
     engine = _engine()
     try:

@@ -28,7 +28,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app import keys
 from app.core.dates import latest_day, today
 from app.core.db import make_engine
 from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
@@ -38,7 +37,8 @@ from app.domain.tables import MAX_INT, Status
 from app.languages import Lang, chosen, localised
 from app.read_cache import IMMUTABLE, REVALIDATE
 from app.search import fold
-from app.store import Store
+from app.storage import keys
+from app.storage.store import Store
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from app import changelog, dataset_file, writes
+from app import dataset_file, writes
 from app.core.db import snapshot
 from app.dataset_file import SeedError, located
 from app.domain.dataset import Dataset
@@ -31,7 +31,8 @@ from app.domain.kinds import (
     to_file,
 )
 from app.domain.rules import check
-from app.fact_rows import read
+from app.storage import changelog
+from app.storage.rows import read
 from app.writes import Operation, Outcome, Refused
 
 

@@ -28,7 +28,7 @@ from app.routers import (
     sources,
     states,
 )
-from app.store import Store
+from app.storage.store import Store
 
 DESCRIPTION = """
 Dated, cited facts about the Shanghai Cooperation Organisation: which states are members,

@@ -611,8 +611,8 @@ async def record(seeded: httpx.AsyncClient, empty: httpx.AsyncClient) -> dict[st
 
 
 def _keys(url: str, *names: tuple[str, list[str]]) -> dict[str, str]:
-    from app import keys
     from app.core.db import make_engine
+    from app.storage import keys
 
     engine = make_engine(url)
     try:
@@ -626,8 +626,8 @@ async def record_all(seeded_url: str, empty_url: str, writable_url: str) -> dict
     migrated, not seeded (`empty_url`); the writes on a copy of the shipped dataset that
     they change (`writable_url`). API keys are made for the writes."""
     from app.core.settings import Settings
-    from app.keys import SCOPES
     from app.main import create_app
+    from app.storage.keys import SCOPES
 
     # "reader" may only manage keys: it lacks the scope of every operation here.
     secrets = _keys(writable_url, ("writer", list(SCOPES)), ("reader", ["keys:admin"]))

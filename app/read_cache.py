@@ -34,7 +34,7 @@ from app.core.dates import today
 from app.core.errors import AppError
 from app.domain.dataset import Stamp
 from app.negotiation import coding
-from app.store import Store
+from app.storage.store import Store
 
 # Request headers an answer may vary by; they are part of the key. An answer varying by
 # anything else (Authorization above all) is never kept.

@@ -17,7 +17,6 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
-from app import fact_rows as rows
 from app.core import metrics
 from app.core.errors import AppError
 from app.dataset_file import SeedError
@@ -25,6 +24,7 @@ from app.domain.dataset import Dataset
 from app.domain.kinds import KINDS, Doc, Facts, Kind
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
+from app.storage import rows
 
 Op = Literal["create", "update", "delete"]
 MAX_ACTOR = 200

@@ -153,8 +153,8 @@ def test_the_docs_render_their_operations(
 def test_swagger_ui_authorizes_with_a_key(browser: Any, seeded_copy_url: str) -> None:
     """A curator pastes a key into Swagger UI's "Authorize" dialog; the audit, which needs
     it, then answers 200 to "Try it out" in the page (and 401 before)."""
-    from app import keys
     from app.core.db import make_engine
+    from app.storage import keys
 
     engine = make_engine(seeded_copy_url)
     secret = keys.create(engine, "browser", ["audit:read"])

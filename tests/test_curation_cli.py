@@ -3,9 +3,9 @@
 import httpx
 import pytest
 
-from app import keys
 from app.core.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE
+from app.storage import keys
 from tests.conftest import OpenClient, run_cli
 
 pytestmark = pytest.mark.anyio

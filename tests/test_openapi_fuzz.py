@@ -96,8 +96,8 @@ def test_every_write_conforms_with_a_key(seeded_copy_url: str) -> None:
     documented status with its schema, never a 500. Valid bodies are mostly refused (their
     sources and quotes do not exist, their periods collide): the rules of the dataset are
     not in the schema, so the acceptance of valid data is not checked here."""
-    from app import keys
     from app.core.db import make_engine
+    from app.storage import keys
 
     engine = make_engine(seeded_copy_url)
     secret = keys.create(engine, "fuzzer", list(keys.SCOPES))

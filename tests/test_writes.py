@@ -11,9 +11,9 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from app import keys
 from app.core.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE, PARTNER, cite
+from app.storage import keys
 from tests.conftest import OpenClient, postgresql_only, running_service
 
 pytestmark = pytest.mark.anyio

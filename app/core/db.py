@@ -34,7 +34,7 @@ def make_engine(url: str) -> Engine:
 # tcp_user_timeout (sent data unacknowledged for 5 s), so a thread stuck on one is freed; a
 # request waits 1 s at most for a pooled connection. A server that is stopped but whose
 # kernel still acknowledges (SIGSTOP) holds a thread until it runs again; the request
-# itself never waits longer than the store's bound (app/store.py).
+# itself never waits longer than the store's bound (app/storage/store.py).
 READER_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": 2,
     "options": "-c statement_timeout=1500 -c default_transaction_read_only=on",

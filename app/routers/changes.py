@@ -4,8 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from app import changelog
-from app.changelog import ChangeSetRecord
 from app.core.errors import NotFound, problem_responses
 from app.deps import (
     SECURITY,
@@ -20,7 +18,9 @@ from app.deps import (
 from app.domain.public import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.domain.tables import MAX_INT
 from app.listing import link_to
-from app.store import Store
+from app.storage import changelog
+from app.storage.changelog import ChangeSetRecord
+from app.storage.store import Store
 
 router = APIRouter(tags=["changes"])
 

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from app import curation, keys, queries, reverting, writes
+from app import curation, queries, reverting, writes
 from app.core.errors import (
     AppError,
     ContentTooLarge,
@@ -61,8 +61,9 @@ from app.domain.public import (
 )
 from app.domain.tables import IdempotentRequest, table_of
 from app.languages import Lang
-from app.probes import NOT_SEEDED
 from app.read_cache import plain_tag
+from app.storage import keys
+from app.storage.probes import NOT_SEEDED
 
 router = APIRouter(tags=["curation"])
 

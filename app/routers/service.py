@@ -11,7 +11,7 @@ from app.domain.dataset import Dataset
 from app.domain.kinds import KINDS
 from app.domain.public import CoveragePublic, DatasetInfo
 from app.domain.tables import COVERAGE_KINDS
-from app.store import Store
+from app.storage.store import Store
 
 router = APIRouter(tags=["service"])
 

@@ -4,7 +4,7 @@ microseconds; PostgreSQL through one asynchronous psycopg connection, shared by 
 requests that arrive while a read is under way.
 
 A probe answers or raises Unavailable saying what is wrong; the store bounds how long a
-request waits for it (app/store.py). A probe also says what an error of its database
+request waits for it (app/storage/store.py). A probe also says what an error of its database
 means (`explain`), for the dataset reads the store runs in threads.
 """
 
@@ -22,7 +22,7 @@ from app.core.db import is_sqlite
 from app.core.errors import Unavailable
 from app.core.tasks import background
 from app.domain.dataset import Stamp
-from app.sqlite_file import FileFault, Identity, SqliteFile
+from app.storage.sqlite_file import FileFault, Identity, SqliteFile
 
 VERSION_SQL = "SELECT epoch, version FROM dataset_version WHERE id = 1"
 NOT_SEEDED = "The database is migrated but not seeded: run `sco-api seed`"
@@ -52,7 +52,7 @@ class VersionProbe(Protocol):
 
 class SqliteProbe:
     """Reads the version on one stdlib connection; a local read takes microseconds, so it
-    runs on the event loop itself. The file is checked first (app/sqlite_file.py): when it
+    runs on the event loop itself. The file is checked first (app/storage/sqlite_file.py): when it
     is replaced or changed, the connection is opened again, and so are the engine's."""
 
     local = True

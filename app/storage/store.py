@@ -1,6 +1,6 @@
 """The dataset held in memory, as of the version stored in the database.
 
-Every request reads the version (app/probes.py). The write service moves the version to
+Every request reads the version (app/storage/probes.py). The write service moves the version to
 the seq of each change set in the transaction that writes it, so no worker ever answers
 from data older than the request. When the version moves, the dataset is read again, in a
 thread. An earlier version is rebuilt from the change log on demand and kept in a small
@@ -23,7 +23,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app import changelog
 from app.core import metrics
 from app.core.db import make_reader, snapshot
 from app.core.errors import NotFound, Unavailable
@@ -31,9 +30,10 @@ from app.core.tasks import background
 from app.domain.building import build
 from app.domain.dataset import Dataset, Stamp
 from app.domain.tables import ChangeSet, DatasetVersion
-from app.fact_rows import read
-from app.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
-from app.sqlite_file import FileFault
+from app.storage import changelog
+from app.storage.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
+from app.storage.rows import read
+from app.storage.sqlite_file import FileFault
 
 log = logging.getLogger("app")
 T = TypeVar("T")
