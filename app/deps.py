@@ -36,7 +36,7 @@ from app.domain.public import EventType
 from app.domain.tables import MAX_INT, Status
 from app.languages import Lang, chosen, localised
 from app.read_cache import IMMUTABLE, REVALIDATE
-from app.search import fold
+from app.reads.search import fold
 from app.storage import keys
 from app.storage.store import Store
 

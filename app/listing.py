@@ -19,7 +19,7 @@ from app.domain.dataset import Dataset
 from app.domain.public import Page
 from app.languages import localised
 from app.negotiation import negotiate
-from app.tabular import Table
+from app.reads.tabular import Table
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app.core.settings import Settings
 from app.main import create_app
-from app.search import fold
+from app.reads.search import fold
 
 FOUNDED = "2001-06-15"
 

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from app import curation, queries, reverting, writes
+from app import curation, reverting, writes
 from app.core.errors import (
     AppError,
     ContentTooLarge,
@@ -62,6 +62,7 @@ from app.domain.public import (
 from app.domain.tables import IdempotentRequest, table_of
 from app.languages import Lang
 from app.read_cache import plain_tag
+from app.reads import answers as queries
 from app.storage import keys
 from app.storage.probes import NOT_SEEDED
 

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from app import dataset_file, popolo
+from app import dataset_file
 from app.core.errors import problem_responses
 from app.deps import Recorded, answer, dataset_for
 from app.domain.kinds import to_file
 from app.domain.public import Public
 from app.listing import JSON
 from app.negotiation import negotiate
+from app.reads import popolo
 
 router = APIRouter(tags=["export"])
 YAML = "application/yaml"

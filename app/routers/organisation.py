@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app import queries, timelines
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.deps import (
@@ -28,7 +27,9 @@ from app.domain.public import (
 )
 from app.domain.tables import Post, Status
 from app.listing import RESPONSES, Listing, documented, respond_page
-from app.tabular import Table
+from app.reads import answers as queries
+from app.reads import timelines
+from app.reads.tabular import Table
 
 router = APIRouter(tags=["organisation"])
 TERMS = Table(TermPublic)

@@ -4,14 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app import queries, timelines
 from app.core.dates import today
 from app.core.errors import problem_responses
 from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.domain.public import StateDetail, StateTimeline, StatusPeriodPublic
 from app.domain.tables import Status
 from app.listing import RESPONSES, Listing, documented, respond_page
-from app.tabular import Table
+from app.reads import answers as queries
+from app.reads import timelines
+from app.reads.tabular import Table
 
 router = APIRouter(tags=["states"])
 PERIODS = Table(StatusPeriodPublic)

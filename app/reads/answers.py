@@ -42,7 +42,7 @@ from app.domain.public import (
     TermPublic,
 )
 from app.domain.tables import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
-from app.search import matches, person_names, state_names
+from app.reads.search import matches, person_names, state_names
 
 T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)

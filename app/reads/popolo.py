@@ -14,7 +14,7 @@ from typing import Any
 from app.core.dates import render
 from app.domain.dataset import Dataset, FactKey, PersonRec, StateRec
 from app.domain.tables import Post, Status
-from app.timelines import POST_TITLES
+from app.reads.timelines import POST_TITLES
 
 SCO = "sco"
 SCO_NAMES = {

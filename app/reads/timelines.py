@@ -10,7 +10,7 @@ from app.core.dates import Precision, follows, parse, render
 from app.domain.dataset import Dataset, PeriodRec, PresidencyRec
 from app.domain.public import EventType, PersonRef, StateTimeline, TimelineEvent
 from app.domain.tables import Post, Status, SummitFormat
-from app.queries import find_state, names_of, sources_of, state_ref, summit_ref
+from app.reads.answers import find_state, names_of, sources_of, state_ref, summit_ref
 
 # Order of events on one day: a summit first, then what it decided, then who took over.
 EVENT_ORDER = {
