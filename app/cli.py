@@ -14,7 +14,7 @@ from app.core.settings import ROOT, get_settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from app.dataset_file import SeedError
+    from app.writes.dataset_file import SeedError
 
 cli = typer.Typer(
     help="SCO Data API: serve, migrate, seed and check the dataset.",
@@ -57,8 +57,8 @@ def seed(
 ) -> None:
     """Load the shipped dataset into an empty database (as its first change set). On a
     seeded database nothing is written: it says whether the file differs (exit 0)."""
-    from app.importing import SeedError, describe
-    from app.importing import seed as load_seed
+    from app.writes.importing import SeedError, describe
+    from app.writes.importing import seed as load_seed
 
     engine = _engine()
     try:
@@ -97,7 +97,7 @@ def import_(
     actor: Annotated[str, typer.Option(help="Who (recorded in the change log)")] = "sco-api import",
 ) -> None:
     """Apply the file's differences from the database as one change set."""
-    from app.importing import SeedError, describe, import_file
+    from app.writes.importing import SeedError, describe, import_file
 
     engine = _engine()
     try:
@@ -126,8 +126,8 @@ def export(
     file: Annotated[Path, typer.Argument(help="Where to write the dataset file")],
 ) -> None:
     """Write the database's dataset in the dataset-file format, every fact with its id."""
-    from app.importing import SeedError
-    from app.importing import export as write_export
+    from app.writes.importing import SeedError
+    from app.writes.importing import export as write_export
 
     engine = _engine()
     try:
@@ -189,8 +189,9 @@ def revert(
     """Undo a change set by applying its inverse, itself recorded (channel `revert`): the
     facts it created go, the ones it deleted come back under their ids, the ones it changed
     get their earlier fields. Refused when later change sets touched the same facts."""
-    from app import reverting, writes
     from app.core.errors import AppError
+    from app.writes import revert as reverting
+    from app.writes import service as writes
 
     engine = _engine()
     try:
@@ -373,9 +374,9 @@ def start(
 
 def _quiet_seed() -> None:
     """Seed an empty database; print one line saying what the database holds."""
-    from app.importing import SeedError
-    from app.importing import seed as load_seed
     from app.storage.store import load
+    from app.writes.importing import SeedError
+    from app.writes.importing import seed as load_seed
 
     engine = _engine()
     try:

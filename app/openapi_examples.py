@@ -654,7 +654,7 @@ async def _record_anew() -> dict[str, Any]:
     from app.cli import alembic_config
     from app.core.db import make_engine
     from app.core.settings import ROOT
-    from app.importing import seed
+    from app.writes.importing import seed
 
     with tempfile.TemporaryDirectory() as folder:
         urls = {name: f"sqlite:///{Path(folder) / name}.db" for name in ("seeded", "empty", "copy")}

@@ -37,8 +37,8 @@ from typer.testing import CliRunner
 from app.cli import alembic_config, cli
 from app.core.db import make_engine
 from app.core.settings import ROOT, Settings, get_settings
-from app.importing import seed
 from app.main import create_app
+from app.writes.importing import seed
 
 ADMIN_URL = os.environ.get(
     "SCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from app.importing import import_file, seed
 from app.storage.rows import read
+from app.writes.importing import import_file, seed
 from tests.conftest import SEED_DIR, OpenClient
 from tests.test_seed import copy_seed, correct_astana_city, period
 

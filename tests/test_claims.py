@@ -10,7 +10,7 @@ from app.core.dates import Precision
 from app.domain import claims
 from app.domain.dataset import Dataset, SourceRec
 from app.domain.tables import SourceKind, Verdict
-from app.importing import dataset_of
+from app.writes.importing import dataset_of
 from tests.conftest import SEED_DIR
 
 

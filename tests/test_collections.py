@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.importing import import_file
+from app.writes.importing import import_file
 from tests.conftest import OpenClient
 from tests.test_seed import copy_seed, correct_astana_city
 

@@ -13,16 +13,16 @@ from alembic import command
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from app import writes
 from app.cli import alembic_config
 from app.core.settings import Settings
 from app.domain.kinds import BY_NAME, Facts
-from app.importing import import_file, seed
 from app.main import create_app
 from app.storage import store as store_module
 from app.storage.probes import PostgresProbe, make_probe
 from app.storage.store import Store
-from app.writes import Operation, Refused
+from app.writes import service as writes
+from app.writes.importing import import_file, seed
+from app.writes.service import Operation, Refused
 from tests.conftest import (
     SEED_DIR,
     OpenClient,

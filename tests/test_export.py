@@ -9,8 +9,8 @@ import pytest
 import yaml
 from sqlalchemy import Engine
 
-from app import dataset_file
-from app.importing import export, import_file
+from app.writes import dataset_file
+from app.writes.importing import export, import_file
 from tests.conftest import OpenClient
 from tests.test_seed import copy_seed, correct_astana_city
 

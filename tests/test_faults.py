@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from app.importing import import_file
+from app.writes.importing import import_file
 from tests.conftest import (
     Databases,
     OpenClient,

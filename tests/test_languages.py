@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.importing import import_file
+from app.writes.importing import import_file
 from tests.conftest import OpenClient
 from tests.test_seed import copy_seed
 

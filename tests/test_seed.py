@@ -16,13 +16,14 @@ import pytest
 import yaml
 from sqlalchemy import Engine, text
 
-from app import dataset_file, writes
-from app.dataset_file import SeedError
 from app.domain.documents import MAX_NOTE_CHARS
 from app.domain.kinds import BY_NAME, Facts
 from app.domain.tables import metadata
-from app.importing import export, import_file, seed
-from app.writes import Operation, Refused
+from app.writes import dataset_file
+from app.writes import service as writes
+from app.writes.dataset_file import SeedError
+from app.writes.importing import export, import_file, seed
+from app.writes.service import Operation, Refused
 from tests.conftest import SEED_DIR, engine_independent, run_cli, running_service
 
 # Every table: the facts, the change log and the version row.

@@ -1,6 +1,6 @@
 """The write API: curators create, change and delete facts over HTTP, with an API key.
 
-Every write is a change set, planned and checked by the one write service (app.writes) and
+Every write is a change set, planned and checked by the one write service (app.writes.service) and
 the one rule set, in one transaction with its change-log rows: a single-resource POST,
 PATCH or DELETE is a change set of one operation; `POST /v1/change-sets` takes several
 that are only valid together. A PATCH or DELETE names the fact as it was read (If-Match,
@@ -24,7 +24,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from app import curation, reverting, writes
 from app.core.errors import (
     AppError,
     ContentTooLarge,
@@ -37,7 +36,6 @@ from app.core.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from app.curation import WRITABLE, ChangeSetIn, OperationIn, Planned
 from app.deps import (
     SECURITY,
     ClaimIdPath,
@@ -65,6 +63,10 @@ from app.read_cache import plain_tag
 from app.reads import answers as queries
 from app.storage import keys
 from app.storage.probes import NOT_SEEDED
+from app.writes import plans as curation
+from app.writes import revert as reverting
+from app.writes import service as writes
+from app.writes.plans import WRITABLE, ChangeSetIn, OperationIn, Planned
 
 router = APIRouter(tags=["curation"])
 

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from app import dataset_file
 from app.core.errors import problem_responses
 from app.deps import Recorded, answer, dataset_for
 from app.domain.kinds import to_file
@@ -15,6 +14,7 @@ from app.domain.public import Public
 from app.listing import JSON
 from app.negotiation import negotiate
 from app.reads import popolo
+from app.writes import dataset_file
 
 router = APIRouter(tags=["export"])
 YAML = "application/yaml"

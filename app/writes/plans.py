@@ -31,7 +31,6 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import writes
 from app.core.errors import (
     AppError,
     Conflict,
@@ -56,6 +55,7 @@ from app.domain.tables import (
     SummitFormat,
     TextScope,
 )
+from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
 
@@ -724,7 +724,7 @@ def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
 
 def refusal(exc: writes.Refused, planned: Planned) -> AppError:
     """The rule set's problems with a change set, each named by the operation and field it
-    concerns: 409 when one is a clash with another record (app.writes), else 422."""
+    concerns: 409 when one is a clash with another record (app.writes.service), else 422."""
     problems = [p if isinstance(p, Problem) else Problem(str(p)) for p in exc.details]
     params = []
     clashes: list[str] = []

@@ -3,7 +3,7 @@
 An import is one change set: the file's differences from the database, matched by id where
 the file gives one and by natural key otherwise, so untouched facts keep their ids and
 revisions and a corrected date stays the same fact. It goes through the write service
-(app.writes) like every other change. The seed is the import of the shipped file into an
+(app.writes.service) like every other change. The seed is the import of the shipped file into an
 empty database; on a seeded one it only says whether the file differs.
 """
 
@@ -15,9 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from app import dataset_file, writes
 from app.core.db import snapshot
-from app.dataset_file import SeedError, located
 from app.domain.dataset import Dataset
 from app.domain.kinds import (
     BY_NAME,
@@ -33,7 +31,10 @@ from app.domain.kinds import (
 from app.domain.rules import check
 from app.storage import changelog
 from app.storage.rows import read
-from app.writes import Operation, Outcome, Refused
+from app.writes import dataset_file
+from app.writes import service as writes
+from app.writes.dataset_file import SeedError, located
+from app.writes.service import Operation, Outcome, Refused
 
 
 @dataclass(frozen=True)

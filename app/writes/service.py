@@ -19,12 +19,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 
 from app.core import metrics
 from app.core.errors import AppError
-from app.dataset_file import SeedError
 from app.domain.dataset import Dataset
 from app.domain.kinds import KINDS, Doc, Facts, Kind
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
 from app.storage import rows
+from app.writes.dataset_file import SeedError
 
 Op = Literal["create", "update", "delete"]
 MAX_ACTOR = 200

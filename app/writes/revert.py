@@ -10,11 +10,11 @@ change sets that made the dataset in the first place (the seed, the migration's 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app import writes
 from app.core.errors import Conflict, InvalidParam, InvalidParameters, NotFound
 from app.domain.kinds import BY_NAME, Facts
 from app.domain.tables import FactChange
 from app.storage import changelog
+from app.writes import service as writes
 
 UNREVERTABLE = ("seed", "migration")  # the change sets the record starts from
 
