@@ -348,7 +348,7 @@ def serve(
         workers=workers,
         log_level=settings.log_level,
         log_config=config(settings.log_level, settings.access_log),
-        access_log=False,  # app.middleware.Observe writes the access log
+        access_log=False,  # app.http.middleware.Observe writes the access log
         server_header=False,
         proxy_headers=True,
     )

@@ -34,8 +34,8 @@ from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthor
 from app.domain.dataset import Dataset
 from app.domain.public import EventType
 from app.domain.tables import MAX_INT, Status
+from app.http.read_cache import IMMUTABLE, REVALIDATE
 from app.languages import Lang, chosen, localised
-from app.read_cache import IMMUTABLE, REVALIDATE
 from app.reads.search import fold
 from app.storage import keys
 from app.storage.store import Store
@@ -339,7 +339,7 @@ async def respond(
 ) -> Response:
     """The answer computed from the dataset the request asks for. An answer fully fixed by
     its request (a recorded version, and an explicit `as_of` where the default is today) is
-    the same for ever. The read cache in front of the application (app.read_cache) keeps it
+    the same for ever. The read cache in front of the application (app.http.read_cache) keeps it
     for the next request that asks the same."""
     ds = await dataset_for(request, q)
     of_today = depends_on_today and getattr(q, "as_of", None) is None

@@ -17,8 +17,8 @@ from app.core.errors import problem_responses
 from app.deps import Paged, answer, dataset_for, language
 from app.domain.dataset import Dataset
 from app.domain.public import Page
+from app.http.negotiation import negotiate
 from app.languages import localised
-from app.negotiation import negotiate
 from app.reads.tabular import Table
 
 JSON = "application/json"

@@ -15,8 +15,8 @@ from app import openapi, redoc
 from app.core import errors
 from app.core.errors import AppError
 from app.core.settings import Settings, get_settings
-from app.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
-from app.read_cache import ReadCache
+from app.http.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
+from app.http.read_cache import ReadCache
 from app.routers import (
     changes,
     curation,

@@ -16,10 +16,10 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from app import read_cache
 from app.core.settings import Settings
+from app.http import read_cache
+from app.http.middleware import UNMATCHED, RouteLabels
 from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, create_app
-from app.middleware import UNMATCHED, RouteLabels
 from app.writes.dataset_file import SeedError
 from app.writes.importing import import_file
 from tests.conftest import (

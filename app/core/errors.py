@@ -362,13 +362,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"No resource at {request.url.path}; the API lives under /v1 (see /docs)"
     headers = dict(exc.headers or {})
     allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
-    if "GET" in allowed and "HEAD" not in allowed:  # app.middleware.HeadAsGet answers HEAD
+    if "GET" in allowed and "HEAD" not in allowed:  # app.http.middleware.HeadAsGet answers HEAD
         headers["Allow"] = ", ".join([*allowed, "HEAD"])
     return problem(request, exc.status_code, title, detail, headers=headers)
 
 
 def unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """The answer to an exception nothing else handled (app.middleware.Unexpected)."""
+    """The answer to an exception nothing else handled (app.http.middleware.Unexpected)."""
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return problem(
         request, 500, "Internal server error", "The error was logged with this request's id."
@@ -376,7 +376,7 @@ def unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Answer every error as problem details (unexpected ones: app.middleware.Unexpected,
+    """Answer every error as problem details (unexpected ones: app.http.middleware.Unexpected,
     inside the other middleware, so that a 500 still carries their headers)."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

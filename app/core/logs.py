@@ -1,7 +1,7 @@
 """Logging: every line carries the id of the request it belongs to (`-` outside one).
 
 The access log is one JSON object per line on stderr (logger `app.access`, written by
-app.middleware.Observe): time, request_id, method, route, path, status, duration_ms,
+app.http.middleware.Observe): time, request_id, method, route, path, status, duration_ms,
 bytes. Other lines are plain text: time, level, logger, [request id], message.
 """
 

@@ -58,8 +58,8 @@ from app.domain.public import (
     TermPublic,
 )
 from app.domain.tables import IdempotentRequest, table_of
+from app.http.read_cache import plain_tag
 from app.languages import Lang
-from app.read_cache import plain_tag
 from app.reads import answers as queries
 from app.storage import keys
 from app.storage.probes import NOT_SEEDED

@@ -11,8 +11,8 @@ from app.core.errors import problem_responses
 from app.deps import Recorded, answer, dataset_for
 from app.domain.kinds import to_file
 from app.domain.public import Public
+from app.http.negotiation import negotiate
 from app.listing import JSON
-from app.negotiation import negotiate
 from app.reads import popolo
 from app.writes import dataset_file
 

@@ -16,7 +16,7 @@ from app.core.errors import (
     problem_type,
 )
 from app.deps import NoQuery
-from app.negotiation import negotiate
+from app.http.negotiation import negotiate
 
 router = APIRouter(tags=["problems"])
 

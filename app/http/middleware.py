@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import errors, metrics
-from app.negotiation import accepts
-from app.read_cache import COMPRESS_OVER, is_cached_path
+from app.http.negotiation import accepts
+from app.http.read_cache import COMPRESS_OVER, is_cached_path
 
 access_log = logging.getLogger("app.access")
 _json = encode_basestring  # a str as a JSON string literal (the C encoder json.dumps uses)

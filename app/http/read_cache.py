@@ -33,7 +33,7 @@ from app.core import metrics
 from app.core.dates import today
 from app.core.errors import AppError
 from app.domain.dataset import Stamp
-from app.negotiation import coding
+from app.http.negotiation import coding
 from app.storage.store import Store
 
 # Request headers an answer may vary by; they are part of the key. An answer varying by
