@@ -11,13 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
-from app import openapi, redoc
-from app.core import errors
-from app.core.errors import AppError
-from app.core.settings import Settings, get_settings
-from app.http.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
-from app.http.read_cache import ReadCache
-from app.routers import (
+from app.api import openapi, redoc
+from app.api.routers import (
     changes,
     curation,
     export,
@@ -28,6 +23,11 @@ from app.routers import (
     sources,
     states,
 )
+from app.core import errors
+from app.core.errors import AppError
+from app.core.settings import Settings, get_settings
+from app.http.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
+from app.http.read_cache import ReadCache
 from app.storage.store import Store
 
 DESCRIPTION = """
@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
-        redoc_url=None,  # app.redoc serves it, without ReDoc's CDN
+        redoc_url=None,  # app.api.redoc serves it, without ReDoc's CDN
         # FastAPI's OpenTelemetry hooks: off (app.core.metrics serves Prometheus); left on, they
         # look up the telemetry providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},

@@ -3,7 +3,7 @@
 For each operation, a few requests: one answered 200 on the shipped dataset, and the ones
 that show its 404 and 422; the 503 is the answer of a database migrated, not seeded. The
 answers are kept (lists cut to two items, long texts shortened, so the document stays
-readable) in app/openapi_examples.json. Run `./dev python -m app.openapi_examples` after
+readable) in app/api/openapi_examples.json. Run `./dev python -m app.openapi_examples` after
 changing an answer's shape or the dataset; tests/test_openapi.py fails until the file
 matches what the service answers.
 """
@@ -20,9 +20,9 @@ from urllib.parse import quote
 
 import httpx
 
+from app.api.openapi import EXAMPLES_FILE
+from app.api.routers.curation import MAX_BODY, MERGE_PATCH
 from app.domain.kinds import claim_id
-from app.openapi import EXAMPLES_FILE
-from app.routers.curation import MAX_BODY, MERGE_PATCH
 
 BASE_URL = "http://127.0.0.1:8000"
 SHOWN_ITEMS = 2

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from app.api.openapi import NO_DATABASE, PRIVATE, examples
 from app.core.errors import PROBLEM_JSON
-from app.openapi import NO_DATABASE, PRIVATE, examples
 from app.openapi_examples import REQUESTS, WRITES, record_all
 from tests.conftest import engine_independent, running_service
 

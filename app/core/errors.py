@@ -2,7 +2,7 @@
 
 A problem's `type` is an absolute URI, `{SCO_PUBLIC_URL}/problems/{name}` (the request's
 base URL by default), and it resolves: `GET /problems/{name}` explains what the problem
-means and what to do (app.routers.problems). The kinds of problem are listed once, here.
+means and what to do (app.api.routers.problems). The kinds of problem are listed once, here.
 """
 
 import logging
@@ -385,7 +385,7 @@ def install(app: FastAPI) -> None:
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """For route declarations: the problems a route may answer, documented in OpenAPI (the
-    examples are made for each operation by app.openapi)."""
+    examples are made for each operation by app.api.openapi)."""
     return {
         code: {
             "model": Problem,

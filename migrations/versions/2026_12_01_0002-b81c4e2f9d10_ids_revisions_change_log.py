@@ -205,7 +205,7 @@ def _day(value: Any) -> str | None:
 
 def _documents(conn: sa.Connection) -> list[tuple[str, dict[str, Any]]]:
     """The facts of a database as the earlier code left it, as (kind, document) in the
-    shape app.domain.kinds gives them — read here with this revision's own SQL, so that later
+    shape app.facts gives them — read here with this revision's own SQL, so that later
     changes to the models cannot break this upgrade."""
     cited: dict[tuple[str, Any], list[dict[str, Any]]] = {}
     columns = ("status_period_id", "term_id", "summit_id", "presidency_id", "permanent_body_id")

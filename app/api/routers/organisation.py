@@ -5,9 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.core.dates import today
-from app.core.errors import InvalidParam, InvalidParameters, problem_responses
-from app.deps import (
+from app.api.listing import RESPONSES, Listing, documented, respond_page
+from app.api.params import (
     DatedPage,
     DayQuery,
     PeopleQuery,
@@ -16,6 +15,8 @@ from app.deps import (
     Versioned,
     respond,
 )
+from app.core.dates import today
+from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.domain.dataset import Dataset
 from app.domain.public import (
     PersonPublic,
@@ -26,7 +27,6 @@ from app.domain.public import (
     TimelineEvent,
 )
 from app.domain.tables import Post, Status
-from app.listing import RESPONSES, Listing, documented, respond_page
 from app.reads import answers as queries
 from app.reads import timelines
 from app.reads.tabular import Table

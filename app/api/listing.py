@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
+from app.api.languages import localised
+from app.api.params import Paged, answer, dataset_for, language
 from app.core.errors import problem_responses
-from app.deps import Paged, answer, dataset_for, language
 from app.domain.dataset import Dataset
 from app.domain.public import Page
 from app.http.negotiation import negotiate
-from app.languages import localised
 from app.reads.tabular import Table
 
 JSON = "application/json"

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.api.listing import RESPONSES, Listing, documented, respond_page
+from app.api.params import ClaimIdPath, SourceIdPath, Versioned, respond
 from app.core.errors import problem_responses
-from app.deps import ClaimIdPath, SourceIdPath, Versioned, respond
 from app.domain.public import ClaimPublic, SourceDetail, SourceSummary
-from app.listing import RESPONSES, Listing, documented, respond_page
 from app.reads import answers as queries
 from app.reads.tabular import Table
 

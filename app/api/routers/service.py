@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from app.api.params import NoQuery, Versioned, respond
 from app.core.errors import problem_responses
-from app.deps import NoQuery, Versioned, respond
 from app.domain.dataset import Dataset
 from app.domain.kinds import KINDS
 from app.domain.public import CoveragePublic, DatasetInfo

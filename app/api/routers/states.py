@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.api.listing import RESPONSES, Listing, documented, respond_page
+from app.api.params import DatedPage, StatesQuery, Versioned, respond
 from app.core.dates import today
 from app.core.errors import problem_responses
-from app.deps import DatedPage, StatesQuery, Versioned, respond
 from app.domain.public import StateDetail, StateTimeline, StatusPeriodPublic
 from app.domain.tables import Status
-from app.listing import RESPONSES, Listing, documented, respond_page
 from app.reads import answers as queries
 from app.reads import timelines
 from app.reads.tabular import Table

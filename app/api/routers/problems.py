@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from app.api.params import NoQuery
 from app.core.errors import (
     PROBLEM_TYPES,
     NotFound,
@@ -15,7 +16,6 @@ from app.core.errors import (
     problem_responses,
     problem_type,
 )
-from app.deps import NoQuery
 from app.http.negotiation import negotiate
 
 router = APIRouter(tags=["problems"])

@@ -24,6 +24,17 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
+from app.api.languages import Lang
+from app.api.params import (
+    SECURITY,
+    ClaimIdPath,
+    SourceIdPath,
+    curator,
+    encoded,
+    etag,
+    require,
+    writer,
+)
 from app.core.errors import (
     AppError,
     ContentTooLarge,
@@ -35,16 +46,6 @@ from app.core.errors import (
     Unavailable,
     UnsupportedMediaType,
     problem_responses,
-)
-from app.deps import (
-    SECURITY,
-    ClaimIdPath,
-    SourceIdPath,
-    curator,
-    encoded,
-    etag,
-    require,
-    writer,
 )
 from app.domain.dataset import Dataset
 from app.domain.kinds import Facts, claim_id
@@ -59,7 +60,6 @@ from app.domain.public import (
 )
 from app.domain.tables import IdempotentRequest, table_of
 from app.http.read_cache import plain_tag
-from app.languages import Lang
 from app.reads import answers as queries
 from app.storage import keys
 from app.storage.probes import NOT_SEEDED
@@ -470,7 +470,7 @@ def _object(data: Any) -> dict[str, Any]:
 
 # --- Routes -------------------------------------------------------------------------------
 
-# The refusals each kind of write can answer (503 is added to every one by app.openapi).
+# The refusals each kind of write can answer (503 is added to every one by app.api.openapi).
 CREATE_ERRORS = (400, 401, 403, 409, 413, 415, 422)
 UPDATE_ERRORS = (400, 401, 403, 404, 412, 413, 415, 422, 428)
 DELETE_ERRORS = (401, 403, 404, 412, 422, 428)
@@ -520,7 +520,7 @@ def _doc(
     return extra
 
 
-# The bodies the write operations read themselves, for app.openapi to document; a PATCH
+# The bodies the write operations read themselves, for app.api.openapi to document; a PATCH
 # takes a merge patch of its kind's fields (PATCH_MODELS: documented with none required).
 PATCH_MODELS: list[type[BaseModel]] = [
     *(WRITABLE[k].update_body for k in ANSWERS if k in WRITABLE),

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
+from app.api.listing import JSON
+from app.api.params import Recorded, answer, dataset_for
 from app.core.errors import problem_responses
-from app.deps import Recorded, answer, dataset_for
 from app.domain.kinds import to_file
 from app.domain.public import Public
 from app.http.negotiation import negotiate
-from app.listing import JSON
 from app.reads import popolo
 from app.writes import dataset_file
 

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.api.params import NoQuery
 from app.core import metrics
 from app.core.errors import problem_responses
-from app.deps import NoQuery
 
 router = APIRouter(tags=["operations"])
 

@@ -6,7 +6,7 @@ client from.
 * Every operation documents every status it can send: 304 on the reads that carry an
   ETag, 404 and 422 where its routes declare them, 503 wherever it reads the database,
   each with an example of its own; and the headers of its 200 answer.
-* Examples are real answers: app/openapi_examples.json holds, for each operation, the
+* Examples are real answers: app/api/openapi_examples.json holds, for each operation, the
   answers to a few requests on the shipped dataset (lists cut to two items, long texts
   shortened); `python -m app.openapi_examples` writes it anew and a test keeps it true.
 * Tags with descriptions, servers, contact and license complete what `spectral:oas` asks.

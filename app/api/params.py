@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from app.api.languages import Lang, chosen, localised
 from app.core.dates import latest_day, today
 from app.core.db import make_engine
 from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
@@ -35,7 +36,6 @@ from app.domain.dataset import Dataset
 from app.domain.public import EventType
 from app.domain.tables import MAX_INT, Status
 from app.http.read_cache import IMMUTABLE, REVALIDATE
-from app.languages import Lang, chosen, localised
 from app.reads.search import fold
 from app.storage import keys
 from app.storage.store import Store

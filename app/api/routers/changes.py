@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from app.core.errors import NotFound, problem_responses
-from app.deps import (
+from app.api.listing import link_to
+from app.api.params import (
     SECURITY,
     ChangesQuery,
     Feed,
@@ -15,9 +15,9 @@ from app.deps import (
     dataset_for,
     refuse_repeated,
 )
+from app.core.errors import NotFound, problem_responses
 from app.domain.public import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.domain.tables import MAX_INT
-from app.listing import link_to
 from app.storage import changelog
 from app.storage.changelog import ChangeSetRecord
 from app.storage.store import Store
