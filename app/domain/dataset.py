@@ -12,144 +12,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.core.dates import Precision, render
-from app.domain.kinds import Facts
+from app.domain.kinds import BY_NAME, KINDS, Facts
+from app.domain.records import (
+    BodyRec,
+    CitationRec,
+    ClaimRec,
+    CoverageRec,
+    FactKey,
+    PeriodRec,
+    PersonRec,
+    PresidencyRec,
+    SourceRec,
+    StateRec,
+    SummitRec,
+    TermRec,
+)
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]
-# A cited fact: (kind, id), e.g. ("summit", "2022-samarkand").
-FactKey = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class StateRec:
-    iso3: str
-    revision: int
-    iso2: str
-    numeric: str
-    name: str
-    official_name: str | None
-    name_ru: str | None
-    name_zh: str | None
-    wikidata_qid: str | None
-    aliases: tuple[str, ...]
-
-    @property
-    def id(self) -> str:
-        return self.iso3
-
-
-@dataclass(frozen=True, slots=True)
-class Dated:
-    id: str
-    revision: int
-    start_date: date
-    start_precision: Precision
-    end_date: date | None
-    end_precision: Precision | None
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodRec(Dated):
-    state_iso3: str
-    status: str
-    decided_on: date | None
-    decided_precision: Precision | None
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRec:
-    id: str
-    revision: int
-    name: str
-    name_ru: str | None
-    name_zh: str | None
-    nationality_iso3: str
-    wikidata_qid: str | None
-    aliases: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TermRec(Dated):
-    person_id: str
-    post: str
-
-
-@dataclass(frozen=True, slots=True)
-class SummitRec:
-    id: str
-    revision: int
-    start_date: date
-    start_precision: Precision
-    end_date: date
-    end_precision: Precision
-    note: str | None
-    host_iso3: str
-    city: str
-    format: str
-
-
-@dataclass(frozen=True, slots=True)
-class PresidencyRec(Dated):
-    chair_iso3: str
-    summit_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class BodyRec:
-    id: str
-    revision: int
-    name: str
-    seat_city: str
-    seat_state_iso3: str
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRec:
-    id: str
-    revision: int
-    kind: str
-    title: str
-    publisher: str
-    published_on: date | None
-    published_precision: Precision | None
-    url: str | None
-    language: str
-    text: str | None
-    text_scope: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CitationRec:
-    kind: str
-    fact_id: str
-    source_id: str
-    quote: str | None
-
-    @property
-    def fact(self) -> FactKey:
-        return self.kind, self.fact_id
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRec:
-    source_id: str
-    statement: str
-    kind: str
-    params: dict[str, Any]
-    note: str | None
-    verdict: str = ""
-    detail: str = ""
-    id: str = ""  # app.domain.kinds.claim_id: its source's and a digest of what it is
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageRec:
-    kind: str
-    since: date
-    until: date | None
 
 
 @dataclass(frozen=True)
@@ -188,18 +68,10 @@ class Dataset:
         for period in self.periods:
             by_state[period.state_iso3].append(period)
         self.periods_by_state.update(by_state)
-        for kind, facts in (
-            ("state", self.states.values()),
-            ("status_period", self.periods),
-            ("person", self.persons.values()),
-            ("term", self.terms),
-            ("summit", self.summits.values()),
-            ("presidency", self.presidencies),
-            ("permanent_body", self.bodies),
-            ("source", self.sources.values()),
-        ):
-            for fact in facts:
-                self.by_id[(kind, fact.id)] = fact
+        for kind in KINDS:
+            held = getattr(self, kind.held) if kind.held else ()
+            for fact in held.values() if isinstance(held, dict) else held:
+                self.by_id[(kind.name, fact.id)] = fact
 
     def count(self, kind: str) -> int:
         """How many facts of `kind` the dataset holds."""
@@ -219,24 +91,8 @@ class Dataset:
         return bool(self.states)
 
 
-def _span(fact: Dated) -> str:
-    start = render(fact.start_date, fact.start_precision)
-    end = render(fact.end_date, fact.end_precision)
-    return f"from {start}" + (f" to {end}" if end else "")
-
-
 def describe(ds: Dataset, citation: CitationRec) -> tuple[str, str]:
     """(fact type, the cited fact in words)."""
-    fact = ds.by_id[citation.fact]
-    kind = citation.kind
-    if kind == "status_period":
-        return kind, f"{ds.states[fact.state_iso3].name}: {fact.status} {_span(fact)}"
-    if kind == "term":
-        return kind, f"{ds.persons[fact.person_id].name}: {fact.post} {_span(fact)}"
-    if kind == "summit":
-        return kind, f"Summit in {fact.city}, {fact.start_date} to {fact.end_date}"
-    if kind == "presidency":
-        return kind, f"Presidency of {ds.states[fact.chair_iso3].name} {_span(fact)}"
-    if kind in ("state", "person"):
-        return kind, f"{fact.name}: names and aliases"
-    return kind, f"{fact.name}, seated in {fact.seat_city}"
+    said = BY_NAME[citation.kind].describe
+    assert said is not None, f"{citation.kind} facts are never cited"
+    return citation.kind, said(ds, ds.by_id[citation.fact])

@@ -20,6 +20,20 @@ from sqlmodel import SQLModel
 
 from app.core.dates import parse, render
 from app.domain import documents as f
+from app.domain import fields
+from app.domain.countries import country_names
+from app.domain.fields import DATED, Day, Doc, Field, Many, Partial, Row
+from app.domain.records import (
+    BodyRec,
+    CoverageRec,
+    PeriodRec,
+    PersonRec,
+    PresidencyRec,
+    SourceRec,
+    StateRec,
+    SummitRec,
+    TermRec,
+)
 from app.domain.tables import (
     Coverage,
     PermanentBody,
@@ -31,9 +45,6 @@ from app.domain.tables import (
     Summit,
     Term,
 )
-
-Doc = dict[str, Any]
-Row = Any  # a row of the kind's table, as SQLAlchemy returns it
 
 
 class StatusPeriodDoc(f.PeriodFields):
@@ -54,46 +65,31 @@ class CoverageDoc(f.CoverageIn):
     id: str
 
 
-def _dated_values(doc: Doc) -> dict[str, Any]:
-    start, start_precision = parse(doc["start"])
-    end, end_precision = parse(doc["end"], end=True) if doc.get("end") else (None, None)
-    return {
-        "start_date": start,
-        "start_precision": start_precision,
-        "end_date": end,
-        "end_precision": end_precision,
-        "note": doc.get("note"),
-    }
-
-
-def _dated_doc(row: Row) -> Doc:
-    return {
-        "start": render(row.start_date, row.start_precision),
-        "end": render(row.end_date, row.end_precision),
-        "note": row.note,
-    }
-
-
 def _slug(*parts: str) -> str:
     return "-".join(p.lower().replace("_", "-") for p in parts)
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of fact."""
+    """One kind of fact, declared once: everything that differs between kinds."""
 
     name: str
     plural: str  # the name of a collection of them (`counts` at /v1)
     table: type[SQLModel]
-    model: type[BaseModel]
+    model: type[BaseModel]  # its document, as the dataset file and the change log write it
+    record: type  # its record in the read model (app.domain.records): id, revision, columns
     description: str
     natural_key: Callable[[Doc], tuple[str, ...]]
-    values: Callable[[Doc], dict[str, Any]]  # the row's columns, but its key and revision
-    document: Callable[[Row], Doc]  # the document of a row, without its citations
+    fields: tuple[Field, ...]  # its written fields but its id and sources, in document order
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
+    held: str = ""  # the read model's index of its records (app.domain.dataset), if any
     # The fields that name another fact, and its kind: each must exist (app.domain.rules).
     references: tuple[tuple[str, str], ...] = ()
+    # What its record holds that is derived, not written (a state's names), by its id.
+    derived: Callable[[str], dict[str, Any]] = lambda _: {}
+    # A cited fact in words, from the dataset and its record (a source's page lists them).
+    describe: Callable[[Any, Any], str] | None = None
 
     @property
     def minted(self) -> bool:
@@ -114,9 +110,42 @@ class Kind:
     def cite_column(self) -> str:
         return "state_iso3" if self.name == "state" else f"{self.name}_id"
 
+    def values(self, doc: Doc) -> dict[str, Any]:
+        """The row's columns, but its key and revision."""
+        return fields.values(self.fields, doc)
+
+    def document(self, row: Row) -> Doc:
+        """The document of a row, without its citations."""
+        return {"id": getattr(row, self.key_column), **fields.document(self.fields, row)}
+
+    def record_of(self, doc: Doc, revision: int) -> Any:
+        """The read model's record of a fact, from its document."""
+        columns = {k: tuple(v) if isinstance(v, list) else v for k, v in self.values(doc).items()}
+        return self.record(
+            **{self.key_column if self.key_column != "public_id" else "id": doc["id"]},
+            revision=revision,
+            **columns,
+            **self.derived(doc["id"]),
+        )
+
+
+@dataclass(frozen=True)
+class _TextScope(Field):
+    """How much of a source its stored text is: `full` unless said, none without a text."""
+
+    def values(self, doc: Doc) -> dict[str, Any]:
+        scope = (doc.get("text_scope") or "full") if doc.get("text") is not None else None
+        return {self.col: scope}
+
 
 def _by_id(doc: Doc) -> tuple[str, ...]:
     return (doc["id"],)
+
+
+def _span(fact: Any) -> str:
+    start = render(fact.start_date, fact.start_precision)
+    end = render(fact.end_date, fact.end_precision)
+    return f"from {start}" + (f" to {end}" if end else "")
 
 
 KINDS: tuple[Kind, ...] = (
@@ -125,195 +154,150 @@ KINDS: tuple[Kind, ...] = (
         plural="coverage",
         table=Coverage,
         model=CoverageDoc,
+        record=CoverageRec,
         description="the days on which the dataset holds every fact of one kind",
         natural_key=_by_id,
-        values=lambda d: {
-            "since": parse(d["since"])[0],
-            "until": d["until"] and parse(d["until"])[0],
-        },
-        document=lambda r: {
-            "id": r.kind,
-            "since": r.since.isoformat(),
-            "until": r.until and r.until.isoformat(),
-        },
+        fields=(Day("since"), Day("until")),
         cited=False,
     ),
     Kind(
         name="source",
+        held="sources",
         plural="sources",
         table=Source,
         model=f.SourceIn,  # recorded with its text inline: `text_file` is dropped
+        record=SourceRec,
         description="a document facts are cited from, with its stored text and claims",
         natural_key=_by_id,
-        values=lambda d: {
-            "kind": d["kind"],
-            "title": d["title"],
-            "publisher": d["publisher"],
-            "published_on": parse(d["published"])[0] if d.get("published") else None,
-            "published_precision": parse(d["published"])[1] if d.get("published") else None,
-            "url": d.get("url"),
-            "language": d["language"],
-            "text": d.get("text"),
-            "text_scope": (d.get("text_scope") or "full") if d.get("text") is not None else None,
-        },
-        document=lambda r: {
-            "id": r.id,
-            "kind": r.kind,
-            "title": r.title,
-            "publisher": r.publisher,
-            "published": render(r.published_on, r.published_precision),
-            "url": r.url,
-            "language": r.language,
-            "text": r.text,
-            "text_scope": r.text_scope,
-        },
+        fields=(
+            Field("kind"),
+            Field("title"),
+            Field("publisher"),
+            Partial("published", "published_on", precision="published_precision"),
+            Field("url"),
+            Field("language"),
+            Field("text"),
+            _TextScope("text_scope"),
+        ),
         cited=False,
     ),
     Kind(
         name="state",
+        held="states",
         plural="states",
         table=State,
         model=StateDoc,
+        record=StateRec,
         description="a state, with its codes and names from ISO 3166-1 (pycountry)",
         natural_key=_by_id,
-        values=lambda d: {"wikidata_qid": d.get("wikidata"), "aliases": list(d.get("aliases", []))},
-        document=lambda r: {"id": r.iso3, "wikidata": r.wikidata_qid, "aliases": list(r.aliases)},
+        fields=(Field("wikidata", "wikidata_qid"), Many("aliases")),
+        describe=lambda ds, s: f"{s.name}: names and aliases",
+        derived=country_names,
     ),
     Kind(
         name="person",
+        held="persons",
         plural="people",
         table=Person,
         model=f.PersonFields,
+        record=PersonRec,
         description="a person who held an office of the organisation",
         references=(("nationality", "state"),),
         natural_key=_by_id,
-        values=lambda d: {
-            "name": d["name"],
-            "name_ru": d.get("name_ru"),
-            "name_zh": d.get("name_zh"),
-            "nationality_iso3": d["nationality"],
-            "wikidata_qid": d.get("wikidata"),
-            "aliases": list(d.get("aliases", [])),
-        },
-        document=lambda r: {
-            "id": r.id,
-            "name": r.name,
-            "name_ru": r.name_ru,
-            "name_zh": r.name_zh,
-            "nationality": r.nationality_iso3,
-            "wikidata": r.wikidata_qid,
-            "aliases": list(r.aliases),
-        },
+        fields=(
+            Field("name"),
+            Field("name_ru"),
+            Field("name_zh"),
+            Field("nationality", "nationality_iso3"),
+            Field("wikidata", "wikidata_qid"),
+            Many("aliases"),
+        ),
+        describe=lambda ds, p: f"{p.name}: names and aliases",
     ),
     Kind(
         name="summit",
+        held="summits",
         plural="summits",
         table=Summit,
         model=f.SummitIn,
+        record=SummitRec,
         description="a meeting of the Council of Heads of State",
         references=(("host", "state"),),
         natural_key=_by_id,
-        values=lambda d: {
-            "host_iso3": d["host"],
-            "city": d["city"],
-            "start_date": parse(d["start"])[0],
-            "end_date": parse(d["end"])[0],
-            "format": d["format"],
-            "note": d.get("note"),
-        },
-        document=lambda r: {
-            "id": r.id,
-            "host": r.host_iso3,
-            "city": r.city,
-            "start": r.start_date.isoformat(),
-            "end": r.end_date.isoformat(),
-            "format": r.format,
-            "note": r.note,
-        },
+        fields=(
+            Field("host", "host_iso3"),
+            Field("city"),
+            Day("start", "start_date"),
+            Day("end", "end_date"),
+            Field("format"),
+            Field("note"),
+        ),
+        describe=lambda ds, s: f"Summit in {s.city}, {s.start_date} to {s.end_date}",
     ),
     Kind(
         name="status_period",
+        held="periods",
         plural="status_periods",
         table=StatusPeriod,
         model=StatusPeriodDoc,
+        record=PeriodRec,
         description="one status (member, observer, dialogue partner, partner) of one state",
         references=(("state", "state"),),
         natural_key=lambda d: (d["state"], d["status"], d["start"]),
-        values=lambda d: {
-            "state_iso3": d["state"],
-            "status": d["status"],
-            "decided_on": parse(d["decided"])[0] if d.get("decided") else None,
-            "decided_precision": parse(d["decided"])[1] if d.get("decided") else None,
-            **_dated_values(d),
-        },
-        document=lambda r: {
-            "id": r.public_id,
-            "state": r.state_iso3,
-            "status": r.status,
-            "decided": render(r.decided_on, r.decided_precision),
-            **_dated_doc(r),
-        },
+        fields=(
+            Field("state", "state_iso3"),
+            Field("status"),
+            Partial("decided", "decided_on", precision="decided_precision"),
+            *DATED,
+        ),
+        describe=lambda ds, p: f"{ds.states[p.state_iso3].name}: {p.status} {_span(p)}",
         mint=lambda d: _slug(d["state"], d["status"], d["start"]),
     ),
     Kind(
         name="term",
+        held="terms",
         plural="terms",
         table=Term,
         model=TermDoc,
+        record=TermRec,
         description="a term of office (the Secretary-General's)",
         references=(("person", "person"),),
         natural_key=lambda d: (d["person"], d["post"], d["start"]),
-        values=lambda d: {"person_id": d["person"], "post": d["post"], **_dated_values(d)},
-        document=lambda r: {
-            "id": r.public_id,
-            "person": r.person_id,
-            "post": r.post,
-            **_dated_doc(r),
-        },
+        fields=(Field("person", "person_id"), Field("post"), *DATED),
+        describe=lambda ds, t: f"{ds.persons[t.person_id].name}: {t.post} {_span(t)}",
         mint=lambda d: _slug(d["person"], d["post"], d["start"]),
     ),
     Kind(
         name="presidency",
+        held="presidencies",
         plural="presidencies",
         table=Presidency,
         model=f.PresidencyIn,
+        record=PresidencyRec,
         description="a rotating presidency, closed by a summit",
         references=(("chair", "state"), ("summit", "summit")),
         natural_key=lambda d: (d["chair"], d["start"]),
-        values=lambda d: {
-            "chair_iso3": d["chair"],
-            "summit_id": d.get("summit"),
-            **_dated_values(d),
-        },
-        document=lambda r: {
-            "id": r.public_id,
-            "chair": r.chair_iso3,
-            "summit": r.summit_id,
-            **_dated_doc(r),
-        },
+        fields=(Field("chair", "chair_iso3"), Field("summit", "summit_id"), *DATED),
+        describe=lambda ds, p: f"Presidency of {ds.states[p.chair_iso3].name} {_span(p)}",
         mint=lambda d: _slug(d["chair"], "presidency", d["start"]),
     ),
     Kind(
         name="permanent_body",
+        held="bodies",
         plural="permanent_bodies",
         table=PermanentBody,
         model=f.BodyIn,
+        record=BodyRec,
         description="a permanent body of the organisation and its seat",
         references=(("seat_state", "state"),),
         natural_key=_by_id,
-        values=lambda d: {
-            "name": d["name"],
-            "seat_city": d["seat_city"],
-            "seat_state_iso3": d["seat_state"],
-            "note": d.get("note"),
-        },
-        document=lambda r: {
-            "id": r.id,
-            "name": r.name,
-            "seat_city": r.seat_city,
-            "seat_state": r.seat_state_iso3,
-            "note": r.note,
-        },
+        fields=(
+            Field("name"),
+            Field("seat_city"),
+            Field("seat_state", "seat_state_iso3"),
+            Field("note"),
+        ),
+        describe=lambda ds, b: f"{b.name}, seated in {b.seat_city}",
     ),
 )
 BY_NAME = {k.name: k for k in KINDS}

@@ -18,8 +18,9 @@ from app.core.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.domain import claims
 from app.domain.building import build
 from app.domain.countries import is_country
-from app.domain.dataset import Dataset, Dated, FactKey, describe
+from app.domain.dataset import Dataset, describe
 from app.domain.kinds import BY_NAME, Facts, claim_id
+from app.domain.records import Dated, FactKey
 from app.domain.tables import Post, Status, Verdict
 
 

@@ -8,19 +8,7 @@ from typing import Any, TypeVar
 from app.core.dates import DatedFact, Precision, certainly_holds, holds_on, render
 from app.core.errors import NotFound
 from app.domain.countries import country_of
-from app.domain.dataset import (
-    ClaimRec,
-    Dataset,
-    Dated,
-    FactKey,
-    PeriodRec,
-    PersonRec,
-    PresidencyRec,
-    StateRec,
-    SummitRec,
-    TermRec,
-    describe,
-)
+from app.domain.dataset import Dataset, describe
 from app.domain.public import (
     CitationPublic,
     ClaimPublic,
@@ -40,6 +28,17 @@ from app.domain.public import (
     SummitPublic,
     SummitRef,
     TermPublic,
+)
+from app.domain.records import (
+    ClaimRec,
+    Dated,
+    FactKey,
+    PeriodRec,
+    PersonRec,
+    PresidencyRec,
+    StateRec,
+    SummitRec,
+    TermRec,
 )
 from app.domain.tables import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
 from app.reads.search import matches, person_names, state_names

@@ -12,7 +12,8 @@ API), `note` (its title) and, beside them, the `quote` that states the fact.
 from typing import Any
 
 from app.core.dates import render
-from app.domain.dataset import Dataset, FactKey, PersonRec, StateRec
+from app.domain.dataset import Dataset
+from app.domain.records import FactKey, PersonRec, StateRec
 from app.domain.tables import Post, Status
 from app.reads.timelines import POST_TITLES
 

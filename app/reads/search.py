@@ -12,7 +12,7 @@ substring, so a query typed halfway ("Yermekbay") still finds its name.
 import unicodedata
 from collections.abc import Iterable
 
-from app.domain.dataset import PersonRec, StateRec
+from app.domain.records import PersonRec, StateRec
 
 
 def fold(text: str) -> str:

@@ -9,7 +9,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from app.domain.countries import country_names
-from app.domain.kinds import KINDS, Doc, Facts, Kind
+from app.domain.fields import Doc
+from app.domain.kinds import KINDS, Facts, Kind
 from app.domain.tables import Citation, Claim, table_of
 
 

@@ -17,17 +17,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.db import snapshot
 from app.domain.dataset import Dataset
-from app.domain.kinds import (
-    BY_NAME,
-    KINDS,
-    Doc,
-    Facts,
-    Kind,
-    from_file,
-    mint_id,
-    normalise,
-    to_file,
-)
+from app.domain.fields import Doc
+from app.domain.kinds import BY_NAME, KINDS, Facts, Kind, from_file, mint_id, normalise, to_file
 from app.domain.rules import check
 from app.storage import changelog
 from app.storage.rows import read

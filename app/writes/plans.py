@@ -42,8 +42,10 @@ from app.core.errors import (
 from app.domain import documents as f
 from app.domain.building import build
 from app.domain.countries import country_of
-from app.domain.dataset import Dataset, FactKey
-from app.domain.kinds import BY_NAME, Doc, Facts, Kind, claim_id, mint_id, normalise
+from app.domain.dataset import Dataset
+from app.domain.fields import Doc
+from app.domain.kinds import BY_NAME, Facts, Kind, claim_id, mint_id, normalise
+from app.domain.records import FactKey
 from app.domain.rules import Problem
 from app.domain.tables import (
     COVERAGE_KINDS,

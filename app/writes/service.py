@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from app.core import metrics
 from app.core.errors import AppError
 from app.domain.dataset import Dataset
-from app.domain.kinds import KINDS, Doc, Facts, Kind
+from app.domain.fields import Doc
+from app.domain.kinds import KINDS, Facts, Kind
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
 from app.storage import rows

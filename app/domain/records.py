@@ -1,0 +1,146 @@
+"""The records of the read model: one frozen plain record per fact, its fields the columns of
+its kind's table (app.domain.kinds says how a document becomes them), with its id and
+revision. Records are shared by every request answered from one dataset, never changed.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.core.dates import Precision
+
+# A cited fact: (kind, id), e.g. ("summit", "2022-samarkand").
+FactKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StateRec:
+    iso3: str
+    revision: int
+    iso2: str
+    numeric: str
+    name: str
+    official_name: str | None
+    name_ru: str | None
+    name_zh: str | None
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.iso3
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    id: str
+    revision: int
+    start_date: date
+    start_precision: Precision
+    end_date: date | None
+    end_precision: Precision | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRec(Dated):
+    state_iso3: str
+    status: str
+    decided_on: date | None
+    decided_precision: Precision | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRec:
+    id: str
+    revision: int
+    name: str
+    name_ru: str | None
+    name_zh: str | None
+    nationality_iso3: str
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermRec(Dated):
+    person_id: str
+    post: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummitRec:
+    id: str
+    revision: int
+    host_iso3: str
+    city: str
+    start_date: date
+    end_date: date
+    format: str
+    note: str | None
+    # A summit's days are always whole days; these let it be compared as a dated fact.
+    start_precision: Precision = Precision.day
+    end_precision: Precision = Precision.day
+
+
+@dataclass(frozen=True, slots=True)
+class PresidencyRec(Dated):
+    chair_iso3: str
+    summit_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRec:
+    id: str
+    revision: int
+    name: str
+    seat_city: str
+    seat_state_iso3: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRec:
+    id: str
+    revision: int
+    kind: str
+    title: str
+    publisher: str
+    published_on: date | None
+    published_precision: Precision | None
+    url: str | None
+    language: str
+    text: str | None
+    text_scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRec:
+    kind: str
+    fact_id: str
+    source_id: str
+    quote: str | None
+
+    @property
+    def fact(self) -> FactKey:
+        return self.kind, self.fact_id
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRec:
+    source_id: str
+    statement: str
+    kind: str
+    params: dict[str, Any]
+    note: str | None
+    verdict: str = ""
+    detail: str = ""
+    id: str = ""  # app.domain.kinds.claim_id: its source's and a digest of what it is
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRec:
+    kind: str
+    revision: int
+    since: date
+    until: date | None
