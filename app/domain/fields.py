@@ -22,10 +22,16 @@ class Field:
 
     doc: str  # its name in documents and in the dataset file
     column: str = ""  # its column in the table and the record; "" : the same as `doc`
+    answer: str = ""  # its name in answers and write bodies ("" : `doc`; dotted: nested)
 
     @property
     def col(self) -> str:
         return self.column or self.doc
+
+    @property
+    def said(self) -> str:
+        """Its name in answers and write bodies."""
+        return self.answer or self.doc
 
     def values(self, doc: Doc) -> dict[str, Any]:
         """Its columns, from a document."""
@@ -49,7 +55,11 @@ class Many(Field):
 
 @dataclass(frozen=True)
 class Day(Field):
-    """A calendar day, written YYYY-MM-DD."""
+    """A calendar day, written YYYY-MM-DD; answers name it as its column (`start_date`)."""
+
+    @property
+    def said(self) -> str:
+        return self.answer or self.col
 
     def values(self, doc: Doc) -> dict[str, Any]:
         text = doc.get(self.doc)
@@ -67,6 +77,11 @@ class Partial(Field):
 
     precision: str = ""  # the precision's column
     end: bool = False  # an end: the last day it can mean
+
+    @property
+    def said(self) -> str:
+        """Answers name it as its column (`start_date`, `decided_on`)."""
+        return self.answer or self.col
 
     def values(self, doc: Doc) -> dict[str, Any]:
         text = doc.get(self.doc)

@@ -84,6 +84,12 @@ class Kind:
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
     held: str = ""  # the read model's index of its records (app.domain.dataset), if any
+    path: str = ""  # its collection (`/v1/summits`), or where its facts are shown (`/v1`)
+    param: str = ""  # the parameter of its single-resource path ("": it has none)
+    scope: str = "facts:write"  # the API key scope that writes it
+    # Two of its facts of one holder may not overlap (a state's statuses, one post's terms,
+    # the presidency), so a change may clash with another fact (409).
+    exclusive: bool = False
     # The fields that name another fact, and its kind: each must exist (app.domain.rules).
     references: tuple[tuple[str, str], ...] = ()
     # What its record holds that is derived, not written (a state's names), by its id.
@@ -109,6 +115,10 @@ class Kind:
     @property
     def cite_column(self) -> str:
         return "state_iso3" if self.name == "state" else f"{self.name}_id"
+
+    def href(self, fact_id: str) -> str:
+        """The path of one of its facts (where it has none: where it is shown)."""
+        return f"{self.path}/{fact_id}" if self.param else self.path
 
     def values(self, doc: Doc) -> dict[str, Any]:
         """The row's columns, but its key and revision."""
@@ -151,6 +161,7 @@ def _span(fact: Any) -> str:
 KINDS: tuple[Kind, ...] = (
     Kind(
         name="coverage",
+        path="/v1",
         plural="coverage",
         table=Coverage,
         model=CoverageDoc,
@@ -162,6 +173,9 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="source",
+        path="/v1/sources",
+        param="source_id",
+        scope="sources:write",
         held="sources",
         plural="sources",
         table=Source,
@@ -183,6 +197,8 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="state",
+        path="/v1/states",
+        param="code",
         held="states",
         plural="states",
         table=State,
@@ -196,6 +212,8 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="person",
+        path="/v1/people",
+        param="person_id",
         held="persons",
         plural="people",
         table=Person,
@@ -206,8 +224,8 @@ KINDS: tuple[Kind, ...] = (
         natural_key=_by_id,
         fields=(
             Field("name"),
-            Field("name_ru"),
-            Field("name_zh"),
+            Field("name_ru", answer="names.ru"),
+            Field("name_zh", answer="names.zh"),
             Field("nationality", "nationality_iso3"),
             Field("wikidata", "wikidata_qid"),
             Many("aliases"),
@@ -216,6 +234,8 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="summit",
+        path="/v1/summits",
+        param="summit_id",
         held="summits",
         plural="summits",
         table=Summit,
@@ -236,6 +256,9 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="status_period",
+        path="/v1/status-periods",
+        param="period_id",
+        exclusive=True,
         held="periods",
         plural="status_periods",
         table=StatusPeriod,
@@ -255,6 +278,9 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="term",
+        path="/v1/terms",
+        param="term_id",
+        exclusive=True,
         held="terms",
         plural="terms",
         table=Term,
@@ -269,6 +295,9 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         name="presidency",
+        path="/v1/presidencies",
+        param="presidency_id",
+        exclusive=True,
         held="presidencies",
         plural="presidencies",
         table=Presidency,
@@ -301,6 +330,21 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 BY_NAME = {k.name: k for k in KINDS}
+
+
+def _answer_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for kind in KINDS:
+        for fld in kind.fields:
+            if fld.said != fld.doc:
+                said = names.setdefault(fld.doc, fld.said)
+                assert said == fld.said, f"{fld.doc} is named {said} and {fld.said} in answers"
+    return names
+
+
+# The document fields that answers and write bodies name otherwise (`start`: `start_date`,
+# `name_ru`: `names.ru`), whatever their kind.
+RENAMED = _answer_names()
 
 
 def claim_id(source_id: str, claim: Doc) -> str:

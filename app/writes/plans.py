@@ -44,7 +44,7 @@ from app.domain.building import build
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset
 from app.domain.fields import Doc
-from app.domain.kinds import BY_NAME, Facts, Kind, claim_id, mint_id, normalise
+from app.domain.kinds import BY_NAME, RENAMED, Facts, Kind, claim_id, mint_id, normalise
 from app.domain.records import FactKey
 from app.domain.rules import Problem
 from app.domain.tables import (
@@ -270,14 +270,6 @@ class ClaimBody(ClaimNew):
 
 
 # Document fields under other names in bodies (and in answers).
-RENAMED = {
-    "start": "start_date",
-    "end": "end_date",
-    "decided": "decided_on",
-    "published": "published_on",
-    "name_ru": "names.ru",
-    "name_zh": "names.zh",
-}
 READ_ONLY = ("id", "revision", "holds", "iso3", "citations", "claims", "citation_count")
 
 
@@ -286,36 +278,26 @@ class Writable:
     """A kind of fact curators write: its body models, scope and path."""
 
     kind: Kind
-    path: str  # its collection, e.g. /v1/status-periods
     update_body: type[Body]
     create_body: type[Body]
-    scope: str = "facts:write"
     creatable: bool = True
-    own_path: bool = True  # False: its facts have no path of their own (coverage: /v1)
 
     @property
     def given_id(self) -> bool:
         """Whether a new fact's id comes in its body (not minted)."""
         return self.create_body is not self.update_body
 
-    def href(self, fact_id: str) -> str:
-        return f"{self.path}/{fact_id}" if self.own_path else self.path
-
 
 WRITABLE = {
     w.kind.name: w
     for w in (
-        Writable(
-            BY_NAME["status_period"], "/v1/status-periods", StatusPeriodBody, StatusPeriodBody
-        ),
-        Writable(BY_NAME["person"], "/v1/people", PersonFields, PersonBody),
-        Writable(BY_NAME["term"], "/v1/terms", TermBody, TermBody),
-        Writable(BY_NAME["summit"], "/v1/summits", SummitFields, SummitBody),
-        Writable(BY_NAME["presidency"], "/v1/presidencies", PresidencyBody, PresidencyBody),
-        Writable(BY_NAME["source"], "/v1/sources", SourceFields, SourceBody, "sources:write"),
-        Writable(
-            BY_NAME["coverage"], "/v1", CoverageBody, CoverageBody, creatable=False, own_path=False
-        ),
+        Writable(BY_NAME["status_period"], StatusPeriodBody, StatusPeriodBody),
+        Writable(BY_NAME["person"], PersonFields, PersonBody),
+        Writable(BY_NAME["term"], TermBody, TermBody),
+        Writable(BY_NAME["summit"], SummitFields, SummitBody),
+        Writable(BY_NAME["presidency"], PresidencyBody, PresidencyBody),
+        Writable(BY_NAME["source"], SourceFields, SourceBody),
+        Writable(BY_NAME["coverage"], CoverageBody, CoverageBody, creatable=False),
     )
 }
 
@@ -323,7 +305,7 @@ WRITABLE = {
 def href(kind: str, fact_id: str) -> str:
     """The path of a fact a change may touch (a state's too: it is created with its first
     status period)."""
-    return f"/v1/states/{fact_id}" if kind == "state" else WRITABLE[kind].href(fact_id)
+    return BY_NAME[kind].href(fact_id)
 
 
 def claim_href(source_id: str, claim: str) -> str:
@@ -331,7 +313,7 @@ def claim_href(source_id: str, claim: str) -> str:
 
 
 # The scope each kind of operation needs.
-SCOPE_OF = {"claim": "facts:write", **{k: w.scope for k, w in WRITABLE.items()}}
+SCOPE_OF = {"claim": "facts:write", **{k: w.kind.scope for k, w in WRITABLE.items()}}
 
 
 def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
@@ -599,7 +581,7 @@ def _operation(
                     f"A {kind.name.replace('_', ' ')} with the id {doc['id']!r} "
                     + ("exists already" if exists else "existed before: ids are never reused"),
                     [InvalidParam(name=_name(data_name, "id"), reason="taken")],
-                    conflicts_with=[w.href(doc["id"])] if exists else None,
+                    conflicts_with=[kind.href(doc["id"])] if exists else None,
                 )
         else:
             doc["id"] = mint_id(kind, doc, taken[kind.name])
@@ -611,9 +593,9 @@ def _operation(
     if current is None:
         raise NotFound(
             f"No {kind.name.replace('_', ' ')} has the id {req.id!r} "
-            f"({prefix or 'the path'}); GET {w.path} lists them"
+            f"({prefix or 'the path'}); GET {kind.path} lists them"
         )
-    _expect(req, prefix, base, (kind.name, req.id), w.href(req.id))
+    _expect(req, prefix, base, (kind.name, req.id), kind.href(req.id))
     if req.op == "delete":
         if req.data is not None:
             raise invalid(data_name, "a delete sends no data")

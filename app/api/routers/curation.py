@@ -474,7 +474,6 @@ def _object(data: Any) -> dict[str, Any]:
 CREATE_ERRORS = (400, 401, 403, 409, 413, 415, 422)
 UPDATE_ERRORS = (400, 401, 403, 404, 412, 413, 415, 422, 428)
 DELETE_ERRORS = (401, 403, 404, 412, 422, 428)
-PERIODS = ("status_period", "term", "presidency")  # updates of these may clash (409)
 
 
 def _header(name: str, description: str, example: str, required: bool = True) -> dict[str, Any]:
@@ -612,23 +611,17 @@ def _endpoints(kind: str, param: str) -> tuple[Callable[..., Any], ...]:
 
 def _routes() -> None:
     """POST to each kind's collection, PATCH and DELETE on each fact."""
-    names = {
-        "status_period": "period_id",
-        "person": "person_id",
-        "term": "term_id",
-        "summit": "summit_id",
-        "presidency": "presidency_id",
-        "source": "source_id",
-    }
-    for kind, param in names.items():
-        w = WRITABLE[kind]
+    for kind, w in WRITABLE.items():
+        param, path = w.kind.param, w.kind.path.removeprefix("/v1")
+        if not w.creatable or not param:
+            continue
         _, model = ANSWERS[kind]
         words = kind.replace("_", " ")
-        fact_path = w.path.removeprefix("/v1") + "/{" + param + "}"
+        fact_path = path + "/{" + param + "}"
 
         create, patch, remove = _endpoints(kind, param)
         router.add_api_route(
-            w.path.removeprefix("/v1"),
+            path,
             create,
             methods=["POST"],
             name=f"create_{kind}",
@@ -637,7 +630,7 @@ def _routes() -> None:
             responses=problem_responses(*CREATE_ERRORS),
             openapi_extra=_doc(w.create_body, JSON, REASON, IDEMPOTENCY_KEY),
             summary=f"Create a {words}",
-            description=f"Record a new {words} (scope `{w.scope}`), with the reason in "
+            description=f"Record a new {words} (scope `{w.kind.scope}`), with the reason in "
             "Change-Reason; 201 with its Location and ETag.",
         )
         router.add_api_route(
@@ -646,7 +639,7 @@ def _routes() -> None:
             methods=["PATCH"],
             name=f"update_{kind}",
             response_model=model,
-            responses=problem_responses(*UPDATE_ERRORS, *((409,) if kind in PERIODS else ())),
+            responses=problem_responses(*UPDATE_ERRORS, *((409,) if w.kind.exclusive else ())),
             openapi_extra=_doc(w.update_body, MERGE_PATCH, REASON, IF_MATCH),
             summary=f"Change a {words}",
             description=f"Change a {words} with a JSON Merge Patch (RFC 7386: the fields "
