@@ -7,32 +7,27 @@ from typing import Any, TypeVar
 
 from app.core.dates import DatedFact, Precision, certainly_holds, holds_on, render
 from app.core.errors import NotFound
+from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
 from app.domain.public import (
     CitationPublic,
     ClaimPublic,
     Holds,
-    Names,
     PermanentBodyPublic,
     PersonPublic,
     PresidencyPublic,
     Snapshot,
     SnapshotEntry,
     SourceDetail,
-    SourceRef,
     SourceSummary,
     StateDetail,
-    StateRef,
     StatusPeriodPublic,
     SummitPublic,
-    SummitRef,
     TermPublic,
 )
 from app.domain.records import (
     ClaimRec,
-    Dated,
-    FactKey,
     PeriodRec,
     PersonRec,
     PresidencyRec,
@@ -47,29 +42,6 @@ T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)
 
 
-def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
-    return [
-        SourceRef(id=c.source_id, title=ds.sources[c.source_id].title, quote=c.quote)
-        for c in ds.citations_by_fact.get(key, [])
-    ]
-
-
-def state_ref(ds: Dataset, iso3: str) -> StateRef:
-    s = ds.states[iso3]
-    return StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=names_of(s))
-
-
-def names_of(fact: StateRec | PersonRec) -> Names:
-    return Names(en=fact.name, ru=fact.name_ru, zh=fact.name_zh)
-
-
-def holds(fact: DatedFact, as_of: date | None) -> Holds | None:
-    """How surely `fact` holds on `as_of` (None: no day asked)."""
-    if as_of is None:
-        return None
-    return Holds.certainly if certainly_holds(fact, as_of) else Holds.possibly
-
-
 def on_day(facts: Sequence[F], as_of: date | None, certain: bool = False) -> list[F]:
     """The facts holding on `as_of` (all of them without a day); with `certain`, only
     those that hold however their imprecise dates resolve."""
@@ -78,21 +50,9 @@ def on_day(facts: Sequence[F], as_of: date | None, certain: bool = False) -> lis
     return [f for f in facts if holds_on(f, as_of) and (not certain or certainly_holds(f, as_of))]
 
 
-def _dated(fact: Dated) -> dict[str, object]:
-    return {
-        "id": fact.id,
-        "revision": fact.revision,
-        "start_date": render(fact.start_date, fact.start_precision),
-        "start_date_precision": fact.start_precision,
-        "end_date": render(fact.end_date, fact.end_precision),
-        "end_date_precision": fact.end_precision,
-        "note": fact.note,
-    }
-
-
 def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> StatusPeriodPublic:
     return StatusPeriodPublic(
-        **_dated(period),
+        **dated_fields(period),
         state=state_ref(ds, period.state_iso3),
         status=Status(period.status),
         decided_on=render(period.decided_on, period.decided_precision),
@@ -212,7 +172,7 @@ def person(ds: Dataset, person_id: str) -> PersonPublic:
 
 def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
-        **_dated(term),
+        **dated_fields(term),
         post=Post(term.post),
         person=person_public(ds, ds.persons[term.person_id]),
         holds=holds(term, as_of),
@@ -264,7 +224,7 @@ def summit(ds: Dataset, summit_id: str) -> SummitPublic:
 
 def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) -> PresidencyPublic:
     return PresidencyPublic(
-        **_dated(p),
+        **dated_fields(p),
         chair=state_ref(ds, p.chair_iso3),
         summit=summit_ref(ds, p.summit_id),
         holds=holds(p, as_of),
@@ -388,18 +348,4 @@ def claim_by_id(ds: Dataset, claim_key: str, source_id: str | None = None) -> Cl
     raise NotFound(
         f"Source {source_id!r} makes no claim with the id {claim_key!r}; GET "
         f"/v1/sources/{source_id} lists its claims"
-    )
-
-
-def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
-    summit = ds.summits.get(summit_id) if summit_id else None
-    if summit is None:
-        return None
-    return SummitRef(
-        id=summit.id,
-        city=summit.city,
-        start_date=summit.start_date.isoformat(),
-        start_date_precision=Precision.day,
-        end_date=summit.end_date.isoformat(),
-        end_date_precision=Precision.day,
     )

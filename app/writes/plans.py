@@ -20,8 +20,6 @@ from typing import Annotated, Any, Literal
 import json_merge_patch  # type: ignore[import-untyped]
 from pydantic import (
     BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -40,8 +38,8 @@ from app.core.errors import (
     Unavailable,
 )
 from app.domain import documents as f
+from app.domain.bodies import END_AFTER_START, Body, Citations, CiteBody, DatedBody, StateCode
 from app.domain.building import build
-from app.domain.countries import country_of
 from app.domain.dataset import Dataset
 from app.domain.fields import Doc
 from app.domain.kinds import BY_NAME, RENAMED, Facts, Kind, claim_id, mint_id, normalise
@@ -60,72 +58,6 @@ from app.domain.tables import (
 from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-def _iso3(value: Any) -> Any:
-    """An ISO 3166-1 code in any of its forms and cases (`IN`, `ind`, `356`) as alpha-3."""
-    if not isinstance(value, str):
-        return value
-    _, found = country_of(value)
-    if found is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 code (alpha-2, alpha-3 or numeric)")
-    return found.alpha_3
-
-
-StateCode = Annotated[
-    str,
-    BeforeValidator(_iso3),
-    Field(
-        description="An ISO 3166-1 code: alpha-3, alpha-2 or numeric, in any case; the "
-        "state's codes and names come from ISO 3166-1, never from the request",
-        examples=["IND"],
-    ),
-]
-
-
-class Body(BaseModel):
-    """A request body: unknown fields are refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class CiteBody(Body):
-    """A source the fact is cited from, and the passage of its stored text that states it."""
-
-    id: f.Slug = Field(description="The source's id", examples=["sco-2017-astana-declaration"])
-    quote: f.Note | None = Field(
-        default=None, description="Verbatim from the source's stored text (null: none stored)"
-    )
-
-
-Citations = Annotated[
-    list[CiteBody],
-    Field(min_length=1, description="At least one source, each with its quote"),
-]
-
-
-def _end_after_start(end: str | None, info: ValidationInfo) -> str | None:
-    start = info.data.get("start_date")
-    if start is not None:
-        f.end_not_before_start(start, end)
-    return end
-
-
-# An end before its start is refused naming `end_date` (not the body as a whole).
-END_AFTER_START = field_validator("end_date")(_end_after_start)
-
-
-class DatedBody(Body):
-    """The fields every period shares: its dates, note and sources."""
-
-    start_date: f.PartialDate
-    end_date: f.PartialDate | None = Field(
-        default=None, description="The last day it held; null: it still holds"
-    )
-    note: f.Note | None = None
-    sources: Citations
-
-    _end = END_AFTER_START
 
 
 class StatusPeriodBody(DatedBody):
@@ -183,7 +115,7 @@ class PersonFields(Body):
     names: NamesBody = Field(default_factory=NamesBody)
     nationality: StateCode
     wikidata: f.Qid | None = None
-    aliases: list[f.Name] = []
+    aliases: list[f.Name] = Field(default=[])
     sources: list[CiteBody] = Field(
         default=[], description="Sources of its Russian and Chinese names and aliases"
     )

@@ -1,0 +1,59 @@
+"""What answers are made of, whatever their kind: a state, a summit or a source as another
+fact names them, names in the SCO's working languages, a dated fact's dates, and how surely
+a fact holds on a day."""
+
+from datetime import date
+
+from app.core.dates import DatedFact, Precision, certainly_holds, render
+from app.domain.dataset import Dataset
+from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
+from app.domain.records import Dated, FactKey, PersonRec, StateRec
+
+
+def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
+    return [
+        SourceRef(id=c.source_id, title=ds.sources[c.source_id].title, quote=c.quote)
+        for c in ds.citations_by_fact.get(key, [])
+    ]
+
+
+def state_ref(ds: Dataset, iso3: str) -> StateRef:
+    s = ds.states[iso3]
+    return StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=names_of(s))
+
+
+def names_of(fact: StateRec | PersonRec) -> Names:
+    return Names(en=fact.name, ru=fact.name_ru, zh=fact.name_zh)
+
+
+def holds(fact: DatedFact, as_of: date | None) -> Holds | None:
+    """How surely `fact` holds on `as_of` (None: no day asked)."""
+    if as_of is None:
+        return None
+    return Holds.certainly if certainly_holds(fact, as_of) else Holds.possibly
+
+
+def dated_fields(fact: Dated) -> dict[str, object]:
+    return {
+        "id": fact.id,
+        "revision": fact.revision,
+        "start_date": render(fact.start_date, fact.start_precision),
+        "start_date_precision": fact.start_precision,
+        "end_date": render(fact.end_date, fact.end_precision),
+        "end_date_precision": fact.end_precision,
+        "note": fact.note,
+    }
+
+
+def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
+    summit = ds.summits.get(summit_id) if summit_id else None
+    if summit is None:
+        return None
+    return SummitRef(
+        id=summit.id,
+        city=summit.city,
+        start_date=summit.start_date.isoformat(),
+        start_date_precision=Precision.day,
+        end_date=summit.end_date.isoformat(),
+        end_date_precision=Precision.day,
+    )
