@@ -22,7 +22,7 @@ import httpx
 
 from app.api.openapi import EXAMPLES_FILE
 from app.api.routers.curation import MAX_BODY, MERGE_PATCH
-from app.domain.kinds import claim_id
+from app.domain.facts import claim_id
 
 BASE_URL = "http://127.0.0.1:8000"
 SHOWN_ITEMS = 2

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.cli import alembic_config
 from app.core.settings import Settings
-from app.domain.kinds import BY_NAME, Facts
+from app.domain.facts import Facts
+from app.domain.kinds import BY_NAME
 from app.main import create_app
 from app.storage import store as store_module
 from app.storage.probes import PostgresProbe, make_probe

@@ -17,7 +17,8 @@ import yaml
 from sqlalchemy import Engine, text
 
 from app.domain.documents import MAX_NOTE_CHARS
-from app.domain.kinds import BY_NAME, Facts
+from app.domain.facts import Facts
+from app.domain.kinds import BY_NAME
 from app.domain.tables import metadata
 from app.writes import dataset_file
 from app.writes import service as writes

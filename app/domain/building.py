@@ -8,7 +8,8 @@ from typing import Any
 
 from app.domain import claims as claim_checks
 from app.domain.dataset import Dataset
-from app.domain.kinds import KINDS, Facts, claim_id
+from app.domain.facts import Facts, claim_id
+from app.domain.kinds import KINDS
 from app.domain.records import (
     CitationRec,
     ClaimRec,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.domain.kinds import BY_NAME, KINDS, Facts
+from app.domain.facts import Facts
+from app.domain.kinds import BY_NAME, KINDS
 from app.domain.records import (
     BodyRec,
     CitationRec,

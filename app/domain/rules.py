@@ -19,7 +19,8 @@ from app.domain import claims
 from app.domain.building import build
 from app.domain.countries import is_country
 from app.domain.dataset import Dataset, describe
-from app.domain.kinds import BY_NAME, Facts, claim_id
+from app.domain.facts import Facts, claim_id
+from app.domain.kinds import BY_NAME
 from app.domain.records import Dated, FactKey
 from app.domain.tables import Post, Status, Verdict
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.domain.kinds import Facts
+from app.domain.facts import Facts
 from app.domain.tables import ChangeSet, FactChange
 
 

@@ -9,8 +9,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from app.domain.countries import country_names
+from app.domain.facts import Facts
 from app.domain.fields import Doc
-from app.domain.kinds import KINDS, Facts, Kind
+from app.domain.kind import Kind
+from app.domain.kinds import KINDS
 from app.domain.tables import Citation, Claim, table_of
 
 

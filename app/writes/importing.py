@@ -17,8 +17,10 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.db import snapshot
 from app.domain.dataset import Dataset
+from app.domain.facts import Facts, from_file, mint_id, normalise, to_file
 from app.domain.fields import Doc
-from app.domain.kinds import BY_NAME, KINDS, Facts, Kind, from_file, mint_id, normalise, to_file
+from app.domain.kind import Kind
+from app.domain.kinds import BY_NAME, KINDS
 from app.domain.rules import check
 from app.storage import changelog
 from app.storage.rows import read

@@ -41,8 +41,10 @@ from app.domain import documents as f
 from app.domain.bodies import END_AFTER_START, Body, Citations, CiteBody, DatedBody, StateCode
 from app.domain.building import build
 from app.domain.dataset import Dataset
+from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
-from app.domain.kinds import BY_NAME, RENAMED, Facts, Kind, claim_id, mint_id, normalise
+from app.domain.kind import Kind
+from app.domain.kinds import BY_NAME, RENAMED
 from app.domain.records import FactKey
 from app.domain.rules import Problem
 from app.domain.tables import (

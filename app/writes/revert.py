@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.core.errors import Conflict, InvalidParam, InvalidParameters, NotFound
-from app.domain.kinds import BY_NAME, Facts
+from app.domain.facts import Facts
+from app.domain.kinds import BY_NAME
 from app.domain.tables import FactChange
 from app.storage import changelog
 from app.writes import service as writes

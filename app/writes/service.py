@@ -20,8 +20,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from app.core import metrics
 from app.core.errors import AppError
 from app.domain.dataset import Dataset
+from app.domain.facts import Facts
 from app.domain.fields import Doc
-from app.domain.kinds import KINDS, Facts, Kind
+from app.domain.kind import Kind
+from app.domain.kinds import KINDS
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
 from app.storage import rows

@@ -48,7 +48,7 @@ from app.core.errors import (
     problem_responses,
 )
 from app.domain.dataset import Dataset
-from app.domain.kinds import Facts, claim_id
+from app.domain.facts import Facts, claim_id
 from app.domain.public import (
     ClaimPublic,
     PersonPublic,

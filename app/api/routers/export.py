@@ -10,7 +10,7 @@ from pydantic import Field
 from app.api.listing import JSON
 from app.api.params import Recorded, answer, dataset_for
 from app.core.errors import problem_responses
-from app.domain.kinds import to_file
+from app.domain.facts import to_file
 from app.domain.public import Public
 from app.http.negotiation import negotiate
 from app.reads import popolo

@@ -1,0 +1,102 @@
+"""The declaration of a kind of fact: everything that differs between kinds (its table, its
+fields, its id, its records, its paths and scopes), from which the rows, documents, records,
+hrefs and routes of every kind are derived. The kinds themselves are declared in
+app.domain.kinds."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from app.core.dates import render
+from app.domain import fields
+from app.domain.fields import Doc, Field, Row
+
+
+def slug(*parts: str) -> str:
+    """An id minted from a natural key: `("IND", "dialogue_partner")` -> `ind-dialogue-partner`."""
+    return "-".join(p.lower().replace("_", "-") for p in parts)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of fact, declared once: everything that differs between kinds."""
+
+    name: str
+    plural: str  # the name of a collection of them (`counts` at /v1)
+    table: type[SQLModel]
+    model: type[BaseModel]  # its document, as the dataset file and the change log write it
+    record: type  # its record in the read model (app.domain.records): id, revision, columns
+    description: str
+    natural_key: Callable[[Doc], tuple[str, ...]]
+    fields: tuple[Field, ...]  # its written fields but its id and sources, in document order
+    mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
+    cited: bool = True
+    held: str = ""  # the read model's index of its records (app.domain.dataset), if any
+    path: str = ""  # its collection (`/v1/summits`), or where its facts are shown (`/v1`)
+    param: str = ""  # the parameter of its single-resource path ("": it has none)
+    scope: str = "facts:write"  # the API key scope that writes it
+    # Two of its facts of one holder may not overlap (a state's statuses, one post's terms,
+    # the presidency), so a change may clash with another fact (409).
+    exclusive: bool = False
+    # The fields that name another fact, and its kind: each must exist (app.domain.rules).
+    references: tuple[tuple[str, str], ...] = ()
+    # What its record holds that is derived, not written (a state's names), by its id.
+    derived: Callable[[str], dict[str, Any]] = lambda _: {}
+    # A cited fact in words, from the dataset and its record (a source's page lists them).
+    describe: Callable[[Any, Any], str] | None = None
+
+    @property
+    def minted(self) -> bool:
+        return self.mint is not None
+
+    @property
+    def key_column(self) -> str:
+        """The column holding the public id."""
+        return (
+            "public_id"
+            if self.minted
+            else "kind"
+            if self.name == "coverage"
+            else ("iso3" if self.name == "state" else "id")
+        )
+
+    @property
+    def cite_column(self) -> str:
+        return "state_iso3" if self.name == "state" else f"{self.name}_id"
+
+    def href(self, fact_id: str) -> str:
+        """The path of one of its facts (where it has none: where it is shown)."""
+        return f"{self.path}/{fact_id}" if self.param else self.path
+
+    def values(self, doc: Doc) -> dict[str, Any]:
+        """The row's columns, but its key and revision."""
+        return fields.values(self.fields, doc)
+
+    def document(self, row: Row) -> Doc:
+        """The document of a row, without its citations."""
+        return {"id": getattr(row, self.key_column), **fields.document(self.fields, row)}
+
+    def record_of(self, doc: Doc, revision: int) -> Any:
+        """The read model's record of a fact, from its document."""
+        columns = {k: tuple(v) if isinstance(v, list) else v for k, v in self.values(doc).items()}
+        return self.record(
+            **{self.key_column if self.key_column != "public_id" else "id": doc["id"]},
+            revision=revision,
+            **columns,
+            **self.derived(doc["id"]),
+        )
+
+
+def id_key(doc: Doc) -> tuple[str, ...]:
+    """The natural key of a kind whose ids are given with its facts: the id itself."""
+    return (doc["id"],)
+
+
+def span(fact: Any) -> str:
+    """A dated fact's dates in words: `from 2017-06-09 to 2021`."""
+    start = render(fact.start_date, fact.start_precision)
+    end = render(fact.end_date, fact.end_precision)
+    return f"from {start}" + (f" to {end}" if end else "")
