@@ -8,13 +8,13 @@ from sqlalchemy import Connection, event, text
 
 from app.core.db import make_engine
 from app.core.settings import get_settings
-from app.domain import tables as models
+from app.domain.kinds import metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = models.metadata
+target_metadata = metadata
 
 
 def _configure(connection: Connection) -> None:

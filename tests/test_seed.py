@@ -18,8 +18,7 @@ from sqlalchemy import Engine, text
 
 from app.domain.documents import MAX_NOTE_CHARS
 from app.domain.facts import Facts
-from app.domain.kinds import BY_NAME
-from app.domain.tables import metadata
+from app.domain.kinds import BY_NAME, metadata
 from app.writes import dataset_file
 from app.writes import service as writes
 from app.writes.dataset_file import SeedError

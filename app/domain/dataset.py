@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.summit import SummitRec
 from app.domain.records import (
     BodyRec,
     CitationRec,
@@ -25,7 +26,6 @@ from app.domain.records import (
     PresidencyRec,
     SourceRec,
     StateRec,
-    SummitRec,
     TermRec,
 )
 

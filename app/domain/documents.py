@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.dates import parse
-from app.domain.tables import COVERAGE_KINDS, Post, SourceKind, Status, SummitFormat, TextScope
+from app.domain.tables import Post, SourceKind, Status, TextScope
 
 # Limits (documented in the README): a file or field past them is refused whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -71,13 +71,6 @@ class CoverageIn(In):
         if self.until is not None and self.until < self.since:
             raise ValueError(f"until {self.until} is before since {self.since}")
         return self
-
-
-def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
-    unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
-    if unknown:
-        raise ValueError(f"unknown kind(s) {unknown}; known: {', '.join(COVERAGE_KINDS)}")
-    return coverage
 
 
 class Cited(In):
@@ -150,20 +143,6 @@ class PersonIn(PersonFields):
     terms: list[TermIn] = []
 
 
-class SummitIn(Cited):
-    id: Slug
-    host: Iso3
-    city: Name
-    start: Day
-    end: Day
-    format: SummitFormat
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "SummitIn":
-        end_not_before_start(self.start, self.end)
-        return self
-
-
 class PresidencyIn(DatedIn):
     id: FactId | None = None
     chair: Iso3
@@ -196,13 +175,3 @@ class SourceIn(In):
     text_file: str | None = None
     text_scope: TextScope | None = None
     claims: list[ClaimIn] = []
-
-
-class DatasetFile(In):
-    coverage: Annotated[dict[str, CoverageIn], AfterValidator(_known_kinds)] = {}
-    sources: list[SourceIn]
-    states: list[StateIn]
-    people: list[PersonIn] = []
-    summits: list[SummitIn] = []
-    presidencies: list[PresidencyIn] = []
-    permanent_bodies: list[BodyIn] = []

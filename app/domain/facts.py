@@ -10,12 +10,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from app.core.dates import parse
 from app.domain import documents as f
+from app.domain.documents import In
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.summit import SummitIn
+from app.domain.tables import COVERAGE_KINDS
 
 
 def claim_id(source_id: str, claim: Doc) -> str:
@@ -46,6 +52,26 @@ def normalise(kind: Kind, doc: Doc) -> Doc:
     return kind.model.model_validate(data).model_dump(mode="json", exclude={"text_file"})
 
 
+def _known_kinds(coverage: dict[str, f.CoverageIn]) -> dict[str, f.CoverageIn]:
+    unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
+    if unknown:
+        raise ValueError(f"unknown kind(s) {unknown}; known: {', '.join(COVERAGE_KINDS)}")
+    return coverage
+
+
+class DatasetFile(In):
+    """The dataset file: its sections, each a list of one kind's documents (a state's status
+    periods and a person's terms inside them)."""
+
+    coverage: Annotated[dict[str, f.CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
+    sources: list[f.SourceIn]
+    states: list[f.StateIn]
+    people: list[f.PersonIn] = Field(default=[])
+    summits: list[SummitIn] = Field(default=[])
+    presidencies: list[f.PresidencyIn] = Field(default=[])
+    permanent_bodies: list[f.BodyIn] = Field(default=[])
+
+
 @dataclass
 class Facts:
     """Every fact as its document, by kind and id, with each fact's revision."""
@@ -65,7 +91,7 @@ class Facts:
         return Facts({k: dict(v) for k, v in self.docs.items()}, dict(self.revisions))
 
 
-def from_file(df: f.DatasetFile) -> Iterator[tuple[Kind, Doc, tuple[str, int | str]]]:
+def from_file(df: DatasetFile) -> Iterator[tuple[Kind, Doc, tuple[str, int | str]]]:
     """Every fact of a parsed dataset file as (kind, document, where), its id possibly
     missing (a new fact of a kind whose ids are minted). `where` keys the file's lines."""
     for kind, entry in df.coverage.items():
@@ -108,7 +134,7 @@ def _by_start(docs: Iterable[Doc]) -> list[Doc]:
     return sorted(docs, key=lambda d: (parse(d["start"])[0], d["id"]))
 
 
-def to_file(facts: Facts) -> tuple[f.DatasetFile, dict[str, str]]:
+def to_file(facts: Facts) -> tuple[DatasetFile, dict[str, str]]:
     """The dataset file of `facts` (every fact with its id), and the full texts that go to
     files of their own, by source id."""
     d = facts.docs
@@ -134,7 +160,7 @@ def to_file(facts: Facts) -> tuple[f.DatasetFile, dict[str, str]]:
         "presidencies": _by_start(d["presidency"].values()),
         "permanent_bodies": [d["permanent_body"][i] for i in sorted(d["permanent_body"])],
     }
-    return f.DatasetFile.model_validate(data), full
+    return DatasetFile.model_validate(data), full
 
 
 def _first_term(person: str, terms: dict[str, list[Doc]]) -> tuple[str, str]:

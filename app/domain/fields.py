@@ -17,7 +17,7 @@ Row = Any  # a row of the kind's table, or its record: both have its columns
 
 
 @dataclass(frozen=True)
-class Field:
+class Plain:
     """A field stored as it is written (text, a number, an enumeration's value)."""
 
     doc: str  # its name in documents and in the dataset file
@@ -43,7 +43,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Many(Field):
+class Many(Plain):
     """A list of texts (aliases), stored as a JSON list."""
 
     def values(self, doc: Doc) -> dict[str, Any]:
@@ -54,7 +54,7 @@ class Many(Field):
 
 
 @dataclass(frozen=True)
-class Day(Field):
+class ExactDay(Plain):
     """A calendar day, written YYYY-MM-DD; answers name it as its column (`start_date`)."""
 
     @property
@@ -71,7 +71,7 @@ class Day(Field):
 
 
 @dataclass(frozen=True)
-class Partial(Field):
+class Partial(Plain):
     """A date at the precision its source gives (`2017`, `2017-06`, `2017-06-09`), stored as
     the widest day it can mean (the first, or the last for an `end`) and its precision."""
 
@@ -96,11 +96,11 @@ class Partial(Field):
 DATED = (
     Partial("start", "start_date", precision="start_precision"),
     Partial("end", "end_date", precision="end_precision", end=True),
-    Field("note"),
+    Plain("note"),
 )
 
 
-def values(fields: tuple[Field, ...], doc: Doc) -> dict[str, Any]:
+def values(fields: tuple[Plain, ...], doc: Doc) -> dict[str, Any]:
     """The columns of `fields`, from a document."""
     out: dict[str, Any] = {}
     for f in fields:
@@ -108,6 +108,6 @@ def values(fields: tuple[Field, ...], doc: Doc) -> dict[str, Any]:
     return out
 
 
-def document(fields: tuple[Field, ...], row: Row) -> Doc:
+def document(fields: tuple[Plain, ...], row: Row) -> Doc:
     """The document fields of a row (or record)."""
     return {f.doc: f.document(row) for f in fields}

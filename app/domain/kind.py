@@ -12,7 +12,9 @@ from sqlmodel import SQLModel
 
 from app.core.dates import render
 from app.domain import fields
-from app.domain.fields import Doc, Field, Row
+from app.domain.bodies import Body
+from app.domain.fields import Doc, Plain, Row
+from app.domain.public import Public
 
 
 def slug(*parts: str) -> str:
@@ -31,7 +33,7 @@ class Kind:
     record: type  # its record in the read model (app.domain.records): id, revision, columns
     description: str
     natural_key: Callable[[Doc], tuple[str, ...]]
-    fields: tuple[Field, ...]  # its written fields but its id and sources, in document order
+    fields: tuple[Plain, ...]  # its written fields but its id and sources, in document order
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
     held: str = ""  # the read model's index of its records (app.domain.dataset), if any
@@ -47,6 +49,9 @@ class Kind:
     derived: Callable[[str], dict[str, Any]] = lambda _: {}
     # A cited fact in words, from the dataset and its record (a source's page lists them).
     describe: Callable[[Any, Any], str] | None = None
+    public: type[Public] | None = None  # its answer
+    body: type[Body] | None = None  # its write body; a change is a merge patch of it
+    new_body: type[Body] | None = None  # the body that creates one, with its given id
 
     @property
     def minted(self) -> bool:

@@ -11,7 +11,6 @@ from app.domain.tables import (
     Post,
     SourceKind,
     Status,
-    SummitFormat,
     TextScope,
     Verdict,
 )
@@ -137,22 +136,6 @@ class SummitRef(Public):
     start_date_precision: Precision
     end_date: PartialDate
     end_date_precision: Precision
-
-
-class SummitPublic(Fact):
-    """A meeting of the Council of Heads of State."""
-
-    id: str = Field(examples=["2022-samarkand"])
-    host: StateRef
-    city: str
-    start_date: PartialDate
-    start_date_precision: Precision
-    end_date: PartialDate
-    end_date_precision: Precision
-    format: SummitFormat
-    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
-    note: str | None
-    sources: list[SourceRef]
 
 
 class PresidencyPublic(Dated, Fact):

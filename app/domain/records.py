@@ -69,21 +69,6 @@ class TermRec(Dated):
 
 
 @dataclass(frozen=True, slots=True)
-class SummitRec:
-    id: str
-    revision: int
-    host_iso3: str
-    city: str
-    start_date: date
-    end_date: date
-    format: str
-    note: str | None
-    # A summit's days are always whole days; these let it be compared as a dated fact.
-    start_precision: Precision = Precision.day
-    end_precision: Precision = Precision.day
-
-
-@dataclass(frozen=True, slots=True)
 class PresidencyRec(Dated):
     chair_iso3: str
     summit_id: str | None

@@ -45,12 +45,6 @@ class Post(StrEnum):
     secretary_general = "secretary_general"
 
 
-class SummitFormat(StrEnum):
-    in_person = "in_person"
-    virtual = "virtual"
-    hybrid = "hybrid"
-
-
 class SourceKind(StrEnum):
     news_article = "news_article"
     official_document = "official_document"
@@ -73,31 +67,31 @@ class Verdict(StrEnum):
     undetermined = "undetermined"
 
 
-def _enum(enum: type[StrEnum], **kw: Any) -> Any:
+def enum_column(enum: type[StrEnum], **kw: Any) -> Any:
     # Enums are stored as plain strings (no native PostgreSQL ENUM to migrate).
     return Field(sa_type=String(20), **kw)
 
 
-def _end_after_start() -> CheckConstraint:
+def end_after_start() -> CheckConstraint:
     return CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start")
 
 
-def _revision() -> Any:
+def revision_column() -> Any:
     return Field(default=1, ge=1, description="Grows by one with each change to the fact")
 
 
-def _aliases() -> Any:
+def aliases_column() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
-def _public_id() -> Any:
+def public_id_column() -> Any:
     # Minted once, from the fact's natural key when it is created, and never changed.
     return Field(max_length=96, unique=True, index=True)
 
 
 class State(SQLModel, table=True):
     iso3: str = Field(primary_key=True, max_length=3)
-    revision: int = _revision()
+    revision: int = revision_column()
     iso2: str = Field(unique=True, max_length=2)
     numeric: str = Field(max_length=3)
     name: str
@@ -105,72 +99,59 @@ class State(SQLModel, table=True):
     name_ru: str
     name_zh: str
     wikidata_qid: str | None = Field(default=None, max_length=16)
-    aliases: list[str] = _aliases()
+    aliases: list[str] = aliases_column()
 
 
 class DatedFact(SQLModel):
     """The fields every period shares (a data model, not a table)."""
 
     start_date: date
-    start_precision: Precision = _enum(Precision)
+    start_precision: Precision = enum_column(Precision)
     end_date: date | None = None
-    end_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    end_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
     note: str | None = Field(default=None, sa_type=Text)
 
 
 class StatusPeriod(DatedFact, table=True):
     __tablename__ = "status_period"
-    __table_args__ = (_end_after_start(),)
+    __table_args__ = (end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
-    public_id: str = _public_id()
-    revision: int = _revision()
+    public_id: str = public_id_column()
+    revision: int = revision_column()
     state_iso3: str = Field(foreign_key="state.iso3", index=True, max_length=3)
-    status: Status = _enum(Status)
+    status: Status = enum_column(Status)
     decided_on: date | None = None
-    decided_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    decided_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
 
 
 class Person(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
-    revision: int = _revision()
+    revision: int = revision_column()
     name: str
     name_ru: str | None = None
     name_zh: str | None = None
     nationality_iso3: str = Field(foreign_key="state.iso3", max_length=3)
     wikidata_qid: str | None = Field(default=None, max_length=16)
-    aliases: list[str] = _aliases()
+    aliases: list[str] = aliases_column()
 
 
 class Term(DatedFact, table=True):
-    __table_args__ = (_end_after_start(),)
+    __table_args__ = (end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
-    public_id: str = _public_id()
-    revision: int = _revision()
+    public_id: str = public_id_column()
+    revision: int = revision_column()
     person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
-    post: Post = _enum(Post)
-
-
-class Summit(SQLModel, table=True):
-    __table_args__ = (_end_after_start(),)
-
-    id: str = Field(primary_key=True, max_length=64)
-    revision: int = _revision()
-    host_iso3: str = Field(foreign_key="state.iso3", max_length=3)
-    city: str
-    start_date: date
-    end_date: date
-    format: SummitFormat = _enum(SummitFormat)
-    note: str | None = Field(default=None, sa_type=Text)
+    post: Post = enum_column(Post)
 
 
 class Presidency(DatedFact, table=True):
-    __table_args__ = (_end_after_start(),)
+    __table_args__ = (end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
-    public_id: str = _public_id()
-    revision: int = _revision()
+    public_id: str = public_id_column()
+    revision: int = revision_column()
     chair_iso3: str = Field(foreign_key="state.iso3", max_length=3)
     summit_id: str | None = Field(default=None, foreign_key="summit.id", unique=True, max_length=64)
 
@@ -181,7 +162,7 @@ class PermanentBody(SQLModel, table=True):
     __tablename__ = "permanent_body"
 
     id: str = Field(primary_key=True, max_length=64)
-    revision: int = _revision()
+    revision: int = revision_column()
     name: str
     seat_city: str
     seat_state_iso3: str = Field(foreign_key="state.iso3", max_length=3)
@@ -190,16 +171,16 @@ class PermanentBody(SQLModel, table=True):
 
 class Source(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
-    revision: int = _revision()
-    kind: SourceKind = _enum(SourceKind)
+    revision: int = revision_column()
+    kind: SourceKind = enum_column(SourceKind)
     title: str
     publisher: str
     published_on: date | None = None
-    published_precision: Precision | None = _enum(Precision, default=None, nullable=True)
+    published_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
     url: str | None = None
     language: str = Field(max_length=8)
     text: str | None = Field(default=None, sa_type=Text)
-    text_scope: TextScope | None = _enum(TextScope, default=None, nullable=True)
+    text_scope: TextScope | None = enum_column(TextScope, default=None, nullable=True)
 
 
 # The kinds of fact a citation may point at: exactly one of these columns is set.
@@ -285,7 +266,7 @@ class Coverage(SQLModel, table=True):
     no row, or a day outside that span, is not covered: absence there proves nothing."""
 
     kind: str = Field(primary_key=True, max_length=32)
-    revision: int = _revision()
+    revision: int = revision_column()
     since: date
     until: date | None = None
 

@@ -10,6 +10,7 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
+from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.public import (
     CitationPublic,
     ClaimPublic,
@@ -23,19 +24,10 @@ from app.domain.public import (
     SourceSummary,
     StateDetail,
     StatusPeriodPublic,
-    SummitPublic,
     TermPublic,
 )
-from app.domain.records import (
-    ClaimRec,
-    PeriodRec,
-    PersonRec,
-    PresidencyRec,
-    StateRec,
-    SummitRec,
-    TermRec,
-)
-from app.domain.tables import COVERAGE_KINDS, Post, Status, SummitFormat, Verdict
+from app.domain.records import ClaimRec, PeriodRec, PersonRec, PresidencyRec, StateRec, TermRec
+from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
 from app.reads.search import matches, person_names, state_names
 
 T = TypeVar("T")

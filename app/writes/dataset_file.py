@@ -15,7 +15,8 @@ from pydantic import (
     ValidationError,
 )
 
-from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, DatasetFile
+from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS
+from app.domain.facts import DatasetFile
 from app.domain.tables import TextScope
 
 DATASET_FILE = "dataset.yaml"

@@ -38,7 +38,7 @@ from app.core.errors import (
     Unavailable,
 )
 from app.domain import documents as f
-from app.domain.bodies import END_AFTER_START, Body, Citations, CiteBody, DatedBody, StateCode
+from app.domain.bodies import Body, CiteBody, DatedBody, StateCode
 from app.domain.building import build
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
@@ -54,7 +54,6 @@ from app.domain.tables import (
     Post,
     SourceKind,
     Status,
-    SummitFormat,
     TextScope,
 )
 from app.writes import service as writes
@@ -84,24 +83,6 @@ class PresidencyBody(DatedBody):
     summit: f.Slug | None = Field(
         default=None, description="The id of the summit that closed it; null: not yet"
     )
-
-
-class SummitFields(Body):
-    host: StateCode
-    city: f.Name
-    start_date: f.Day
-    end_date: f.Day
-    format: SummitFormat
-    note: f.Note | None = None
-    sources: Citations
-
-    _end = END_AFTER_START
-
-
-class SummitBody(SummitFields):
-    """A summit, created with its id (a slug, e.g. `2027-bishkek`)."""
-
-    id: f.Slug = Field(examples=["2027-bishkek"])
 
 
 class NamesBody(Body):
@@ -222,13 +203,19 @@ class Writable:
         return self.create_body is not self.update_body
 
 
+def bodies(kind: Kind) -> tuple[type[Body], type[Body]]:
+    """The bodies that change and create a fact of `kind`, as its declaration gives them."""
+    assert kind.body is not None, f"{kind.name} facts are not written"
+    return kind.body, kind.new_body or kind.body
+
+
 WRITABLE = {
     w.kind.name: w
     for w in (
         Writable(BY_NAME["status_period"], StatusPeriodBody, StatusPeriodBody),
         Writable(BY_NAME["person"], PersonFields, PersonBody),
         Writable(BY_NAME["term"], TermBody, TermBody),
-        Writable(BY_NAME["summit"], SummitFields, SummitBody),
+        Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
         Writable(BY_NAME["presidency"], PresidencyBody, PresidencyBody),
         Writable(BY_NAME["source"], SourceFields, SourceBody),
         Writable(BY_NAME["coverage"], CoverageBody, CoverageBody, creatable=False),

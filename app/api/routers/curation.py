@@ -49,13 +49,13 @@ from app.core.errors import (
 )
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id
+from app.domain.kinds.summit import SummitPublic
 from app.domain.public import (
     ClaimPublic,
     PersonPublic,
     PresidencyPublic,
     SourceDetail,
     StatusPeriodPublic,
-    SummitPublic,
     TermPublic,
 )
 from app.domain.tables import IdempotentRequest, table_of

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain import documents as f
+from app.domain import tables
 from app.domain.countries import country_names
-from app.domain.fields import DATED, Day, Doc, Field, Many, Partial
+from app.domain.fields import DATED, Doc, ExactDay, Many, Partial, Plain
 from app.domain.kind import Kind, id_key, slug, span
+from app.domain.kinds import summit
 from app.domain.records import (
     BodyRec,
     CoverageRec,
@@ -17,7 +19,6 @@ from app.domain.records import (
     PresidencyRec,
     SourceRec,
     StateRec,
-    SummitRec,
     TermRec,
 )
 from app.domain.tables import (
@@ -28,7 +29,6 @@ from app.domain.tables import (
     Source,
     State,
     StatusPeriod,
-    Summit,
     Term,
 )
 
@@ -52,7 +52,7 @@ class CoverageDoc(f.CoverageIn):
 
 
 @dataclass(frozen=True)
-class _TextScope(Field):
+class _TextScope(Plain):
     """How much of a source its stored text is: `full` unless said, none without a text."""
 
     def values(self, doc: Doc) -> dict[str, Any]:
@@ -70,7 +70,7 @@ KINDS: tuple[Kind, ...] = (
         record=CoverageRec,
         description="the days on which the dataset holds every fact of one kind",
         natural_key=id_key,
-        fields=(Day("since"), Day("until")),
+        fields=(ExactDay("since"), ExactDay("until")),
         cited=False,
     ),
     Kind(
@@ -86,13 +86,13 @@ KINDS: tuple[Kind, ...] = (
         description="a document facts are cited from, with its stored text and claims",
         natural_key=id_key,
         fields=(
-            Field("kind"),
-            Field("title"),
-            Field("publisher"),
+            Plain("kind"),
+            Plain("title"),
+            Plain("publisher"),
             Partial("published", "published_on", precision="published_precision"),
-            Field("url"),
-            Field("language"),
-            Field("text"),
+            Plain("url"),
+            Plain("language"),
+            Plain("text"),
             _TextScope("text_scope"),
         ),
         cited=False,
@@ -108,7 +108,7 @@ KINDS: tuple[Kind, ...] = (
         record=StateRec,
         description="a state, with its codes and names from ISO 3166-1 (pycountry)",
         natural_key=id_key,
-        fields=(Field("wikidata", "wikidata_qid"), Many("aliases")),
+        fields=(Plain("wikidata", "wikidata_qid"), Many("aliases")),
         describe=lambda ds, s: f"{s.name}: names and aliases",
         derived=country_names,
     ),
@@ -125,37 +125,16 @@ KINDS: tuple[Kind, ...] = (
         references=(("nationality", "state"),),
         natural_key=id_key,
         fields=(
-            Field("name"),
-            Field("name_ru", answer="names.ru"),
-            Field("name_zh", answer="names.zh"),
-            Field("nationality", "nationality_iso3"),
-            Field("wikidata", "wikidata_qid"),
+            Plain("name"),
+            Plain("name_ru", answer="names.ru"),
+            Plain("name_zh", answer="names.zh"),
+            Plain("nationality", "nationality_iso3"),
+            Plain("wikidata", "wikidata_qid"),
             Many("aliases"),
         ),
         describe=lambda ds, p: f"{p.name}: names and aliases",
     ),
-    Kind(
-        name="summit",
-        path="/v1/summits",
-        param="summit_id",
-        held="summits",
-        plural="summits",
-        table=Summit,
-        model=f.SummitIn,
-        record=SummitRec,
-        description="a meeting of the Council of Heads of State",
-        references=(("host", "state"),),
-        natural_key=id_key,
-        fields=(
-            Field("host", "host_iso3"),
-            Field("city"),
-            Day("start", "start_date"),
-            Day("end", "end_date"),
-            Field("format"),
-            Field("note"),
-        ),
-        describe=lambda ds, s: f"Summit in {s.city}, {s.start_date} to {s.end_date}",
-    ),
+    summit.KIND,
     Kind(
         name="status_period",
         path="/v1/status-periods",
@@ -170,8 +149,8 @@ KINDS: tuple[Kind, ...] = (
         references=(("state", "state"),),
         natural_key=lambda d: (d["state"], d["status"], d["start"]),
         fields=(
-            Field("state", "state_iso3"),
-            Field("status"),
+            Plain("state", "state_iso3"),
+            Plain("status"),
             Partial("decided", "decided_on", precision="decided_precision"),
             *DATED,
         ),
@@ -191,7 +170,7 @@ KINDS: tuple[Kind, ...] = (
         description="a term of office (the Secretary-General's)",
         references=(("person", "person"),),
         natural_key=lambda d: (d["person"], d["post"], d["start"]),
-        fields=(Field("person", "person_id"), Field("post"), *DATED),
+        fields=(Plain("person", "person_id"), Plain("post"), *DATED),
         describe=lambda ds, t: f"{ds.persons[t.person_id].name}: {t.post} {span(t)}",
         mint=lambda d: slug(d["person"], d["post"], d["start"]),
     ),
@@ -208,7 +187,7 @@ KINDS: tuple[Kind, ...] = (
         description="a rotating presidency, closed by a summit",
         references=(("chair", "state"), ("summit", "summit")),
         natural_key=lambda d: (d["chair"], d["start"]),
-        fields=(Field("chair", "chair_iso3"), Field("summit", "summit_id"), *DATED),
+        fields=(Plain("chair", "chair_iso3"), Plain("summit", "summit_id"), *DATED),
         describe=lambda ds, p: f"Presidency of {ds.states[p.chair_iso3].name} {span(p)}",
         mint=lambda d: slug(d["chair"], "presidency", d["start"]),
     ),
@@ -223,15 +202,19 @@ KINDS: tuple[Kind, ...] = (
         references=(("seat_state", "state"),),
         natural_key=id_key,
         fields=(
-            Field("name"),
-            Field("seat_city"),
-            Field("seat_state", "seat_state_iso3"),
-            Field("note"),
+            Plain("name"),
+            Plain("seat_city"),
+            Plain("seat_state", "seat_state_iso3"),
+            Plain("note"),
         ),
         describe=lambda ds, b: f"{b.name}, seated in {b.seat_city}",
     ),
 )
 BY_NAME = {k.name: k for k in KINDS}
+
+# The whole schema: the shared tables (app.domain.tables) and the tables the kinds' own
+# modules declare, which exist once their modules are imported, as here.
+metadata = tables.metadata
 
 
 def _answer_names() -> dict[str, str]:

@@ -1,0 +1,130 @@
+"""Summits: the meetings of the Council of Heads of State, declared once: the table, the
+document (the dataset file's words), the read model's record, the answer, the write bodies
+and the declaration the rest of the service derives from."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+from sqlalchemy import Text
+from sqlmodel import Field as TableField
+from sqlmodel import SQLModel
+
+from app.core.dates import PartialDate, Precision
+from app.domain import documents as f
+from app.domain.bodies import END_AFTER_START, Body, Citations, StateCode
+from app.domain.documents import Cited, Iso3, Name, Slug, end_not_before_start
+from app.domain.fields import ExactDay, Plain
+from app.domain.kind import Kind, id_key
+from app.domain.public import HOLDS_DESCRIPTION, Fact, Holds, SourceRef, StateRef
+from app.domain.tables import end_after_start, enum_column, revision_column
+
+
+class SummitFormat(StrEnum):
+    in_person = "in_person"
+    virtual = "virtual"
+    hybrid = "hybrid"
+
+
+class Summit(SQLModel, table=True):
+    __table_args__ = (end_after_start(),)
+
+    id: str = TableField(primary_key=True, max_length=64)
+    revision: int = revision_column()
+    host_iso3: str = TableField(foreign_key="state.iso3", max_length=3)
+    city: str
+    start_date: date
+    end_date: date
+    format: SummitFormat = enum_column(SummitFormat)
+    note: str | None = TableField(default=None, sa_type=Text)
+
+
+class SummitIn(Cited):
+    id: Slug
+    host: Iso3
+    city: Name
+    start: f.Day
+    end: f.Day
+    format: SummitFormat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SummitIn":
+        end_not_before_start(self.start, self.end)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SummitRec:
+    id: str
+    revision: int
+    host_iso3: str
+    city: str
+    start_date: date
+    end_date: date
+    format: str
+    note: str | None
+    # A summit's days are always whole days; these let it be compared as a dated fact.
+    start_precision: Precision = Precision.day
+    end_precision: Precision = Precision.day
+
+
+class SummitPublic(Fact):
+    """A meeting of the Council of Heads of State."""
+
+    id: str = Field(examples=["2022-samarkand"])
+    host: StateRef
+    city: str
+    start_date: PartialDate
+    start_date_precision: Precision
+    end_date: PartialDate
+    end_date_precision: Precision
+    format: SummitFormat
+    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
+    note: str | None
+    sources: list[SourceRef]
+
+
+class SummitFields(Body):
+    host: StateCode
+    city: f.Name
+    start_date: f.Day
+    end_date: f.Day
+    format: SummitFormat
+    note: f.Note | None = None
+    sources: Citations
+
+    _end = END_AFTER_START
+
+
+class SummitBody(SummitFields):
+    """A summit, created with its id (a slug, e.g. `2027-bishkek`)."""
+
+    id: f.Slug = Field(examples=["2027-bishkek"])
+
+
+KIND = Kind(
+    name="summit",
+    path="/v1/summits",
+    param="summit_id",
+    held="summits",
+    plural="summits",
+    table=Summit,
+    model=SummitIn,
+    record=SummitRec,
+    description="a meeting of the Council of Heads of State",
+    references=(("host", "state"),),
+    natural_key=id_key,
+    fields=(
+        Plain("host", "host_iso3"),
+        Plain("city"),
+        ExactDay("start", "start_date"),
+        ExactDay("end", "end_date"),
+        Plain("format"),
+        Plain("note"),
+    ),
+    describe=lambda ds, s: f"Summit in {s.city}, {s.start_date} to {s.end_date}",
+    public=SummitPublic,
+    body=SummitFields,
+    new_body=SummitBody,
+)
