@@ -7,7 +7,7 @@ from datetime import date
 from app.core.dates import DatedFact, Precision, certainly_holds, render
 from app.domain.dataset import Dataset
 from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
-from app.domain.records import Dated, FactKey, PersonRec, StateRec
+from app.domain.records import DatedRec, FactKey, PersonRec, StateRec
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
@@ -33,7 +33,7 @@ def holds(fact: DatedFact, as_of: date | None) -> Holds | None:
     return Holds.certainly if certainly_holds(fact, as_of) else Holds.possibly
 
 
-def dated_fields(fact: Dated) -> dict[str, object]:
+def dated_fields(fact: DatedRec) -> dict[str, object]:
     return {
         "id": fact.id,
         "revision": fact.revision,

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.presidency import PresidencyRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.records import (
     BodyRec,
@@ -23,7 +24,6 @@ from app.domain.records import (
     FactKey,
     PeriodRec,
     PersonRec,
-    PresidencyRec,
     SourceRec,
     StateRec,
     TermRec,

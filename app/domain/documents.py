@@ -143,12 +143,6 @@ class PersonIn(PersonFields):
     terms: list[TermIn] = []
 
 
-class PresidencyIn(DatedIn):
-    id: FactId | None = None
-    chair: Iso3
-    summit: Slug | None = None
-
-
 class BodyIn(Cited):
     id: Slug
     name: Name

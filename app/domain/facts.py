@@ -20,6 +20,7 @@ from app.domain.documents import In
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.presidency import PresidencyIn
 from app.domain.kinds.summit import SummitIn
 from app.domain.tables import COVERAGE_KINDS
 
@@ -68,7 +69,7 @@ class DatasetFile(In):
     states: list[f.StateIn]
     people: list[f.PersonIn] = Field(default=[])
     summits: list[SummitIn] = Field(default=[])
-    presidencies: list[f.PresidencyIn] = Field(default=[])
+    presidencies: list[PresidencyIn] = Field(default=[])
     permanent_bodies: list[f.BodyIn] = Field(default=[])
 
 

@@ -138,16 +138,6 @@ class SummitRef(Public):
     end_date_precision: Precision
 
 
-class PresidencyPublic(Dated, Fact):
-    """A rotating presidency; it passes at the close of the summit that ends it."""
-
-    chair: StateRef
-    summit: SummitRef | None = Field(description="The summit that closed it; null: not yet")
-    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
-    note: str | None
-    sources: list[SourceRef]
-
-
 class EventType(StrEnum):
     """What happened on a timeline day."""
 
@@ -210,31 +200,6 @@ class PermanentBodyPublic(Fact):
     seat_state: StateRef
     note: str | None
     sources: list[SourceRef]
-
-
-class SnapshotEntry(Public):
-    """A state holding a status on the snapshot's day, with the period that says so."""
-
-    state: StateRef
-    period_id: str
-    holds: Holds = Field(description=HOLDS_DESCRIPTION)
-
-
-class Snapshot(Public):
-    """The organisation on one day."""
-
-    as_of: date
-    member_states: list[SnapshotEntry]
-    observer_states: list[SnapshotEntry]
-    dialogue_partners: list[SnapshotEntry]
-    partners: list[SnapshotEntry]
-    secretary_general: TermPublic | None
-    presidency: PresidencyPublic | None
-    permanent_bodies: list[PermanentBodyPublic]
-    not_covered: list[str] = Field(
-        description="Kinds of fact the dataset does not yet cover on this day: an empty list "
-        "there means 'not known here', not 'none'"
-    )
 
 
 class SourceSummary(Fact):

@@ -32,7 +32,7 @@ class StateRec:
 
 
 @dataclass(frozen=True, slots=True)
-class Dated:
+class DatedRec:
     id: str
     revision: int
     start_date: date
@@ -43,7 +43,7 @@ class Dated:
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodRec(Dated):
+class PeriodRec(DatedRec):
     state_iso3: str
     status: str
     decided_on: date | None
@@ -63,15 +63,9 @@ class PersonRec:
 
 
 @dataclass(frozen=True, slots=True)
-class TermRec(Dated):
+class TermRec(DatedRec):
     person_id: str
     post: str
-
-
-@dataclass(frozen=True, slots=True)
-class PresidencyRec(Dated):
-    chair_iso3: str
-    summit_id: str | None
 
 
 @dataclass(frozen=True, slots=True)

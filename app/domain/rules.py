@@ -21,7 +21,7 @@ from app.domain.countries import is_country
 from app.domain.dataset import Dataset, describe
 from app.domain.facts import Facts, claim_id
 from app.domain.kinds import BY_NAME
-from app.domain.records import Dated, FactKey
+from app.domain.records import DatedRec, FactKey
 from app.domain.tables import Post, Status, Verdict
 
 
@@ -145,7 +145,7 @@ def quotes_are_verbatim(ds: Dataset) -> Iterator[Problem]:
             )
 
 
-def _clashes(kind: str, label: str, periods: Sequence[Dated]) -> Iterator[Problem]:
+def _clashes(kind: str, label: str, periods: Sequence[DatedRec]) -> Iterator[Problem]:
     for i, a in enumerate(periods):
         for b in periods[i + 1 :]:
             if overlaps(a, b):
@@ -239,7 +239,7 @@ def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
     """No status, term or presidency can start before the organisation was founded
     (summits and sources may: the Shanghai Five met before it). A start known only to the
     month or year is refused only when even its last day is before the founding."""
-    dated: list[tuple[str, Dated]] = [
+    dated: list[tuple[str, DatedRec]] = [
         *(("status_period", p) for p in ds.periods),
         *(("term", t) for t in ds.terms),
         *(("presidency", p) for p in ds.presidencies),

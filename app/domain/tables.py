@@ -102,7 +102,7 @@ class State(SQLModel, table=True):
     aliases: list[str] = aliases_column()
 
 
-class DatedFact(SQLModel):
+class DatedTable(SQLModel):
     """The fields every period shares (a data model, not a table)."""
 
     start_date: date
@@ -112,7 +112,7 @@ class DatedFact(SQLModel):
     note: str | None = Field(default=None, sa_type=Text)
 
 
-class StatusPeriod(DatedFact, table=True):
+class StatusPeriod(DatedTable, table=True):
     __tablename__ = "status_period"
     __table_args__ = (end_after_start(),)
 
@@ -136,7 +136,7 @@ class Person(SQLModel, table=True):
     aliases: list[str] = aliases_column()
 
 
-class Term(DatedFact, table=True):
+class Term(DatedTable, table=True):
     __table_args__ = (end_after_start(),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -144,16 +144,6 @@ class Term(DatedFact, table=True):
     revision: int = revision_column()
     person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
     post: Post = enum_column(Post)
-
-
-class Presidency(DatedFact, table=True):
-    __table_args__ = (end_after_start(),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    public_id: str = public_id_column()
-    revision: int = revision_column()
-    chair_iso3: str = Field(foreign_key="state.iso3", max_length=3)
-    summit_id: str | None = Field(default=None, foreign_key="summit.id", unique=True, max_length=64)
 
 
 class PermanentBody(SQLModel, table=True):

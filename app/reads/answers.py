@@ -10,6 +10,7 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
+from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.public import (
     CitationPublic,
@@ -17,16 +18,14 @@ from app.domain.public import (
     Holds,
     PermanentBodyPublic,
     PersonPublic,
-    PresidencyPublic,
-    Snapshot,
-    SnapshotEntry,
     SourceDetail,
     SourceSummary,
     StateDetail,
     StatusPeriodPublic,
     TermPublic,
 )
-from app.domain.records import ClaimRec, PeriodRec, PersonRec, PresidencyRec, StateRec, TermRec
+from app.domain.records import ClaimRec, PeriodRec, PersonRec, StateRec, TermRec
+from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
 from app.reads.search import matches, person_names, state_names
 

@@ -76,15 +76,6 @@ class TermBody(DatedBody):
     post: Post = Post.secretary_general
 
 
-class PresidencyBody(DatedBody):
-    """A rotating presidency (its id is minted from chair and start)."""
-
-    chair: StateCode
-    summit: f.Slug | None = Field(
-        default=None, description="The id of the summit that closed it; null: not yet"
-    )
-
-
 class NamesBody(Body):
     """A person's name in the SCO's working languages; `en`, where sent, is `name`."""
 
@@ -216,7 +207,7 @@ WRITABLE = {
         Writable(BY_NAME["person"], PersonFields, PersonBody),
         Writable(BY_NAME["term"], TermBody, TermBody),
         Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
-        Writable(BY_NAME["presidency"], PresidencyBody, PresidencyBody),
+        Writable(BY_NAME["presidency"], *bodies(BY_NAME["presidency"])),
         Writable(BY_NAME["source"], SourceFields, SourceBody),
         Writable(BY_NAME["coverage"], CoverageBody, CoverageBody, creatable=False),
     )

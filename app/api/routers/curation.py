@@ -49,11 +49,11 @@ from app.core.errors import (
 )
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id
+from app.domain.kinds.presidency import PresidencyPublic
 from app.domain.kinds.summit import SummitPublic
 from app.domain.public import (
     ClaimPublic,
     PersonPublic,
-    PresidencyPublic,
     SourceDetail,
     StatusPeriodPublic,
     TermPublic,

@@ -10,27 +10,17 @@ from app.domain import tables
 from app.domain.countries import country_names
 from app.domain.fields import DATED, Doc, ExactDay, Many, Partial, Plain
 from app.domain.kind import Kind, id_key, slug, span
-from app.domain.kinds import summit
+from app.domain.kinds import presidency, summit
 from app.domain.records import (
     BodyRec,
     CoverageRec,
     PeriodRec,
     PersonRec,
-    PresidencyRec,
     SourceRec,
     StateRec,
     TermRec,
 )
-from app.domain.tables import (
-    Coverage,
-    PermanentBody,
-    Person,
-    Presidency,
-    Source,
-    State,
-    StatusPeriod,
-    Term,
-)
+from app.domain.tables import Coverage, PermanentBody, Person, Source, State, StatusPeriod, Term
 
 
 class StatusPeriodDoc(f.PeriodFields):
@@ -174,23 +164,7 @@ KINDS: tuple[Kind, ...] = (
         describe=lambda ds, t: f"{ds.persons[t.person_id].name}: {t.post} {span(t)}",
         mint=lambda d: slug(d["person"], d["post"], d["start"]),
     ),
-    Kind(
-        name="presidency",
-        path="/v1/presidencies",
-        param="presidency_id",
-        exclusive=True,
-        held="presidencies",
-        plural="presidencies",
-        table=Presidency,
-        model=f.PresidencyIn,
-        record=PresidencyRec,
-        description="a rotating presidency, closed by a summit",
-        references=(("chair", "state"), ("summit", "summit")),
-        natural_key=lambda d: (d["chair"], d["start"]),
-        fields=(Plain("chair", "chair_iso3"), Plain("summit", "summit_id"), *DATED),
-        describe=lambda ds, p: f"Presidency of {ds.states[p.chair_iso3].name} {span(p)}",
-        mint=lambda d: slug(d["chair"], "presidency", d["start"]),
-    ),
+    presidency.KIND,
     Kind(
         name="permanent_body",
         held="bodies",
