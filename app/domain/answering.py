@@ -6,8 +6,9 @@ from datetime import date
 
 from app.core.dates import DatedFact, Precision, certainly_holds, render
 from app.domain.dataset import Dataset
+from app.domain.kinds.state import StateRec
 from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
-from app.domain.records import DatedRec, FactKey, PersonRec, StateRec
+from app.domain.records import DatedRec, FactKey, PersonRec
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:

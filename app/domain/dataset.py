@@ -15,6 +15,8 @@ from typing import Any
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
 from app.domain.kinds.presidency import PresidencyRec
+from app.domain.kinds.state import StateRec
+from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.records import (
     BodyRec,
@@ -22,10 +24,8 @@ from app.domain.records import (
     ClaimRec,
     CoverageRec,
     FactKey,
-    PeriodRec,
     PersonRec,
     SourceRec,
-    StateRec,
     TermRec,
 )
 

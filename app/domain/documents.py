@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.dates import parse
-from app.domain.tables import Post, SourceKind, Status, TextScope
+from app.domain.tables import Post, SourceKind, TextScope
 
 # Limits (documented in the README): a file or field past them is refused whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -94,38 +94,12 @@ class DatedIn(Cited):
         return self
 
 
-class PeriodFields(DatedIn):
-    status: Status
-    decided: PartialDate | None = None
-
-
-class PeriodIn(PeriodFields):
-    id: FactId | None = None
-
-
 class TermFields(DatedIn):
     post: Post = Post.secretary_general
 
 
 class TermIn(TermFields):
     id: FactId | None = None
-
-
-class StateFields(In):
-    wikidata: Qid | None = None
-    aliases: list[Name] = []
-    sources: list[Cite] = []  # the sources of its aliases
-
-    @model_validator(mode="after")
-    def _aliases_cited(self) -> "StateFields":
-        if self.aliases and not self.sources:
-            raise ValueError("aliases need a source that uses them")
-        return self
-
-
-class StateIn(StateFields):
-    iso3: Iso3
-    periods: list[PeriodIn] = []
 
 
 class PersonFields(In):

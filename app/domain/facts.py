@@ -21,6 +21,7 @@ from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
 from app.domain.kinds.presidency import PresidencyIn
+from app.domain.kinds.state import StateIn
 from app.domain.kinds.summit import SummitIn
 from app.domain.tables import COVERAGE_KINDS
 
@@ -66,7 +67,7 @@ class DatasetFile(In):
 
     coverage: Annotated[dict[str, f.CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
     sources: list[f.SourceIn]
-    states: list[f.StateIn]
+    states: list[StateIn]
     people: list[f.PersonIn] = Field(default=[])
     summits: list[SummitIn] = Field(default=[])
     presidencies: list[PresidencyIn] = Field(default=[])

@@ -76,38 +76,6 @@ class Dated(Public):
     end_date_precision: Precision | None
 
 
-class StatusPeriodPublic(Dated, Fact):
-    """One status held by one state from `start_date` to `end_date`."""
-
-    state: StateRef
-    status: Status
-    decided_on: PartialDate | None = Field(
-        description="Day of the decision that began the status (it may precede start_date)"
-    )
-    decided_on_precision: Precision | None
-    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
-    note: str | None
-    sources: list[SourceRef]
-
-
-class StateDetail(Public):
-    """One state with its whole status history."""
-
-    id: str = Field(description="Its id: the ISO 3166-1 alpha-3 code", examples=["IND"])
-    iso3: str
-    iso2: str
-    numeric: str
-    revision: int
-    name: str
-    official_name: str | None
-    names: Names
-    aliases: list[str] = Field(description="Other names and spellings users search by")
-    wikidata: str | None = Field(description="Wikidata item id (QID)")
-    status: Status | None = Field(description="Status held today; null: none")
-    history: list[StatusPeriodPublic]
-    sources: list[SourceRef] = Field(description="Sources of its aliases")
-
-
 class PersonPublic(Fact):
     """A person who held an office of the organisation."""
 

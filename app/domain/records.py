@@ -14,24 +14,6 @@ FactKey = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
-class StateRec:
-    iso3: str
-    revision: int
-    iso2: str
-    numeric: str
-    name: str
-    official_name: str | None
-    name_ru: str | None
-    name_zh: str | None
-    wikidata_qid: str | None
-    aliases: tuple[str, ...]
-
-    @property
-    def id(self) -> str:
-        return self.iso3
-
-
-@dataclass(frozen=True, slots=True)
 class DatedRec:
     id: str
     revision: int
@@ -40,14 +22,6 @@ class DatedRec:
     end_date: date | None
     end_precision: Precision | None
     note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodRec(DatedRec):
-    state_iso3: str
-    status: str
-    decided_on: date | None
-    decided_precision: Precision | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,19 +89,6 @@ def public_id_column() -> Any:
     return Field(max_length=96, unique=True, index=True)
 
 
-class State(SQLModel, table=True):
-    iso3: str = Field(primary_key=True, max_length=3)
-    revision: int = revision_column()
-    iso2: str = Field(unique=True, max_length=2)
-    numeric: str = Field(max_length=3)
-    name: str
-    official_name: str | None = None
-    name_ru: str
-    name_zh: str
-    wikidata_qid: str | None = Field(default=None, max_length=16)
-    aliases: list[str] = aliases_column()
-
-
 class DatedTable(SQLModel):
     """The fields every period shares (a data model, not a table)."""
 
@@ -110,19 +97,6 @@ class DatedTable(SQLModel):
     end_date: date | None = None
     end_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
     note: str | None = Field(default=None, sa_type=Text)
-
-
-class StatusPeriod(DatedTable, table=True):
-    __tablename__ = "status_period"
-    __table_args__ = (end_after_start(),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    public_id: str = public_id_column()
-    revision: int = revision_column()
-    state_iso3: str = Field(foreign_key="state.iso3", index=True, max_length=3)
-    status: Status = enum_column(Status)
-    decided_on: date | None = None
-    decided_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
 
 
 class Person(SQLModel, table=True):

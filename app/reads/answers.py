@@ -11,6 +11,8 @@ from app.domain.answering import dated_fields, holds, names_of, sources_of, stat
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
+from app.domain.kinds.state import StateDetail, StateRec
+from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.public import (
     CitationPublic,
@@ -20,11 +22,9 @@ from app.domain.public import (
     PersonPublic,
     SourceDetail,
     SourceSummary,
-    StateDetail,
-    StatusPeriodPublic,
     TermPublic,
 )
-from app.domain.records import ClaimRec, PeriodRec, PersonRec, StateRec, TermRec
+from app.domain.records import ClaimRec, PersonRec, TermRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
 from app.reads.search import matches, person_names, state_names

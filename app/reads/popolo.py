@@ -13,7 +13,8 @@ from typing import Any
 
 from app.core.dates import render
 from app.domain.dataset import Dataset
-from app.domain.records import FactKey, PersonRec, StateRec
+from app.domain.kinds.state import StateRec
+from app.domain.records import FactKey, PersonRec
 from app.domain.tables import Post, Status
 from app.reads.timelines import POST_TITLES
 

@@ -10,9 +10,9 @@ from app.core.dates import Precision, follows, parse, render
 from app.domain.answering import names_of, sources_of, state_ref, summit_ref
 from app.domain.dataset import Dataset
 from app.domain.kinds.presidency import PresidencyRec
+from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitFormat
 from app.domain.public import EventType, PersonRef, StateTimeline, TimelineEvent
-from app.domain.records import PeriodRec
 from app.domain.tables import Post, Status
 from app.reads.answers import find_state
 

@@ -53,20 +53,11 @@ from app.domain.tables import (
     DatasetVersion,
     Post,
     SourceKind,
-    Status,
     TextScope,
 )
 from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-class StatusPeriodBody(DatedBody):
-    """A status period, as it is read (its id is minted from state, status and start)."""
-
-    state: StateCode
-    status: Status
-    decided_on: f.PartialDate | None = None
 
 
 class TermBody(DatedBody):
@@ -203,7 +194,7 @@ def bodies(kind: Kind) -> tuple[type[Body], type[Body]]:
 WRITABLE = {
     w.kind.name: w
     for w in (
-        Writable(BY_NAME["status_period"], StatusPeriodBody, StatusPeriodBody),
+        Writable(BY_NAME["status_period"], *bodies(BY_NAME["status_period"])),
         Writable(BY_NAME["person"], PersonFields, PersonBody),
         Writable(BY_NAME["term"], TermBody, TermBody),
         Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),

@@ -8,7 +8,9 @@ from app.api.listing import RESPONSES, Listing, documented, respond_page
 from app.api.params import DatedPage, StatesQuery, Versioned, respond
 from app.core.dates import today
 from app.core.errors import problem_responses
-from app.domain.public import StateDetail, StateTimeline, StatusPeriodPublic
+from app.domain.kinds.state import StateDetail
+from app.domain.kinds.status_period import StatusPeriodPublic
+from app.domain.public import StateTimeline
 from app.domain.tables import Status
 from app.reads import answers as queries
 from app.reads import timelines

@@ -7,34 +7,16 @@ from typing import Any
 
 from app.domain import documents as f
 from app.domain import tables
-from app.domain.countries import country_names
 from app.domain.fields import DATED, Doc, ExactDay, Many, Partial, Plain
 from app.domain.kind import Kind, id_key, slug, span
-from app.domain.kinds import presidency, summit
-from app.domain.records import (
-    BodyRec,
-    CoverageRec,
-    PeriodRec,
-    PersonRec,
-    SourceRec,
-    StateRec,
-    TermRec,
-)
-from app.domain.tables import Coverage, PermanentBody, Person, Source, State, StatusPeriod, Term
-
-
-class StatusPeriodDoc(f.PeriodFields):
-    id: f.FactId
-    state: f.Iso3
+from app.domain.kinds import presidency, state, status_period, summit
+from app.domain.records import BodyRec, CoverageRec, PersonRec, SourceRec, TermRec
+from app.domain.tables import Coverage, PermanentBody, Person, Source, Term
 
 
 class TermDoc(f.TermFields):
     id: f.FactId
     person: f.Slug
-
-
-class StateDoc(f.StateFields):
-    id: f.Iso3
 
 
 class CoverageDoc(f.CoverageIn):
@@ -87,21 +69,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         cited=False,
     ),
-    Kind(
-        name="state",
-        path="/v1/states",
-        param="code",
-        held="states",
-        plural="states",
-        table=State,
-        model=StateDoc,
-        record=StateRec,
-        description="a state, with its codes and names from ISO 3166-1 (pycountry)",
-        natural_key=id_key,
-        fields=(Plain("wikidata", "wikidata_qid"), Many("aliases")),
-        describe=lambda ds, s: f"{s.name}: names and aliases",
-        derived=country_names,
-    ),
+    state.KIND,
     Kind(
         name="person",
         path="/v1/people",
@@ -125,28 +93,7 @@ KINDS: tuple[Kind, ...] = (
         describe=lambda ds, p: f"{p.name}: names and aliases",
     ),
     summit.KIND,
-    Kind(
-        name="status_period",
-        path="/v1/status-periods",
-        param="period_id",
-        exclusive=True,
-        held="periods",
-        plural="status_periods",
-        table=StatusPeriod,
-        model=StatusPeriodDoc,
-        record=PeriodRec,
-        description="one status (member, observer, dialogue partner, partner) of one state",
-        references=(("state", "state"),),
-        natural_key=lambda d: (d["state"], d["status"], d["start"]),
-        fields=(
-            Plain("state", "state_iso3"),
-            Plain("status"),
-            Partial("decided", "decided_on", precision="decided_precision"),
-            *DATED,
-        ),
-        describe=lambda ds, p: f"{ds.states[p.state_iso3].name}: {p.status} {span(p)}",
-        mint=lambda d: slug(d["state"], d["status"], d["start"]),
-    ),
+    status_period.KIND,
     Kind(
         name="term",
         path="/v1/terms",

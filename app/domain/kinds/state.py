@@ -1,0 +1,105 @@
+"""States: their codes and names from ISO 3166-1 (pycountry, never typed), their Wikidata
+item and aliases, and, in the dataset file, their status periods; declared once: its
+table, document, record, answer and declaration."""
+
+from dataclasses import dataclass
+
+from pydantic import Field, model_validator
+from sqlmodel import Field as TableField
+from sqlmodel import SQLModel
+
+from app.domain import documents as f
+from app.domain.countries import country_names
+from app.domain.fields import Many, Plain
+from app.domain.kind import Kind, id_key
+from app.domain.kinds.status_period import PeriodIn, StatusPeriodPublic
+from app.domain.public import Names, Public, SourceRef
+from app.domain.tables import Status, aliases_column, revision_column
+
+
+class State(SQLModel, table=True):
+    iso3: str = TableField(primary_key=True, max_length=3)
+    revision: int = revision_column()
+    iso2: str = TableField(unique=True, max_length=2)
+    numeric: str = TableField(max_length=3)
+    name: str
+    official_name: str | None = None
+    name_ru: str
+    name_zh: str
+    wikidata_qid: str | None = TableField(default=None, max_length=16)
+    aliases: list[str] = aliases_column()
+
+
+class StateFields(f.In):
+    wikidata: f.Qid | None = None
+    aliases: list[f.Name] = Field(default=[])
+    sources: list[f.Cite] = Field(default=[])  # the sources of its aliases
+
+    @model_validator(mode="after")
+    def _aliases_cited(self) -> "StateFields":
+        if self.aliases and not self.sources:
+            raise ValueError("aliases need a source that uses them")
+        return self
+
+
+class StateIn(StateFields):
+    iso3: f.Iso3
+    periods: list[PeriodIn] = Field(default=[])
+
+
+class StateDoc(StateFields):
+    id: f.Iso3
+
+
+@dataclass(frozen=True, slots=True)
+class StateRec:
+    iso3: str
+    revision: int
+    iso2: str
+    numeric: str
+    name: str
+    official_name: str | None
+    name_ru: str | None
+    name_zh: str | None
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.iso3
+
+
+class StateDetail(Public):
+    """One state with its whole status history."""
+
+    id: str = Field(description="Its id: the ISO 3166-1 alpha-3 code", examples=["IND"])
+    iso3: str
+    iso2: str
+    numeric: str
+    revision: int
+    name: str
+    official_name: str | None
+    names: Names
+    aliases: list[str] = Field(description="Other names and spellings users search by")
+    wikidata: str | None = Field(description="Wikidata item id (QID)")
+    status: Status | None = Field(description="Status held today; null: none")
+    history: list[StatusPeriodPublic]
+    sources: list[SourceRef] = Field(description="Sources of its aliases")
+
+
+KIND = Kind(
+    name="state",
+    path="/v1/states",
+    param="code",
+    held="states",
+    plural="states",
+    table=State,
+    model=StateDoc,
+    record=StateRec,
+    description="a state, with its codes and names from ISO 3166-1 (pycountry)",
+    natural_key=id_key,
+    fields=(Plain("wikidata", "wikidata_qid"), Many("aliases")),
+    describe=lambda ds, s: f"{s.name}: names and aliases",
+    derived=country_names,
+    public=StateDetail,
+)
