@@ -6,9 +6,10 @@ from datetime import date
 
 from app.core.dates import DatedFact, Precision, certainly_holds, render
 from app.domain.dataset import Dataset
+from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
 from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
-from app.domain.records import DatedRec, FactKey, PersonRec
+from app.domain.records import DatedRec, FactKey
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.dates import parse
-from app.domain.tables import Post, SourceKind, TextScope
+from app.domain.tables import SourceKind, TextScope
 
 # Limits (documented in the README): a file or field past them is refused whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -92,29 +92,6 @@ class DatedIn(Cited):
     def _ordered(self) -> "DatedIn":
         end_not_before_start(self.start, self.end)
         return self
-
-
-class TermFields(DatedIn):
-    post: Post = Post.secretary_general
-
-
-class TermIn(TermFields):
-    id: FactId | None = None
-
-
-class PersonFields(In):
-    id: Slug
-    name: Name
-    name_ru: Name | None = None
-    name_zh: Name | None = None
-    nationality: Iso3
-    wikidata: Qid | None = None
-    aliases: list[Name] = []
-    sources: list[Cite] = []  # the sources of its names and aliases
-
-
-class PersonIn(PersonFields):
-    terms: list[TermIn] = []
 
 
 class BodyIn(Cited):

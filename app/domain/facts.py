@@ -20,9 +20,12 @@ from app.domain.documents import In
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.person import PersonDocFields
 from app.domain.kinds.presidency import PresidencyIn
-from app.domain.kinds.state import StateIn
+from app.domain.kinds.state import StateFields
+from app.domain.kinds.status_period import PeriodIn
 from app.domain.kinds.summit import SummitIn
+from app.domain.kinds.term import TermIn
 from app.domain.tables import COVERAGE_KINDS
 
 
@@ -54,6 +57,19 @@ def normalise(kind: Kind, doc: Doc) -> Doc:
     return kind.model.model_validate(data).model_dump(mode="json", exclude={"text_file"})
 
 
+class PersonIn(PersonDocFields):
+    """A person in the dataset file: with their terms."""
+
+    terms: list[TermIn] = Field(default=[])
+
+
+class StateIn(StateFields):
+    """A state in the dataset file: with its status periods."""
+
+    iso3: f.Iso3
+    periods: list[PeriodIn] = Field(default=[])
+
+
 def _known_kinds(coverage: dict[str, f.CoverageIn]) -> dict[str, f.CoverageIn]:
     unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
     if unknown:
@@ -68,7 +84,7 @@ class DatasetFile(In):
     coverage: Annotated[dict[str, f.CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
     sources: list[f.SourceIn]
     states: list[StateIn]
-    people: list[f.PersonIn] = Field(default=[])
+    people: list[PersonIn] = Field(default=[])
     summits: list[SummitIn] = Field(default=[])
     presidencies: list[PresidencyIn] = Field(default=[])
     permanent_bodies: list[f.BodyIn] = Field(default=[])

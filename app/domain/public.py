@@ -76,27 +76,6 @@ class Dated(Public):
     end_date_precision: Precision | None
 
 
-class PersonPublic(Fact):
-    """A person who held an office of the organisation."""
-
-    name: str
-    names: Names
-    aliases: list[str] = Field(description="Other spellings and transliterations")
-    nationality: StateRef
-    wikidata: str | None = Field(description="Wikidata item id (QID)")
-    sources: list[SourceRef] = Field(description="Sources of the names and aliases")
-
-
-class TermPublic(Dated, Fact):
-    """A term of office."""
-
-    post: Post
-    person: PersonPublic
-    holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
-    note: str | None
-    sources: list[SourceRef]
-
-
 class SummitRef(Public):
     id: str
     city: str

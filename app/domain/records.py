@@ -25,24 +25,6 @@ class DatedRec:
 
 
 @dataclass(frozen=True, slots=True)
-class PersonRec:
-    id: str
-    revision: int
-    name: str
-    name_ru: str | None
-    name_zh: str | None
-    nationality_iso3: str
-    wikidata_qid: str | None
-    aliases: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TermRec(DatedRec):
-    person_id: str
-    post: str
-
-
-@dataclass(frozen=True, slots=True)
 class BodyRec:
     id: str
     revision: int

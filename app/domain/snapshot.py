@@ -6,14 +6,8 @@ from datetime import date
 from pydantic import Field
 
 from app.domain.kinds.presidency import PresidencyPublic
-from app.domain.public import (
-    HOLDS_DESCRIPTION,
-    Holds,
-    PermanentBodyPublic,
-    Public,
-    StateRef,
-    TermPublic,
-)
+from app.domain.kinds.term import TermPublic
+from app.domain.public import HOLDS_DESCRIPTION, Holds, PermanentBodyPublic, Public, StateRef
 
 
 class SnapshotEntry(Public):

@@ -99,27 +99,6 @@ class DatedTable(SQLModel):
     note: str | None = Field(default=None, sa_type=Text)
 
 
-class Person(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=64)
-    revision: int = revision_column()
-    name: str
-    name_ru: str | None = None
-    name_zh: str | None = None
-    nationality_iso3: str = Field(foreign_key="state.iso3", max_length=3)
-    wikidata_qid: str | None = Field(default=None, max_length=16)
-    aliases: list[str] = aliases_column()
-
-
-class Term(DatedTable, table=True):
-    __table_args__ = (end_after_start(),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    public_id: str = public_id_column()
-    revision: int = revision_column()
-    person_id: str = Field(foreign_key="person.id", index=True, max_length=64)
-    post: Post = enum_column(Post)
-
-
 class PermanentBody(SQLModel, table=True):
     """A permanent body of the organisation (the Secretariat) and its seat."""
 

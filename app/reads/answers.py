@@ -10,21 +10,21 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
+from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
 from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
+from app.domain.kinds.term import TermPublic, TermRec
 from app.domain.public import (
     CitationPublic,
     ClaimPublic,
     Holds,
     PermanentBodyPublic,
-    PersonPublic,
     SourceDetail,
     SourceSummary,
-    TermPublic,
 )
-from app.domain.records import ClaimRec, PersonRec, TermRec
+from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
 from app.reads.search import matches, person_names, state_names

@@ -13,8 +13,9 @@ from typing import Any
 
 from app.core.dates import render
 from app.domain.dataset import Dataset
+from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
-from app.domain.records import FactKey, PersonRec
+from app.domain.records import FactKey
 from app.domain.tables import Post, Status
 from app.reads.timelines import POST_TITLES
 

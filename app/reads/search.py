@@ -12,8 +12,8 @@ substring, so a query typed halfway ("Yermekbay") still finds its name.
 import unicodedata
 from collections.abc import Iterable
 
+from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
-from app.domain.records import PersonRec
 
 
 def fold(text: str) -> str:

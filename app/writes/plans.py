@@ -38,7 +38,7 @@ from app.core.errors import (
     Unavailable,
 )
 from app.domain import documents as f
-from app.domain.bodies import Body, CiteBody, DatedBody, StateCode
+from app.domain.bodies import Body
 from app.domain.building import build
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
@@ -51,53 +51,12 @@ from app.domain.tables import (
     COVERAGE_KINDS,
     MAX_INT,
     DatasetVersion,
-    Post,
     SourceKind,
     TextScope,
 )
 from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-class TermBody(DatedBody):
-    """A term of office (its id is minted from person, post and start)."""
-
-    person: f.Slug = Field(description="The person's id", examples=["zhang-ming"])
-    post: Post = Post.secretary_general
-
-
-class NamesBody(Body):
-    """A person's name in the SCO's working languages; `en`, where sent, is `name`."""
-
-    en: f.Name | None = None
-    ru: f.Name | None = None
-    zh: f.Name | None = None
-
-
-class PersonFields(Body):
-    name: f.Name
-    names: NamesBody = Field(default_factory=NamesBody)
-    nationality: StateCode
-    wikidata: f.Qid | None = None
-    aliases: list[f.Name] = Field(default=[])
-    sources: list[CiteBody] = Field(
-        default=[], description="Sources of its Russian and Chinese names and aliases"
-    )
-
-    @field_validator("names")
-    @classmethod
-    def _english(cls, names: NamesBody, info: ValidationInfo) -> NamesBody:
-        name = info.data.get("name")
-        if names.en is not None and name is not None and names.en != name:
-            raise ValueError(f"names.en {names.en!r} differs from name {name!r}")
-        return names
-
-
-class PersonBody(PersonFields):
-    """A person, created with its id (a slug, e.g. `zhang-ming`)."""
-
-    id: f.Slug = Field(examples=["nurlan-yermekbayev"])
 
 
 class SourceFields(Body):
@@ -195,8 +154,8 @@ WRITABLE = {
     w.kind.name: w
     for w in (
         Writable(BY_NAME["status_period"], *bodies(BY_NAME["status_period"])),
-        Writable(BY_NAME["person"], PersonFields, PersonBody),
-        Writable(BY_NAME["term"], TermBody, TermBody),
+        Writable(BY_NAME["person"], *bodies(BY_NAME["person"])),
+        Writable(BY_NAME["term"], *bodies(BY_NAME["term"])),
         Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
         Writable(BY_NAME["presidency"], *bodies(BY_NAME["presidency"])),
         Writable(BY_NAME["source"], SourceFields, SourceBody),

@@ -18,9 +18,11 @@ from app.api.params import (
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.domain.dataset import Dataset
+from app.domain.kinds.person import PersonPublic
 from app.domain.kinds.presidency import PresidencyPublic
 from app.domain.kinds.summit import SummitPublic
-from app.domain.public import PersonPublic, TermPublic, TimelineEvent
+from app.domain.kinds.term import TermPublic
+from app.domain.public import TimelineEvent
 from app.domain.snapshot import Snapshot
 from app.domain.tables import Post, Status
 from app.reads import answers as queries

@@ -7,16 +7,11 @@ from typing import Any
 
 from app.domain import documents as f
 from app.domain import tables
-from app.domain.fields import DATED, Doc, ExactDay, Many, Partial, Plain
-from app.domain.kind import Kind, id_key, slug, span
-from app.domain.kinds import presidency, state, status_period, summit
-from app.domain.records import BodyRec, CoverageRec, PersonRec, SourceRec, TermRec
-from app.domain.tables import Coverage, PermanentBody, Person, Source, Term
-
-
-class TermDoc(f.TermFields):
-    id: f.FactId
-    person: f.Slug
+from app.domain.fields import Doc, ExactDay, Partial, Plain
+from app.domain.kind import Kind, id_key
+from app.domain.kinds import person, presidency, state, status_period, summit, term
+from app.domain.records import BodyRec, CoverageRec, SourceRec
+from app.domain.tables import Coverage, PermanentBody, Source
 
 
 class CoverageDoc(f.CoverageIn):
@@ -70,47 +65,10 @@ KINDS: tuple[Kind, ...] = (
         cited=False,
     ),
     state.KIND,
-    Kind(
-        name="person",
-        path="/v1/people",
-        param="person_id",
-        held="persons",
-        plural="people",
-        table=Person,
-        model=f.PersonFields,
-        record=PersonRec,
-        description="a person who held an office of the organisation",
-        references=(("nationality", "state"),),
-        natural_key=id_key,
-        fields=(
-            Plain("name"),
-            Plain("name_ru", answer="names.ru"),
-            Plain("name_zh", answer="names.zh"),
-            Plain("nationality", "nationality_iso3"),
-            Plain("wikidata", "wikidata_qid"),
-            Many("aliases"),
-        ),
-        describe=lambda ds, p: f"{p.name}: names and aliases",
-    ),
+    person.KIND,
     summit.KIND,
     status_period.KIND,
-    Kind(
-        name="term",
-        path="/v1/terms",
-        param="term_id",
-        exclusive=True,
-        held="terms",
-        plural="terms",
-        table=Term,
-        model=TermDoc,
-        record=TermRec,
-        description="a term of office (the Secretary-General's)",
-        references=(("person", "person"),),
-        natural_key=lambda d: (d["person"], d["post"], d["start"]),
-        fields=(Plain("person", "person_id"), Plain("post"), *DATED),
-        describe=lambda ds, t: f"{ds.persons[t.person_id].name}: {t.post} {span(t)}",
-        mint=lambda d: slug(d["person"], d["post"], d["start"]),
-    ),
+    term.KIND,
     presidency.KIND,
     Kind(
         name="permanent_body",

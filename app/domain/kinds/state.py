@@ -12,7 +12,7 @@ from app.domain import documents as f
 from app.domain.countries import country_names
 from app.domain.fields import Many, Plain
 from app.domain.kind import Kind, id_key
-from app.domain.kinds.status_period import PeriodIn, StatusPeriodPublic
+from app.domain.kinds.status_period import StatusPeriodPublic
 from app.domain.public import Names, Public, SourceRef
 from app.domain.tables import Status, aliases_column, revision_column
 
@@ -40,11 +40,6 @@ class StateFields(f.In):
         if self.aliases and not self.sources:
             raise ValueError("aliases need a source that uses them")
         return self
-
-
-class StateIn(StateFields):
-    iso3: f.Iso3
-    periods: list[PeriodIn] = Field(default=[])
 
 
 class StateDoc(StateFields):

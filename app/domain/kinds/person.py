@@ -1,0 +1,121 @@
+"""People who held an office of the organisation: their names in the SCO's working languages,
+nationality and Wikidata item, declared once: the table, document, record, answer, write
+bodies and declaration. Their terms are app.domain.kinds.term."""
+
+from dataclasses import dataclass
+
+from pydantic import Field, ValidationInfo, field_validator
+from sqlmodel import Field as TableField
+from sqlmodel import SQLModel
+
+from app.domain import documents as f
+from app.domain.bodies import Body, CiteBody, StateCode
+from app.domain.fields import Many, Plain
+from app.domain.kind import Kind, id_key
+from app.domain.public import Fact, Names, SourceRef, StateRef
+from app.domain.tables import aliases_column, revision_column
+
+
+class Person(SQLModel, table=True):
+    id: str = TableField(primary_key=True, max_length=64)
+    revision: int = revision_column()
+    name: str
+    name_ru: str | None = None
+    name_zh: str | None = None
+    nationality_iso3: str = TableField(foreign_key="state.iso3", max_length=3)
+    wikidata_qid: str | None = TableField(default=None, max_length=16)
+    aliases: list[str] = aliases_column()
+
+
+class PersonDocFields(f.In):
+    id: f.Slug
+    name: f.Name
+    name_ru: f.Name | None = None
+    name_zh: f.Name | None = None
+    nationality: f.Iso3
+    wikidata: f.Qid | None = None
+    aliases: list[f.Name] = Field(default=[])
+    sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRec:
+    id: str
+    revision: int
+    name: str
+    name_ru: str | None
+    name_zh: str | None
+    nationality_iso3: str
+    wikidata_qid: str | None
+    aliases: tuple[str, ...]
+
+
+class PersonPublic(Fact):
+    """A person who held an office of the organisation."""
+
+    name: str
+    names: Names
+    aliases: list[str] = Field(description="Other spellings and transliterations")
+    nationality: StateRef
+    wikidata: str | None = Field(description="Wikidata item id (QID)")
+    sources: list[SourceRef] = Field(description="Sources of the names and aliases")
+
+
+class NamesBody(Body):
+    """A person's name in the SCO's working languages; `en`, where sent, is `name`."""
+
+    en: f.Name | None = None
+    ru: f.Name | None = None
+    zh: f.Name | None = None
+
+
+class PersonFields(Body):
+    name: f.Name
+    names: NamesBody = Field(default_factory=NamesBody)
+    nationality: StateCode
+    wikidata: f.Qid | None = None
+    aliases: list[f.Name] = Field(default=[])
+    sources: list[CiteBody] = Field(
+        default=[], description="Sources of its Russian and Chinese names and aliases"
+    )
+
+    @field_validator("names")
+    @classmethod
+    def _english(cls, names: NamesBody, info: ValidationInfo) -> NamesBody:
+        name = info.data.get("name")
+        if names.en is not None and name is not None and names.en != name:
+            raise ValueError(f"names.en {names.en!r} differs from name {name!r}")
+        return names
+
+
+class PersonBody(PersonFields):
+    """A person, created with its id (a slug, e.g. `zhang-ming`)."""
+
+    id: f.Slug = Field(examples=["nurlan-yermekbayev"])
+
+
+KIND = Kind(
+    name="person",
+    path="/v1/people",
+    param="person_id",
+    held="persons",
+    plural="people",
+    table=Person,
+    model=PersonDocFields,
+    record=PersonRec,
+    description="a person who held an office of the organisation",
+    references=(("nationality", "state"),),
+    natural_key=id_key,
+    fields=(
+        Plain("name"),
+        Plain("name_ru", answer="names.ru"),
+        Plain("name_zh", answer="names.zh"),
+        Plain("nationality", "nationality_iso3"),
+        Plain("wikidata", "wikidata_qid"),
+        Many("aliases"),
+    ),
+    describe=lambda ds, p: f"{p.name}: names and aliases",
+    public=PersonPublic,
+    body=PersonFields,
+    new_body=PersonBody,
+)
