@@ -9,8 +9,8 @@ import pytest
 from app.core.dates import Precision
 from app.domain import claims
 from app.domain.dataset import Dataset
-from app.domain.records import SourceRec
-from app.domain.tables import SourceKind, Verdict
+from app.domain.kinds.source import SourceKind, SourceRec
+from app.domain.tables import Verdict
 from app.writes.importing import dataset_of
 from tests.conftest import SEED_DIR
 

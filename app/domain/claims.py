@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import DatedFact, Precision, certainly_holds, could_be, holds_on
 from app.domain.dataset import Dataset
-from app.domain.records import SourceRec
+from app.domain.kinds.source import SourceRec
 from app.domain.tables import Post, Status, Verdict
 
 Year = Annotated[int, Field(ge=1900, le=2999)]

@@ -16,11 +16,12 @@ from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.presidency import PresidencyRec
+from app.domain.kinds.source import SourceRec
 from app.domain.kinds.state import StateRec
 from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.kinds.term import TermRec
-from app.domain.records import BodyRec, CitationRec, ClaimRec, CoverageRec, FactKey, SourceRec
+from app.domain.records import BodyRec, CitationRec, ClaimRec, CoverageRec, FactKey
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.dates import parse
-from app.domain.tables import SourceKind, TextScope
 
 # Limits (documented in the README): a file or field past them is refused whole.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -99,24 +98,3 @@ class BodyIn(Cited):
     name: Name
     seat_city: Name
     seat_state: Iso3
-
-
-class ClaimIn(In):
-    statement: Note
-    kind: str = Field(max_length=32)
-    params: dict[str, Any] = {}
-    note: Note | None = None  # context for the claim, e.g. how its words were read
-
-
-class SourceIn(In):
-    id: Slug
-    kind: SourceKind
-    title: Name
-    publisher: Name
-    published: PartialDate | None = None
-    url: Annotated[str, Field(max_length=2000)] | None = None
-    language: str = Field(max_length=8)
-    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
-    text_file: str | None = None
-    text_scope: TextScope | None = None
-    claims: list[ClaimIn] = []

@@ -22,6 +22,7 @@ from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
 from app.domain.kinds.person import PersonDocFields
 from app.domain.kinds.presidency import PresidencyIn
+from app.domain.kinds.source import SourceIn
 from app.domain.kinds.state import StateFields
 from app.domain.kinds.status_period import PeriodIn
 from app.domain.kinds.summit import SummitIn
@@ -82,7 +83,7 @@ class DatasetFile(In):
     periods and a person's terms inside them)."""
 
     coverage: Annotated[dict[str, f.CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
-    sources: list[f.SourceIn]
+    sources: list[SourceIn]
     states: list[StateIn]
     people: list[PersonIn] = Field(default=[])
     summits: list[SummitIn] = Field(default=[])

@@ -7,13 +7,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import PartialDate, Precision
-from app.domain.tables import (
-    Post,
-    SourceKind,
-    Status,
-    TextScope,
-    Verdict,
-)
+from app.domain.tables import Post, Status, Verdict
 
 T = TypeVar("T")
 
@@ -149,23 +143,6 @@ class PermanentBodyPublic(Fact):
     sources: list[SourceRef]
 
 
-class SourceSummary(Fact):
-    kind: SourceKind
-    title: str
-    publisher: str
-    published_on: PartialDate | None
-    published_on_precision: Precision | None
-    url: str | None
-    language: str
-    text_scope: TextScope | None = Field(
-        description="How much of the text is stored: full, excerpt (the passage read), or none"
-    )
-    citation_count: int = Field(description="Facts this source is cited for")
-    claim_verdicts: dict[Verdict, int] = Field(
-        description="Its claims about the organisation, counted by verdict"
-    )
-
-
 class CitationPublic(Public):
     fact: str = Field(description="The fact cited, in words")
     fact_type: str
@@ -185,12 +162,6 @@ class ClaimPublic(Public):
     verdict: Verdict
     detail: str
     note: str | None = Field(description="Why the dataset departs from the source, if it does")
-
-
-class SourceDetail(SourceSummary):
-    text: str | None
-    citations: list[CitationPublic]
-    claims: list[ClaimPublic]
 
 
 class Page(Public, Generic[T]):

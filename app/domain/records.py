@@ -35,21 +35,6 @@ class BodyRec:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceRec:
-    id: str
-    revision: int
-    kind: str
-    title: str
-    publisher: str
-    published_on: date | None
-    published_precision: Precision | None
-    url: str | None
-    language: str
-    text: str | None
-    text_scope: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class CitationRec:
     kind: str
     fact_id: str

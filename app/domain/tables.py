@@ -45,19 +45,6 @@ class Post(StrEnum):
     secretary_general = "secretary_general"
 
 
-class SourceKind(StrEnum):
-    news_article = "news_article"
-    official_document = "official_document"
-    reference_work = "reference_work"
-
-
-class TextScope(StrEnum):
-    """How much of a source's text is stored: all of it, or the passage that was read."""
-
-    full = "full"
-    excerpt = "excerpt"
-
-
 class Verdict(StrEnum):
     holds = "holds"
     contradicted = "contradicted"
@@ -110,20 +97,6 @@ class PermanentBody(SQLModel, table=True):
     seat_city: str
     seat_state_iso3: str = Field(foreign_key="state.iso3", max_length=3)
     note: str | None = Field(default=None, sa_type=Text)
-
-
-class Source(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=64)
-    revision: int = revision_column()
-    kind: SourceKind = enum_column(SourceKind)
-    title: str
-    publisher: str
-    published_on: date | None = None
-    published_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
-    url: str | None = None
-    language: str = Field(max_length=8)
-    text: str | None = Field(default=None, sa_type=Text)
-    text_scope: TextScope | None = enum_column(TextScope, default=None, nullable=True)
 
 
 # The kinds of fact a citation may point at: exactly one of these columns is set.

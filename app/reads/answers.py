@@ -12,18 +12,12 @@ from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
 from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
+from app.domain.kinds.source import SourceDetail, SourceSummary
 from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.kinds.term import TermPublic, TermRec
-from app.domain.public import (
-    CitationPublic,
-    ClaimPublic,
-    Holds,
-    PermanentBodyPublic,
-    SourceDetail,
-    SourceSummary,
-)
+from app.domain.public import CitationPublic, ClaimPublic, Holds, PermanentBodyPublic
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict

@@ -17,7 +17,7 @@ from pydantic import (
 
 from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS
 from app.domain.facts import DatasetFile
-from app.domain.tables import TextScope
+from app.domain.kinds.source import TextScope
 
 DATASET_FILE = "dataset.yaml"
 

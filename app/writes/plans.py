@@ -15,7 +15,7 @@ problems are named the same way.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import json_merge_patch  # type: ignore[import-untyped]
 from pydantic import (
@@ -45,39 +45,13 @@ from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, RENAMED
+from app.domain.kinds.source import TextScope
 from app.domain.records import FactKey
 from app.domain.rules import Problem
-from app.domain.tables import (
-    COVERAGE_KINDS,
-    MAX_INT,
-    DatasetVersion,
-    SourceKind,
-    TextScope,
-)
+from app.domain.tables import COVERAGE_KINDS, MAX_INT, DatasetVersion
 from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-class SourceFields(Body):
-    kind: SourceKind
-    title: f.Name
-    publisher: f.Name
-    published_on: f.PartialDate | None = None
-    url: Annotated[str, Field(max_length=2000)] | None = None
-    language: str = Field(max_length=8, examples=["en"])
-    text: Annotated[str, Field(max_length=f.MAX_TEXT_CHARS)] | None = Field(
-        default=None, description="The stored text quotes are checked against"
-    )
-    text_scope: TextScope | None = Field(
-        default=None, description="full (default where a text is given) or excerpt"
-    )
-
-
-class SourceBody(SourceFields):
-    """A source, created with its id (a slug)."""
-
-    id: f.Slug = Field(examples=["sco-2026-bishkek-declaration"])
 
 
 class CoverageBody(Body):
@@ -158,7 +132,7 @@ WRITABLE = {
         Writable(BY_NAME["term"], *bodies(BY_NAME["term"])),
         Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
         Writable(BY_NAME["presidency"], *bodies(BY_NAME["presidency"])),
-        Writable(BY_NAME["source"], SourceFields, SourceBody),
+        Writable(BY_NAME["source"], *bodies(BY_NAME["source"])),
         Writable(BY_NAME["coverage"], CoverageBody, CoverageBody, creatable=False),
     )
 }

@@ -51,10 +51,11 @@ from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id
 from app.domain.kinds.person import PersonPublic
 from app.domain.kinds.presidency import PresidencyPublic
+from app.domain.kinds.source import SourceDetail
 from app.domain.kinds.status_period import StatusPeriodPublic
 from app.domain.kinds.summit import SummitPublic
 from app.domain.kinds.term import TermPublic
-from app.domain.public import ClaimPublic, SourceDetail
+from app.domain.public import ClaimPublic
 from app.domain.tables import IdempotentRequest, table_of
 from app.http.read_cache import plain_tag
 from app.reads import answers as queries

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.api.listing import RESPONSES, Listing, documented, respond_page
 from app.api.params import ClaimIdPath, SourceIdPath, Versioned, respond
 from app.core.errors import problem_responses
-from app.domain.public import ClaimPublic, SourceDetail, SourceSummary
+from app.domain.kinds.source import SourceDetail, SourceSummary
+from app.domain.public import ClaimPublic
 from app.reads import answers as queries
 from app.reads.tabular import Table
 

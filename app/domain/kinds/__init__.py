@@ -2,29 +2,17 @@
 is derived from. A kind with its own module here declares there everything it is: its table,
 its document, its record, its answer and its write bodies."""
 
-from dataclasses import dataclass
-from typing import Any
-
 from app.domain import documents as f
 from app.domain import tables
-from app.domain.fields import Doc, ExactDay, Partial, Plain
+from app.domain.fields import ExactDay, Plain
 from app.domain.kind import Kind, id_key
-from app.domain.kinds import person, presidency, state, status_period, summit, term
-from app.domain.records import BodyRec, CoverageRec, SourceRec
-from app.domain.tables import Coverage, PermanentBody, Source
+from app.domain.kinds import person, presidency, source, state, status_period, summit, term
+from app.domain.records import BodyRec, CoverageRec
+from app.domain.tables import Coverage, PermanentBody
 
 
 class CoverageDoc(f.CoverageIn):
     id: str
-
-
-@dataclass(frozen=True)
-class _TextScope(Plain):
-    """How much of a source its stored text is: `full` unless said, none without a text."""
-
-    def values(self, doc: Doc) -> dict[str, Any]:
-        scope = (doc.get("text_scope") or "full") if doc.get("text") is not None else None
-        return {self.col: scope}
 
 
 KINDS: tuple[Kind, ...] = (
@@ -40,30 +28,7 @@ KINDS: tuple[Kind, ...] = (
         fields=(ExactDay("since"), ExactDay("until")),
         cited=False,
     ),
-    Kind(
-        name="source",
-        path="/v1/sources",
-        param="source_id",
-        scope="sources:write",
-        held="sources",
-        plural="sources",
-        table=Source,
-        model=f.SourceIn,  # recorded with its text inline: `text_file` is dropped
-        record=SourceRec,
-        description="a document facts are cited from, with its stored text and claims",
-        natural_key=id_key,
-        fields=(
-            Plain("kind"),
-            Plain("title"),
-            Plain("publisher"),
-            Partial("published", "published_on", precision="published_precision"),
-            Plain("url"),
-            Plain("language"),
-            Plain("text"),
-            _TextScope("text_scope"),
-        ),
-        cited=False,
-    ),
+    source.KIND,
     state.KIND,
     person.KIND,
     summit.KIND,
