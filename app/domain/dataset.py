@@ -14,6 +14,8 @@ from typing import Any
 
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.coverage import CoverageRec
+from app.domain.kinds.permanent_body import BodyRec
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.presidency import PresidencyRec
 from app.domain.kinds.source import SourceRec
@@ -21,7 +23,7 @@ from app.domain.kinds.state import StateRec
 from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.kinds.term import TermRec
-from app.domain.records import BodyRec, CitationRec, ClaimRec, CoverageRec, FactKey
+from app.domain.records import CitationRec, ClaimRec, FactKey
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]

@@ -61,17 +61,6 @@ class Cite(In):
     quote: Note | None = None
 
 
-class CoverageIn(In):
-    since: Day
-    until: Day | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "CoverageIn":
-        if self.until is not None and self.until < self.since:
-            raise ValueError(f"until {self.until} is before since {self.since}")
-        return self
-
-
 class Cited(In):
     sources: list[Cite] = Field(min_length=1)
     note: Note | None = None
@@ -91,10 +80,3 @@ class DatedIn(Cited):
     def _ordered(self) -> "DatedIn":
         end_not_before_start(self.start, self.end)
         return self
-
-
-class BodyIn(Cited):
-    id: Slug
-    name: Name
-    seat_city: Name
-    seat_state: Iso3

@@ -20,6 +20,8 @@ from app.domain.documents import In
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds.coverage import CoverageIn
+from app.domain.kinds.permanent_body import BodyIn
 from app.domain.kinds.person import PersonDocFields
 from app.domain.kinds.presidency import PresidencyIn
 from app.domain.kinds.source import SourceIn
@@ -71,7 +73,7 @@ class StateIn(StateFields):
     periods: list[PeriodIn] = Field(default=[])
 
 
-def _known_kinds(coverage: dict[str, f.CoverageIn]) -> dict[str, f.CoverageIn]:
+def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
     unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
     if unknown:
         raise ValueError(f"unknown kind(s) {unknown}; known: {', '.join(COVERAGE_KINDS)}")
@@ -82,13 +84,13 @@ class DatasetFile(In):
     """The dataset file: its sections, each a list of one kind's documents (a state's status
     periods and a person's terms inside them)."""
 
-    coverage: Annotated[dict[str, f.CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
+    coverage: Annotated[dict[str, CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
     sources: list[SourceIn]
     states: list[StateIn]
     people: list[PersonIn] = Field(default=[])
     summits: list[SummitIn] = Field(default=[])
     presidencies: list[PresidencyIn] = Field(default=[])
-    permanent_bodies: list[f.BodyIn] = Field(default=[])
+    permanent_bodies: list[BodyIn] = Field(default=[])
 
 
 @dataclass

@@ -135,14 +135,6 @@ class StateTimeline(Public):
     events: list[TimelineEvent]
 
 
-class PermanentBodyPublic(Fact):
-    name: str
-    seat_city: str
-    seat_state: StateRef
-    note: str | None
-    sources: list[SourceRef]
-
-
 class CitationPublic(Public):
     fact: str = Field(description="The fact cited, in words")
     fact_type: str

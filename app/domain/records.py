@@ -25,16 +25,6 @@ class DatedRec:
 
 
 @dataclass(frozen=True, slots=True)
-class BodyRec:
-    id: str
-    revision: int
-    name: str
-    seat_city: str
-    seat_state_iso3: str
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class CitationRec:
     kind: str
     fact_id: str
@@ -56,11 +46,3 @@ class ClaimRec:
     verdict: str = ""
     detail: str = ""
     id: str = ""  # app.domain.kinds.claim_id: its source's and a digest of what it is
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageRec:
-    kind: str
-    revision: int
-    since: date
-    until: date | None

@@ -5,9 +5,10 @@ from datetime import date
 
 from pydantic import Field
 
+from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.presidency import PresidencyPublic
 from app.domain.kinds.term import TermPublic
-from app.domain.public import HOLDS_DESCRIPTION, Holds, PermanentBodyPublic, Public, StateRef
+from app.domain.public import HOLDS_DESCRIPTION, Holds, Public, StateRef
 
 
 class SnapshotEntry(Public):

@@ -86,19 +86,6 @@ class DatedTable(SQLModel):
     note: str | None = Field(default=None, sa_type=Text)
 
 
-class PermanentBody(SQLModel, table=True):
-    """A permanent body of the organisation (the Secretariat) and its seat."""
-
-    __tablename__ = "permanent_body"
-
-    id: str = Field(primary_key=True, max_length=64)
-    revision: int = revision_column()
-    name: str
-    seat_city: str
-    seat_state_iso3: str = Field(foreign_key="state.iso3", max_length=3)
-    note: str | None = Field(default=None, sa_type=Text)
-
-
 # The kinds of fact a citation may point at: exactly one of these columns is set.
 CITED_COLUMNS = (
     "state_iso3",
@@ -174,17 +161,6 @@ class DatasetVersion(SQLModel, table=True):
 
 # The kinds of fact whose completeness the dataset declares (see Coverage).
 COVERAGE_KINDS = (*(s.value for s in Status), Post.secretary_general.value, "presidency", "summit")
-
-
-class Coverage(SQLModel, table=True):
-    """The days on which the dataset holds every fact of one kind (member, presidency, ...):
-    from `since` to `until` (the last day the research reached; null: to today). A kind with
-    no row, or a day outside that span, is not covered: absence there proves nothing."""
-
-    kind: str = Field(primary_key=True, max_length=32)
-    revision: int = revision_column()
-    since: date
-    until: date | None = None
 
 
 class ChangeSet(SQLModel, table=True):

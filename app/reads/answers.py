@@ -10,6 +10,7 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
+from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
 from app.domain.kinds.source import SourceDetail, SourceSummary
@@ -17,7 +18,7 @@ from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.kinds.term import TermPublic, TermRec
-from app.domain.public import CitationPublic, ClaimPublic, Holds, PermanentBodyPublic
+from app.domain.public import CitationPublic, ClaimPublic, Holds
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict

@@ -22,8 +22,6 @@ from pydantic import (
     BaseModel,
     Field,
     ValidationError,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 from sqlalchemy import select
@@ -52,21 +50,6 @@ from app.domain.tables import COVERAGE_KINDS, MAX_INT, DatasetVersion
 from app.writes import service as writes
 
 MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-class CoverageBody(Body):
-    """The days on which the dataset holds every fact of one kind."""
-
-    since: f.Day
-    until: f.Day | None = Field(default=None, description="Last day covered; null: to today")
-
-    @field_validator("until")
-    @classmethod
-    def _after_since(cls, until: str | None, info: ValidationInfo) -> str | None:
-        since = info.data.get("since")
-        if until is not None and since is not None and until < since:
-            raise ValueError(f"until {until} is before since {since}")
-        return until
 
 
 class ClaimNote(Body):
@@ -133,7 +116,7 @@ WRITABLE = {
         Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
         Writable(BY_NAME["presidency"], *bodies(BY_NAME["presidency"])),
         Writable(BY_NAME["source"], *bodies(BY_NAME["source"])),
-        Writable(BY_NAME["coverage"], CoverageBody, CoverageBody, creatable=False),
+        Writable(BY_NAME["coverage"], *bodies(BY_NAME["coverage"]), creatable=False),
     )
 }
 
