@@ -14,6 +14,7 @@ import pytest
 from app.core.db import make_engine
 from app.openapi_examples import EXAMPLE_SOURCE, PARTNER, cite
 from app.storage import keys
+from app.writes.plans import WRITABLE
 from tests.conftest import OpenClient, postgresql_only, running_service
 
 pytestmark = pytest.mark.anyio
@@ -359,6 +360,22 @@ async def test_refusals_name_the_operation_and_field(curated: Curated) -> None:
     assert term.status_code == 422
     assert "person" in names(term)
     assert await c.version() == version  # nothing was written
+
+
+async def test_an_unknown_fact_is_refused_naming_where_its_kind_is_listed(
+    curated: Curated,
+) -> None:
+    """Each kind's declaration says where its facts are listed; a change to a fact that does
+    not exist is a 404 that names that listing, and the listing answers."""
+    c = curated
+    for name, w in WRITABLE.items():
+        if not w.kind.param:
+            continue
+        response = await c.patch(f"{w.kind.path}/no-such-{name.replace('_', '-')}", {}, '"x"')
+        assert response.status_code == 404, (name, response.text)
+        listed = response.json()["detail"].rsplit("GET ", 1)[1].removesuffix(" lists them")
+        assert listed == w.kind.listed, (name, response.text)
+        assert (await c.client.get(listed)).status_code == 200, (name, listed)
 
 
 async def test_an_overlap_is_a_conflict_naming_the_other_record(curated: Curated) -> None:

@@ -38,6 +38,8 @@ class Kind:
     cited: bool = True
     held: str = ""  # the read model's index of its records (app.domain.dataset), if any
     path: str = ""  # its collection (`/v1/summits`), or where its facts are shown (`/v1`)
+    listed: str = ""  # the GET that lists its facts (a status period's: `/v1/states`)
+    created: bool = True  # False: its facts are fixed, only changed (coverage's kinds)
     param: str = ""  # the parameter of its single-resource path ("": it has none)
     scope: str = "facts:write"  # the API key scope that writes it
     # Two of its facts of one holder may not overlap (a state's statuses, one post's terms,

@@ -1,7 +1,7 @@
 """Answers to every read, computed from the in-memory dataset."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -10,15 +10,16 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
+from app.domain.kinds import BY_NAME
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
-from app.domain.kinds.source import SourceDetail, SourceSummary
+from app.domain.kinds.source import SourceDetail, SourceRec, SourceSummary
 from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
 from app.domain.kinds.term import TermPublic, TermRec
-from app.domain.public import CitationPublic, ClaimPublic, Holds
+from app.domain.public import CitationPublic, ClaimPublic, Holds, Public
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
@@ -36,6 +37,40 @@ def on_day(facts: Sequence[F], as_of: date | None, certain: bool = False) -> lis
     return [f for f in facts if holds_on(f, as_of) and (not certain or certainly_holds(f, as_of))]
 
 
+def fact_or_404(ds: Dataset, kind: str, fact_id: str) -> Any:
+    """The record of a fact, or 404 saying where the facts of its kind are listed."""
+    fact = ds.by_id.get((kind, fact_id))
+    if fact is None:
+        listed = BY_NAME[kind].listed
+        raise NotFound(
+            f"No {kind.replace('_', ' ')} has the id {fact_id!r}; GET {listed} lists them"
+        )
+    return fact
+
+
+# The answer to a GET of one fact, by kind: each function that makes one says which kind's
+# (@answers), and its kind's declaration names the model it answers with.
+ONE: dict[str, Callable[[Dataset, Any], Public]] = {}
+A = TypeVar("A", bound=Callable[..., Public])
+
+
+def answers(kind: str) -> Callable[[A], A]:
+    """Register the function that answers a GET of one fact of `kind` (from its record)."""
+    assert BY_NAME[kind].public is not None, f"{kind} declares no answer"
+
+    def register(fn: A) -> A:
+        ONE[kind] = fn
+        return fn
+
+    return register
+
+
+def one(ds: Dataset, kind: str, fact_id: str) -> Public:
+    """The answer to a GET of the fact `fact_id` of `kind`."""
+    return ONE[kind](ds, fact_or_404(ds, kind, fact_id))
+
+
+@answers("status_period")
 def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> StatusPeriodPublic:
     return StatusPeriodPublic(
         **dated_fields(period),
@@ -119,17 +154,7 @@ def state_detail(ds: Dataset, code: str, today: date) -> StateDetail:
     )
 
 
-def _fact(ds: Dataset, kind: str, fact_id: str, path: str) -> Any:
-    fact = ds.by_id.get((kind, fact_id))
-    if fact is None:
-        raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}; GET {path} lists them")
-    return fact
-
-
-def status_period(ds: Dataset, period_id: str) -> StatusPeriodPublic:
-    return period_public(ds, _fact(ds, "status_period", period_id, "/v1/states"))
-
-
+@answers("person")
 def person_public(ds: Dataset, person: PersonRec) -> PersonPublic:
     return PersonPublic(
         id=person.id,
@@ -152,10 +177,7 @@ def people(ds: Dataset, search: str | None = None) -> list[PersonPublic]:
     ]
 
 
-def person(ds: Dataset, person_id: str) -> PersonPublic:
-    return person_public(ds, _fact(ds, "person", person_id, "/v1/people"))
-
-
+@answers("term")
 def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
         **dated_fields(term),
@@ -173,10 +195,7 @@ def terms(ds: Dataset, post: Post, as_of: date | None, certain: bool = False) ->
     ]
 
 
-def term(ds: Dataset, term_id: str) -> TermPublic:
-    return term_public(ds, _fact(ds, "term", term_id, "/v1/secretaries-general"))
-
-
+@answers("summit")
 def summit_public(ds: Dataset, s: SummitRec, as_of: date | None = None) -> SummitPublic:
     return SummitPublic(
         id=s.id,
@@ -204,10 +223,7 @@ def summits(
     ]
 
 
-def summit(ds: Dataset, summit_id: str) -> SummitPublic:
-    return summit_public(ds, _fact(ds, "summit", summit_id, "/v1/summits"))
-
-
+@answers("presidency")
 def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) -> PresidencyPublic:
     return PresidencyPublic(
         **dated_fields(p),
@@ -220,10 +236,6 @@ def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) 
 
 def presidencies(ds: Dataset, as_of: date | None, certain: bool = False) -> list[PresidencyPublic]:
     return [presidency_public(ds, p, as_of) for p in on_day(ds.presidencies, as_of, certain)]
-
-
-def presidency(ds: Dataset, presidency_id: str) -> PresidencyPublic:
-    return presidency_public(ds, _fact(ds, "presidency", presidency_id, "/v1/presidencies"))
 
 
 def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
@@ -293,9 +305,9 @@ def sources(ds: Dataset) -> list[SourceSummary]:
     return [SourceSummary(**source_summary_fields(ds, sid)) for sid in ds.sources]
 
 
-def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
-    if source_id not in ds.sources:
-        raise NotFound(f"No source has the id {source_id!r}; GET /v1/sources lists them")
+@answers("source")
+def source_detail(ds: Dataset, source: SourceRec) -> SourceDetail:
+    source_id = source.id
     citations = []
     for c in ds.citations_by_source.get(source_id, []):
         fact_type, fact = describe(ds, c)
@@ -304,7 +316,7 @@ def source_detail(ds: Dataset, source_id: str) -> SourceDetail:
         )
     return SourceDetail(
         **source_summary_fields(ds, source_id),
-        text=ds.sources[source_id].text,
+        text=source.text,
         citations=citations,
         claims=[claim_public(c) for c in ds.claims_by_source.get(source_id, [])],
     )
@@ -330,7 +342,7 @@ def claim_by_id(ds: Dataset, claim_key: str, source_id: str | None = None) -> Cl
             return claim_public(c)
     if source_id is None:
         raise NotFound(f"No claim has the id {claim_key!r}")
-    _fact(ds, "source", source_id, "/v1/sources")
+    fact_or_404(ds, "source", source_id)
     raise NotFound(
         f"Source {source_id!r} makes no claim with the id {claim_key!r}; GET "
         f"/v1/sources/{source_id} lists its claims"

@@ -15,7 +15,7 @@ problems are named the same way.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import json_merge_patch  # type: ignore[import-untyped]
 from pydantic import (
@@ -42,7 +42,7 @@ from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
 from app.domain.kind import Kind
-from app.domain.kinds import BY_NAME, RENAMED
+from app.domain.kinds import BY_NAME, KINDS, RENAMED
 from app.domain.kinds.source import TextScope
 from app.domain.records import FactKey
 from app.domain.rules import Problem
@@ -88,12 +88,17 @@ READ_ONLY = ("id", "revision", "holds", "iso3", "citations", "claims", "citation
 
 @dataclass(frozen=True)
 class Writable:
-    """A kind of fact curators write: its body models, scope and path."""
+    """A kind of fact curators write, with the bodies its declaration gives: a change is a
+    merge patch of `update_body`; `create_body` also carries the id where ids are given."""
 
     kind: Kind
     update_body: type[Body]
     create_body: type[Body]
-    creatable: bool = True
+
+    @classmethod
+    def of(cls, kind: Kind) -> "Writable":
+        assert kind.body is not None, f"{kind.name} facts are not written"
+        return cls(kind, kind.body, kind.new_body or kind.body)
 
     @property
     def given_id(self) -> bool:
@@ -101,24 +106,8 @@ class Writable:
         return self.create_body is not self.update_body
 
 
-def bodies(kind: Kind) -> tuple[type[Body], type[Body]]:
-    """The bodies that change and create a fact of `kind`, as its declaration gives them."""
-    assert kind.body is not None, f"{kind.name} facts are not written"
-    return kind.body, kind.new_body or kind.body
-
-
-WRITABLE = {
-    w.kind.name: w
-    for w in (
-        Writable(BY_NAME["status_period"], *bodies(BY_NAME["status_period"])),
-        Writable(BY_NAME["person"], *bodies(BY_NAME["person"])),
-        Writable(BY_NAME["term"], *bodies(BY_NAME["term"])),
-        Writable(BY_NAME["summit"], *bodies(BY_NAME["summit"])),
-        Writable(BY_NAME["presidency"], *bodies(BY_NAME["presidency"])),
-        Writable(BY_NAME["source"], *bodies(BY_NAME["source"])),
-        Writable(BY_NAME["coverage"], *bodies(BY_NAME["coverage"]), creatable=False),
-    )
-}
+# Every kind that declares a write body.
+WRITABLE = {k.name: Writable.of(k) for k in KINDS if k.body is not None}
 
 
 def href(kind: str, fact_id: str) -> str:
@@ -188,13 +177,19 @@ def body_field(name: str | None) -> str | None:
 Op = Literal["create", "update", "delete"]
 
 
+# The kinds an operation may name: every kind with a write body, and a source's claims.
+OPERATION_KINDS = (*WRITABLE, "claim")
+if TYPE_CHECKING:
+    OperationKind = str
+else:
+    OperationKind = Literal[OPERATION_KINDS]
+
+
 class OperationIn(Body):
     """One operation of a change set."""
 
     op: Op
-    kind: Literal[
-        "status_period", "person", "term", "summit", "presidency", "source", "claim", "coverage"
-    ]
+    kind: OperationKind
     id: str | None = Field(
         default=None,
         max_length=96,
@@ -380,7 +375,7 @@ def _operation(
     data_name = _data(prefix)
     current = working.docs[kind.name].get(req.id) if req.id is not None else None
     if req.op == "create":
-        if not w.creatable:
+        if not kind.created:
             raise invalid(
                 _name(prefix, "op"),
                 f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
@@ -412,7 +407,7 @@ def _operation(
     if current is None:
         raise NotFound(
             f"No {kind.name.replace('_', ' ')} has the id {req.id!r} "
-            f"({prefix or 'the path'}); GET {kind.path} lists them"
+            f"({prefix or 'the path'}); GET {kind.listed} lists them"
         )
     _expect(req, prefix, base, (kind.name, req.id), kind.href(req.id))
     if req.op == "delete":

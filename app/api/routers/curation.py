@@ -49,12 +49,7 @@ from app.core.errors import (
 )
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id
-from app.domain.kinds.person import PersonPublic
-from app.domain.kinds.presidency import PresidencyPublic
-from app.domain.kinds.source import SourceDetail
-from app.domain.kinds.status_period import StatusPeriodPublic
-from app.domain.kinds.summit import SummitPublic
-from app.domain.kinds.term import TermPublic
+from app.domain.kinds import BY_NAME
 from app.domain.public import ClaimPublic
 from app.domain.tables import IdempotentRequest, table_of
 from app.http.read_cache import plain_tag
@@ -74,14 +69,17 @@ JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
 ACTOR = "sco-api write API"  # the public feed's actor; the key's name is in the audit only
 
-# The answer of each kind, as its GET sends it.
+
+# The answer of each kind, as its GET sends it: its declaration's model, made by the answer
+# function that registered for it (app.reads.answers); a claim's by its id.
+def _answer_of(kind: str) -> tuple[Callable[[Dataset, str], BaseModel], type[BaseModel]]:
+    model = BY_NAME[kind].public
+    assert model is not None, f"{kind} declares no answer"
+    return (lambda ds, fact_id: queries.one(ds, kind, fact_id)), model
+
+
 ANSWERS: dict[str, tuple[Callable[[Dataset, str], BaseModel], type[BaseModel]]] = {
-    "status_period": (queries.status_period, StatusPeriodPublic),
-    "person": (queries.person, PersonPublic),
-    "term": (queries.term, TermPublic),
-    "summit": (queries.summit, SummitPublic),
-    "presidency": (queries.presidency, PresidencyPublic),
-    "source": (queries.source_detail, SourceDetail),
+    **{k: _answer_of(k) for k in queries.ONE},
     "claim": (queries.claim_by_id, ClaimPublic),
 }
 
@@ -180,7 +178,12 @@ def _precondition(
         else:
             exists = fact_id in current.docs[kind]
         if not exists:
-            raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}")
+            where = (
+                f"GET /v1/sources/{source_id} lists its claims"
+                if kind == "claim"
+                else f"GET {BY_NAME[kind].listed} lists them"
+            )
+            raise NotFound(f"No {kind.replace('_', ' ')} has the id {fact_id!r}; {where}")
         if "*" in tags:
             return
         if not tags & etags_of(ds, kind, fact_id, epoch):
@@ -611,7 +614,7 @@ def _routes() -> None:
     """POST to each kind's collection, PATCH and DELETE on each fact."""
     for kind, w in WRITABLE.items():
         param, path = w.kind.param, w.kind.path.removeprefix("/v1")
-        if not w.creatable or not param:
+        if not w.kind.created or not param:
             continue
         _, model = ANSWERS[kind]
         words = kind.replace("_", " ")

@@ -146,7 +146,7 @@ ONE = problem_responses(404, 422, 503)
 @router.get("/terms/{term_id}", response_model=TermPublic, responses=ONE)
 async def get_term(request: Request, term_id: FactId, q: Annotated[Versioned, Query()]) -> Response:
     """One term of office by its id (e.g. `zhang-ming-secretary-general-2022-01-01`)."""
-    return await respond(request, q, lambda ds: queries.term(ds, term_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "term", term_id))
 
 
 @router.get("/people", response_model=PEOPLE.page, responses=RESPONSES)
@@ -163,7 +163,7 @@ async def get_person(
     request: Request, person_id: FactId, q: Annotated[Versioned, Query()]
 ) -> Response:
     """One person by id (e.g. `zhang-ming`)."""
-    return await respond(request, q, lambda ds: queries.person(ds, person_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "person", person_id))
 
 
 @router.get("/presidencies/{presidency_id}", response_model=PresidencyPublic, responses=ONE)
@@ -171,7 +171,7 @@ async def get_presidency(
     request: Request, presidency_id: FactId, q: Annotated[Versioned, Query()]
 ) -> Response:
     """One presidency by id (e.g. `ind-presidency-2022-09-17`)."""
-    return await respond(request, q, lambda ds: queries.presidency(ds, presidency_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "presidency", presidency_id))
 
 
 @router.get("/summits/{summit_id}", response_model=SummitPublic, responses=ONE)
@@ -179,4 +179,4 @@ async def get_summit(
     request: Request, summit_id: FactId, q: Annotated[Versioned, Query()]
 ) -> Response:
     """One summit by id (e.g. `2022-samarkand`)."""
-    return await respond(request, q, lambda ds: queries.summit(ds, summit_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "summit", summit_id))

@@ -45,7 +45,7 @@ async def get_source(
 ) -> Response:
     """One source: its text where stored, the facts it is cited for, and the claims it
     makes about the organisation with the verdict of checking each against the dataset."""
-    return await respond(request, q, lambda ds: queries.source_detail(ds, source_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "source", source_id))
 
 
 @router.get(

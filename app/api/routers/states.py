@@ -142,4 +142,4 @@ async def get_status_period(
 ) -> Response:
     """One status period by its id, with its revision; its ETag changes whenever the period
     or anything shown inside it (a source title, a state name) changes."""
-    return await respond(request, q, lambda ds: queries.status_period(ds, period_id))
+    return await respond(request, q, lambda ds: queries.one(ds, "status_period", period_id))

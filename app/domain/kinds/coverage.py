@@ -68,6 +68,8 @@ class CoverageBody(Body):
 
 KIND = Kind(
     name="coverage",
+    listed="/v1",
+    created=False,
     path="/v1",
     plural="coverage",
     table=Coverage,

@@ -96,6 +96,7 @@ class PersonBody(PersonFields):
 
 KIND = Kind(
     name="person",
+    listed="/v1/people",
     path="/v1/people",
     param="person_id",
     held="persons",

@@ -60,6 +60,7 @@ class PresidencyBody(DatedBody):
 
 KIND = Kind(
     name="presidency",
+    listed="/v1/presidencies",
     path="/v1/presidencies",
     param="presidency_id",
     exclusive=True,

@@ -139,6 +139,7 @@ class SourceBody(SourceFields):
 
 KIND = Kind(
     name="source",
+    listed="/v1/sources",
     path="/v1/sources",
     param="source_id",
     scope="sources:write",

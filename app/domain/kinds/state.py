@@ -84,6 +84,7 @@ class StateDetail(Public):
 
 KIND = Kind(
     name="state",
+    listed="/v1/states",
     path="/v1/states",
     param="code",
     held="states",

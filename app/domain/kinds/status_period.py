@@ -84,6 +84,7 @@ class StatusPeriodBody(DatedBody):
 
 KIND = Kind(
     name="status_period",
+    listed="/v1/states",
     path="/v1/status-periods",
     param="period_id",
     exclusive=True,

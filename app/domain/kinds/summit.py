@@ -105,6 +105,7 @@ class SummitBody(SummitFields):
 
 KIND = Kind(
     name="summit",
+    listed="/v1/summits",
     path="/v1/summits",
     param="summit_id",
     held="summits",

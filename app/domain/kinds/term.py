@@ -71,6 +71,7 @@ class TermPublic(Dated, Fact):
 
 KIND = Kind(
     name="term",
+    listed="/v1/secretaries-general",
     path="/v1/terms",
     param="term_id",
     exclusive=True,
