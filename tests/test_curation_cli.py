@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
+from app.api.example_writes import EXAMPLE_SOURCE
 from app.core.db import make_engine
-from app.openapi_examples import EXAMPLE_SOURCE
 from app.storage import keys
 from tests.conftest import OpenClient, run_cli
 

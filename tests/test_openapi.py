@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from app.api.example_reads import REQUESTS
+from app.api.example_writes import WRITES
 from app.api.openapi import NO_DATABASE, PRIVATE, examples
 from app.core.errors import PROBLEM_JSON
-from app.openapi_examples import REQUESTS, WRITES, record_all
+from app.openapi_examples import record_all
 from tests.conftest import engine_independent, running_service
 
 pytestmark = pytest.mark.anyio

@@ -11,8 +11,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from app.api.example_writes import EXAMPLE_SOURCE, PARTNER, cite
 from app.core.db import make_engine
-from app.openapi_examples import EXAMPLE_SOURCE, PARTNER, cite
 from app.storage import keys
 from app.writes.plans import WRITABLE
 from tests.conftest import OpenClient, postgresql_only, running_service

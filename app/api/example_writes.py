@@ -1,0 +1,365 @@
+"""The write requests whose answers are the OpenAPI document's examples (recorded by
+app.openapi_examples): a curator's session on a copy of the shipped dataset, and the
+refusals every write operation has."""
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from app.api.routers.curation import MAX_BODY
+from app.domain.facts import claim_id
+
+pass
+
+# What the examples' made-up source says (it is an example, not a fact of the dataset).
+EXAMPLE_TEXT = (
+    "This is an example source for the API documentation, not a real one. In the example, "
+    "Indonesia becomes a partner of the SCO on 1 December 2026; Pakistan's presidency ends "
+    "on 16 June 2027 and Kyrgyzstan's begins the next day; Example Person succeeds as "
+    "Secretary-General on 1 January 2028. Example Person is a national of Kazakhstan."
+)
+
+
+EXAMPLE_SOURCE = {
+    "id": "example-source",
+    "kind": "news_article",
+    "title": "An example source",
+    "publisher": "Example Publisher",
+    "published_on": "2026-12-01",
+    "url": "https://example.org/sco/example-source",
+    "language": "en",
+    "text": EXAMPLE_TEXT,
+}
+
+
+def cite(quote: str) -> list[dict[str, str]]:
+    assert quote in EXAMPLE_TEXT
+    return [{"id": "example-source", "quote": quote}]
+
+
+PARTNER = {
+    "state": "IDN",
+    "status": "partner",
+    "start_date": "2026-12-01",
+    "sources": cite("Indonesia becomes a partner of the SCO on 1 December 2026"),
+}
+
+
+SG = "nurlan-yermekbayev-secretary-general-2025-01-01"
+
+
+NEW_TERM = "example-person-secretary-general-2028-01-01"
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write request of the examples; `if_match` is `current` (the ETag the fact has
+    then, read with a GET), `stale` (one it no longer has) or none."""
+
+    operation: str
+    status: str
+    method: str
+    path: str
+    body: Any = None
+    if_match: str | None = None
+    key: str | None = "writer"  # which key it is sent with (None: no Authorization)
+    content_type: str | None = None
+    raw: bytes | None = None  # a body sent as it is (malformed, too large)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+STALE_TAG = '"0123456789abcdef0123456789abcdef"'
+
+
+CLAIMS = "/v1/sources/example-source/claims"
+
+
+CLAIM = {
+    "statement": "Example Person is a national of Kazakhstan.",
+    "kind": "nationality",
+    "params": {"person": "example-person", "state": "KAZ"},
+}
+
+
+CLAIM_PATH = f"{CLAIMS}/{claim_id('example-source', CLAIM)}"
+
+
+IDN = "/v1/status-periods/idn-partner-2026-12-01"
+
+
+PAK = "/v1/presidencies/pak-presidency-2026-09-02"
+
+
+HANDOVER = "Example Person succeeds as Secretary-General on 1 January 2028"
+
+
+SUMMIT = {
+    "id": "2027-example",
+    "host": "KGZ",
+    "city": "Example City",
+    "start_date": "2027-06-15",
+    "end_date": "2027-06-16",
+    "format": "in_person",
+    "sources": cite("Pakistan's presidency ends on 16 June 2027"),
+}
+
+
+NEXT_CHAIR = {
+    "chair": "KGZ",
+    "start_date": "2027-06-17",
+    "sources": cite("Kyrgyzstan's begins the next day"),
+}
+
+
+CHANGE_SET = {
+    "reason": "Example: one Secretary-General's term ends and the next one's begins",
+    "operations": [
+        {
+            "op": "update",
+            "kind": "term",
+            "id": SG,
+            "revision": 1,
+            "data": {"end_date": "2027-12-31"},
+        },
+        {
+            "op": "create",
+            "kind": "term",
+            "data": {
+                "person": "example-person",
+                "start_date": "2028-01-01",
+                "end_date": "2030-12-31",
+                "sources": cite(HANDOVER),
+            },
+        },
+        {
+            "op": "create",
+            "kind": "person",
+            "data": {"id": "example-deputy", "name": "Example Deputy", "nationality": "UZB"},
+        },
+        {
+            "op": "create",
+            "kind": "source",
+            "data": {
+                "id": "example-notice",
+                "kind": "official_document",
+                "title": "An example notice",
+                "publisher": "Example Publisher",
+                "language": "en",
+            },
+        },
+    ],
+}
+
+
+def _w(operation: str, status: str, path: str, body: Any = None, **kw: Any) -> Write:
+    verb = next(v for v in ("create", "update", "delete", "get") if operation.startswith(v))
+    method = {"create": "POST", "update": "PATCH", "delete": "DELETE", "get": "GET"}[verb]
+    if method in ("PATCH", "DELETE"):
+        kw.setdefault("if_match", "current" if status in ("200", "204", "409", "422") else "*")
+    return Write(operation, status, method, path, body, **kw)
+
+
+# In the order they are sent: each success changes what the next ones see.
+TERM_2031 = "/v1/terms/example-person-secretary-general-2031-01-01"
+WRITES: list[Write] = [
+    _w("createSource", "201", "/v1/sources", EXAMPLE_SOURCE),
+    _w("createSource", "409", "/v1/sources", EXAMPLE_SOURCE),
+    _w("createSource", "422", "/v1/sources", {**EXAMPLE_SOURCE, "kind": "rumour"}),
+    _w(
+        "createPerson",
+        "201",
+        "/v1/people",
+        {"id": "example-person", "name": "Example Person", "nationality": "KAZ"},
+    ),
+    _w(
+        "createPerson",
+        "409",
+        "/v1/people",
+        {"id": "zhang-ming", "name": "Zhang Ming", "nationality": "CHN"},
+    ),
+    _w(
+        "createPerson",
+        "422",
+        "/v1/people",
+        {"id": "example-person-2", "name": "Example Person", "nationality": "XX"},
+    ),
+    _w("createClaim", "201", CLAIMS, CLAIM),
+    _w("createClaim", "409", CLAIMS, CLAIM),
+    _w(
+        "createClaim",
+        "422",
+        CLAIMS,
+        {**CLAIM, "params": {"person": "example-person", "state": "UZB"}},
+    ),
+    _w("createClaim", "404", "/v1/sources/no-such-source/claims", CLAIM),
+    _w("updateClaim", "200", CLAIM_PATH, {"note": "An example of a note on a claim."}),
+    _w("updateClaim", "412", CLAIM_PATH, {"note": "-"}, if_match="stale"),
+    _w("updateClaim", "404", f"{CLAIMS}/example-source-00000000", {"note": "-"}),
+    _w("updateClaim", "422", CLAIM_PATH, {"params": {"person": "example-person"}}),
+    _w("createSummit", "201", "/v1/summits", SUMMIT),
+    _w("createSummit", "409", "/v1/summits", {**SUMMIT, "id": "2022-samarkand"}),
+    _w("createSummit", "422", "/v1/summits", {**SUMMIT, "id": "2027-x", "end_date": "2027-06-01"}),
+    _w("createStatusPeriod", "201", "/v1/status-periods", PARTNER),
+    _w(
+        "createStatusPeriod",
+        "409",
+        "/v1/status-periods",
+        {**PARTNER, "state": "IND", "status": "observer", "start_date": "2020-01-01"},
+    ),
+    _w(
+        "createStatusPeriod",
+        "422",
+        "/v1/status-periods",
+        {**PARTNER, "start_date": "1999-01-01", "end_date": "1999-12-31"},
+    ),
+    _w("updateStatusPeriod", "200", IDN, {"note": "An example of a note added to a fact."}),
+    _w("updateStatusPeriod", "412", IDN, {"note": "Sent with a stale ETag."}, if_match="stale"),
+    _w("updateStatusPeriod", "404", "/v1/status-periods/idn-member-2001-06-15", {"note": "-"}),
+    _w(
+        "updateStatusPeriod",
+        "409",
+        "/v1/status-periods/ind-observer-2005-07-05",
+        {"end_date": None},
+    ),
+    _w("updateStatusPeriod", "422", IDN, {"end_date": "2026-01-01"}),
+    _w("updatePresidency", "200", PAK, {"end_date": "2027-06-16"}),
+    _w("updatePresidency", "412", PAK, {"end_date": "2027-06-30"}, if_match="stale"),
+    _w("updatePresidency", "404", "/v1/presidencies/usa-presidency-2027-06-17", {"note": "-"}),
+    _w("updatePresidency", "409", "/v1/presidencies/kgz-presidency-2025-09-02", {"end_date": None}),
+    _w("updatePresidency", "422", PAK, {"chair": "XX"}),
+    _w("createPresidency", "201", "/v1/presidencies", NEXT_CHAIR),
+    _w(
+        "createPresidency",
+        "409",
+        "/v1/presidencies",
+        {**NEXT_CHAIR, "chair": "TJK", "start_date": "2027-07-01"},
+    ),
+    _w(
+        "createPresidency",
+        "422",
+        "/v1/presidencies",
+        {**NEXT_CHAIR, "start_date": "2000-01-01", "end_date": "2000-12-31"},
+    ),
+    _w("createChangeSet", "201", "/v1/change-sets", CHANGE_SET),
+    _w("createChangeSet", "409", "/v1/change-sets", CHANGE_SET),
+    _w(
+        "createChangeSet",
+        "422",
+        "/v1/change-sets",
+        {
+            "reason": "Example: coverage is only updated",
+            "operations": [{"op": "create", "kind": "coverage", "data": {"since": "2001-06-15"}}],
+        },
+    ),
+    _w(
+        "createChangeSet",
+        "404",
+        "/v1/change-sets",
+        {
+            "reason": "Example: an update of a fact that does not exist",
+            "operations": [
+                {
+                    "op": "update",
+                    "kind": "term",
+                    "id": "nobody-secretary-general-2000-01-01",
+                    "revision": 1,
+                    "data": {"note": "-"},
+                }
+            ],
+        },
+    ),
+    _w(
+        "createTerm",
+        "201",
+        "/v1/terms",
+        {"person": "example-person", "start_date": "2031-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w(
+        "createTerm",
+        "409",
+        "/v1/terms",
+        {"person": "zhang-ming", "start_date": "2029-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w(
+        "createTerm",
+        "422",
+        "/v1/terms",
+        {"person": "nobody", "start_date": "2040-01-01", "sources": cite(HANDOVER)},
+    ),
+    _w("updateTerm", "200", TERM_2031, {"note": "An example of a note added to a fact."}),
+    _w("updateTerm", "412", TERM_2031, {"note": "Sent with a stale ETag."}, if_match="stale"),
+    _w("updateTerm", "404", "/v1/terms/nobody-secretary-general-2000-01-01", {"note": "-"}),
+    _w("updateTerm", "409", f"/v1/terms/{NEW_TERM}", {"end_date": None}),
+    _w("updateTerm", "422", TERM_2031, {"post": "president"}),
+    _w("updatePerson", "200", "/v1/people/example-person", {"name": "Example Person Jr."}),
+    _w("updatePerson", "412", "/v1/people/example-person", {"name": "-"}, if_match="stale"),
+    _w("updatePerson", "404", "/v1/people/nobody", {"name": "-"}),
+    _w("updatePerson", "422", "/v1/people/example-person", {"nationality": "XX"}),
+    _w("updateSummit", "200", "/v1/summits/2027-example", {"city": "Another Example City"}),
+    _w("updateSummit", "412", "/v1/summits/2027-example", {"city": "-"}, if_match="stale"),
+    _w("updateSummit", "404", "/v1/summits/2027-nowhere", {"city": "-"}),
+    _w("updateSummit", "422", "/v1/summits/2027-example", {"format": "telepathic"}),
+    _w("updateSource", "200", "/v1/sources/example-source", {"title": "An example, retitled"}),
+    _w("updateSource", "412", "/v1/sources/example-source", {"title": "-"}, if_match="stale"),
+    _w("updateSource", "404", "/v1/sources/no-such-source", {"title": "-"}),
+    _w("updateSource", "422", "/v1/sources/example-source", {"language": "a-long-tag"}),
+    _w("deleteTerm", "204", TERM_2031),
+    _w("deleteTerm", "412", f"/v1/terms/{NEW_TERM}", if_match="stale"),
+    _w("deleteTerm", "404", "/v1/terms/nobody-secretary-general-2000-01-01"),
+    _w("deleteTerm", "422", "/v1/terms/zhang-ming-secretary-general-2022-01-01"),
+    _w("deletePerson", "204", "/v1/people/example-deputy"),
+    _w("deletePerson", "412", "/v1/people/example-person", if_match="stale"),
+    _w("deletePerson", "404", "/v1/people/nobody"),
+    _w("deletePerson", "422", "/v1/people/example-person"),
+    _w("deleteStatusPeriod", "204", IDN),
+    _w("deleteStatusPeriod", "412", "/v1/status-periods/ind-member-2017-06-09", if_match="stale"),
+    _w("deleteStatusPeriod", "404", IDN),
+    _w("deleteStatusPeriod", "422", "/v1/status-periods/ind-member-2017-06-09"),
+    _w("deletePresidency", "204", "/v1/presidencies/kgz-presidency-2027-06-17"),
+    _w("deletePresidency", "412", PAK, if_match="stale"),
+    _w("deletePresidency", "404", "/v1/presidencies/kgz-presidency-2027-06-17"),
+    _w("deletePresidency", "422", "/v1/presidencies/ind-presidency-2022-09-17"),
+    _w("deleteSummit", "204", "/v1/summits/2027-example"),
+    _w("deleteSummit", "412", "/v1/summits/2022-samarkand", if_match="stale"),
+    _w("deleteSummit", "404", "/v1/summits/2027-example"),
+    _w("deleteSummit", "422", "/v1/summits/2022-samarkand"),
+    _w("deleteSource", "204", "/v1/sources/example-notice"),
+    _w("deleteSource", "412", "/v1/sources/example-source", if_match="stale"),
+    _w("deleteSource", "404", "/v1/sources/example-notice"),
+    _w("deleteSource", "422", "/v1/sources/example-source"),
+    _w("deleteClaim", "412", CLAIM_PATH, if_match="stale"),
+    _w("deleteClaim", "204", CLAIM_PATH),
+    _w("deleteClaim", "422", f"{CLAIMS}/Claim_1"),
+    _w("deleteClaim", "404", CLAIM_PATH),
+    _w("getAudit", "200", "/v1/audit?since=1&limit=2"),
+    _w("getAudit", "401", "/v1/audit?since=1&limit=2", key=None),
+    _w("getAudit", "403", "/v1/audit?since=1&limit=2", key="reader"),
+    _w("getAudit", "422", "/v1/audit?since=-1"),
+    _w("getAudit", "503", "/v1/audit?since=1&limit=2", key="empty"),
+]
+
+
+SUCCESS = {"201", "200", "204"}
+
+
+def refusals() -> list[Write]:
+    """For each write operation, the refusals every one of them has: no key (401), a key
+    without its scope (403), a body that is not JSON (400), too large (413) or of another
+    type (415), no If-Match (428), and, on a database not seeded, 503."""
+    found = []
+    for w in WRITES:
+        if w.status not in SUCCESS or w.method == "GET":
+            continue
+        found += [
+            replace(w, status="401", key=None),
+            replace(w, status="403", key="reader"),
+            replace(w, status="503", key="empty"),
+        ]
+        if w.method != "DELETE":
+            found += [
+                replace(w, status="400", raw=b'{"unclosed": '),
+                replace(w, status="413", raw=b" " * (MAX_BODY + 1)),
+                replace(w, status="415", content_type="text/plain"),
+            ]
+        if w.method != "POST":
+            found.append(replace(w, status="428", if_match=None))
+    return found
