@@ -14,7 +14,7 @@ import pytest
 from app.api.example_writes import EXAMPLE_SOURCE, PARTNER, cite
 from app.core.db import make_engine
 from app.storage import keys
-from app.writes.plans import WRITABLE
+from app.writes.bodies import WRITABLE
 from tests.conftest import OpenClient, postgresql_only, running_service
 
 pytestmark = pytest.mark.anyio

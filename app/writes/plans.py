@@ -1,10 +1,5 @@
-"""Curators' changes: request bodies in the answers' own words, and change sets planned
-against the facts as they stand.
-
-A body names a fact's fields as its answer does (`start_date`, `decided_on`, `sources:
-[{id, quote}]`, `names: {ru, zh}`), never its read-only or derived ones (`revision`,
-`holds`, precisions, localised names, titles in source references). It is turned into the
-fact's document (app.domain.kinds), the form the write service and the change log work in.
+"""Curators' change sets, planned against the facts as they stand: each body (app.writes.
+bodies) becomes a fact's document, the form the write service and the change log work in.
 
 A change set's operations are planned in order, each against the facts as the operations
 before it left them, so that a later one may cite a source an earlier one created. Every
@@ -15,14 +10,10 @@ problems are named the same way.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
 
 import json_merge_patch  # type: ignore[import-untyped]
 from pydantic import (
-    BaseModel,
-    Field,
     ValidationError,
-    model_validator,
 )
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -35,236 +26,29 @@ from app.core.errors import (
     NotFound,
     Unavailable,
 )
-from app.domain import documents as f
-from app.domain.bodies import Body
 from app.domain.building import build
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
 from app.domain.kind import Kind
-from app.domain.kinds import BY_NAME, KINDS, RENAMED
-from app.domain.kinds.source import TextScope
+from app.domain.kinds import BY_NAME
 from app.domain.records import FactKey
 from app.domain.rules import Problem
-from app.domain.tables import COVERAGE_KINDS, MAX_INT, DatasetVersion
+from app.domain.tables import COVERAGE_KINDS, DatasetVersion
 from app.writes import service as writes
-
-MAX_OPERATIONS = 500  # per change set (the Tianjin merger changed 34 facts)
-
-
-class ClaimNote(Body):
-    """What changes in a claim: its note (a JSON Merge Patch of it)."""
-
-    note: f.Note | None = Field(default=None, description="How its words were read, if need be")
-
-
-class ClaimFields(ClaimNote):
-    """What a claim says, in the terms app.domain.claims checks against the data."""
-
-    kind: str = Field(
-        max_length=32,
-        description="status_count, status_set, granted_at_summit, anniversary, office_holder, "
-        "term_boundary, nationality, presidency_after, summit_hosted or seat",
-        examples=["status_count"],
-    )
-    params: dict[str, Any] = Field(default={}, examples=[{"status": "member", "count": 9}])
-
-
-class ClaimNew(ClaimFields):
-    """A claim of the source in the path: its statement, verbatim from the source's text."""
-
-    statement: f.Note
-
-
-class ClaimBody(ClaimNew):
-    """A claim, in a change set: the source that makes it, and what it says."""
-
-    source: f.Slug
-
-
-# Document fields under other names in bodies (and in answers).
-READ_ONLY = ("id", "revision", "holds", "iso3", "citations", "claims", "citation_count")
-
-
-@dataclass(frozen=True)
-class Writable:
-    """A kind of fact curators write, with the bodies its declaration gives: a change is a
-    merge patch of `update_body`; `create_body` also carries the id where ids are given."""
-
-    kind: Kind
-    update_body: type[Body]
-    create_body: type[Body]
-
-    @classmethod
-    def of(cls, kind: Kind) -> "Writable":
-        assert kind.body is not None, f"{kind.name} facts are not written"
-        return cls(kind, kind.body, kind.new_body or kind.body)
-
-    @property
-    def given_id(self) -> bool:
-        """Whether a new fact's id comes in its body (not minted)."""
-        return self.create_body is not self.update_body
-
-
-# Every kind that declares a write body.
-WRITABLE = {k.name: Writable.of(k) for k in KINDS if k.body is not None}
-
-
-def href(kind: str, fact_id: str) -> str:
-    """The path of a fact a change may touch (a state's too: it is created with its first
-    status period)."""
-    return BY_NAME[kind].href(fact_id)
-
-
-def claim_href(source_id: str, claim: str) -> str:
-    return f"/v1/sources/{source_id}/claims/{claim}"
-
-
-# The scope each kind of operation needs.
-SCOPE_OF = {"claim": "facts:write", **{k: w.kind.scope for k, w in WRITABLE.items()}}
-
-
-def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
-    """A fact's document in the words of its answers, without its id: what a merge patch
-    applies to."""
-    body: dict[str, Any] = {}
-    for name, value in doc.items():
-        if name in ("id", "claims"):
-            continue
-        if name == "sources":
-            body["sources"] = [{"id": c["source"], "quote": c["quote"]} for c in value]
-        elif name in ("name_ru", "name_zh"):
-            body.setdefault("names", {})[name[-2:]] = value
-        else:
-            body[RENAMED.get(name, name)] = value
-    if kind.name == "source" and body.get("text") is None:
-        body.pop("text_scope", None)
-    return body
-
-
-def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None) -> Doc:
-    """The document of a validated body (`fact_id`: the fact's id, None until minted);
-    what no body carries (a source's claims) is kept from the fact `before`."""
-    data = body.model_dump(mode="json")
-    doc: Doc = {}
-    back = {v: k for k, v in RENAMED.items() if "." not in v}
-    for name, value in data.items():
-        if name == "sources":
-            doc["sources"] = [{"source": c["id"], "quote": c["quote"]} for c in value]
-        elif name == "names":
-            doc["name_ru"], doc["name_zh"] = value["ru"], value["zh"]
-        elif name != "id":
-            doc[back.get(name, name)] = value
-    if kind.name == "source":
-        doc["claims"] = list((before or {}).get("claims", []))
-        if doc.get("text") is not None and doc.get("text_scope") is None:
-            doc["text_scope"] = TextScope.full.value
-        if doc.get("text") is None:
-            doc["text_scope"] = None
-    doc["id"] = fact_id or data.get("id") or ""
-    return doc
-
-
-def body_field(name: str | None) -> str | None:
-    """A document field's name in bodies and answers."""
-    if name is None:
-        return None
-    return RENAMED.get(name, name)
-
-
-# --- Operations ---------------------------------------------------------------------------
-
-Op = Literal["create", "update", "delete"]
-
-
-# The kinds an operation may name: every kind with a write body, and a source's claims.
-OPERATION_KINDS = (*WRITABLE, "claim")
-if TYPE_CHECKING:
-    OperationKind = str
-else:
-    OperationKind = Literal[OPERATION_KINDS]
-
-
-class OperationIn(Body):
-    """One operation of a change set."""
-
-    op: Op
-    kind: OperationKind
-    id: str | None = Field(
-        default=None,
-        max_length=96,
-        description="The fact's id (update, delete); none to create (sources, people and "
-        "summits are created with theirs in `data`)",
-    )
-    revision: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_INT,
-        description="The revision the update or delete expects the fact to be at (a "
-        "claim's: its source's); required for both, and a stale one is refused with 409",
-    )
-    data: dict[str, Any] | None = Field(
-        default=None,
-        description="create: the fact's fields as it is read; update: a JSON Merge Patch "
-        "(RFC 7386) of them",
-    )
-
-
-class ChangeSetIn(Body):
-    """Several operations applied together, all or none."""
-
-    reason: str = Field(
-        min_length=1, max_length=writes.MAX_REASON, description="Why, in the curator's words"
-    )
-    operations: list[OperationIn] = Field(default=[], max_length=MAX_OPERATIONS)
-    revert: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_INT,
-        description="Undo this change set (then give no operations)",
-    )
-
-    @model_validator(mode="after")
-    def _one_of(self) -> "ChangeSetIn":
-        if (self.revert is None) == (not self.operations):
-            raise ValueError("give either operations (1 or more) or revert, not both")
-        return self
-
-
-def invalid(name: str, reason: str, detail: str | None = None) -> InvalidParameters:
-    name = name or "body"
-    return InvalidParameters(
-        detail or f"{name}: {reason}", [InvalidParam(name=name, reason=reason)]
-    )
-
-
-def validation_params(exc: ValidationError, prefix: str) -> list[InvalidParam]:
-    """Pydantic's errors named by their place in the request body."""
-    found = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"])
-        name = f"{prefix}.{where}" if prefix and where else prefix or where or "body"
-        reason = (
-            "unknown field: not part of this body (read-only and derived fields are not sent)"
-            if err["type"] == "extra_forbidden"
-            else err["msg"]
-        )
-        found.append(InvalidParam(name=name, reason=reason))
-    return found
-
-
-def _invalid_body(exc: ValidationError, prefix: str) -> InvalidParameters:
-    params = validation_params(exc, prefix)
-    return InvalidParameters(
-        "Invalid body: " + "; ".join(f"{p.name}: {p.reason}" for p in params), params
-    )
-
-
-def validated(model: type[Body], data: Any, prefix: str) -> Body:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise _invalid_body(exc, prefix) from None
+from app.writes.bodies import (
+    READ_ONLY,
+    WRITABLE,
+    ClaimBody,
+    ClaimNote,
+    OperationIn,
+    body_field,
+    body_of,
+    claim_href,
+    doc_of,
+    href,
+)
+from app.writes.refusals import data_of, invalid, invalid_body, named, validated
 
 
 @dataclass
@@ -317,7 +101,7 @@ def plan(
                 else:
                     earlier_name = prefixes[planned.by_fact[key]] or "an earlier operation"
                     raise invalid(
-                        _name(prefix, "id"),
+                        named(prefix, "id"),
                         f"{o.kind.name} {o.id} is changed by {earlier_name} already: give "
                         "each fact one operation",
                     )
@@ -328,21 +112,11 @@ def plan(
     return run
 
 
-def _name(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
-
-
-def _data(prefix: str) -> str:
-    """Where an operation's fields are: `operations.N.data`, or the body of a
-    single-resource write."""
-    return f"{prefix}.data" if prefix else ""
-
-
 def _expect(req: OperationIn, prefix: str, base: Facts, key: FactKey, href: str) -> None:
     """An update or delete in a change set names the revision it expects the fact to be at
     (as the change set found it): a stale one is a conflict naming the current one."""
     if prefix and req.revision is None:
-        raise invalid(_name(prefix, "revision"), f"an {req.op} names the revision it expects")
+        raise invalid(named(prefix, "revision"), f"an {req.op} names the revision it expects")
     revision = base.revisions.get(key)
     if req.revision is not None and revision is not None and req.revision != revision:
         raise Conflict(
@@ -350,7 +124,7 @@ def _expect(req: OperationIn, prefix: str, base: Facts, key: FactKey, href: str)
             f"{revision}, not {req.revision}: it changed since it was read",
             [
                 InvalidParam(
-                    name=_name(prefix, "revision"),
+                    name=named(prefix, "revision"),
                     reason=f"stale: the current revision is {revision}",
                 )
             ],
@@ -372,17 +146,17 @@ def _operation(
         return _claim(req, prefix, working, base)
     w = WRITABLE[req.kind]
     kind = w.kind
-    data_name = _data(prefix)
+    data_name = data_of(prefix)
     current = working.docs[kind.name].get(req.id) if req.id is not None else None
     if req.op == "create":
         if not kind.created:
             raise invalid(
-                _name(prefix, "op"),
+                named(prefix, "op"),
                 f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
             )
         if req.id is not None:
             raise invalid(
-                _name(prefix, "id"),
+                named(prefix, "id"),
                 "a new fact's id is "
                 + ("given in data" if w.given_id else "minted from its fields: send none"),
             )
@@ -394,7 +168,7 @@ def _operation(
                 raise Conflict(
                     f"A {kind.name.replace('_', ' ')} with the id {doc['id']!r} "
                     + ("exists already" if exists else "existed before: ids are never reused"),
-                    [InvalidParam(name=_name(data_name, "id"), reason="taken")],
+                    [InvalidParam(name=named(data_name, "id"), reason="taken")],
                     conflicts_with=[kind.href(doc["id"])] if exists else None,
                 )
         else:
@@ -403,7 +177,7 @@ def _operation(
         ops = _new_states(doc, working)
         return [*ops, writes.Operation("create", kind, doc["id"], _normal(kind, doc, data_name))]
     if req.id is None:
-        raise invalid(_name(prefix, "id"), f"an {req.op} names the fact's id")
+        raise invalid(named(prefix, "id"), f"an {req.op} names the fact's id")
     if current is None:
         raise NotFound(
             f"No {kind.name.replace('_', ' ')} has the id {req.id!r} "
@@ -419,7 +193,7 @@ def _operation(
     for name in READ_ONLY:
         if name in req.data:
             raise invalid(
-                _name(data_name, name),
+                named(data_name, name),
                 "read-only: " + ("a fact's id never changes" if name == "id" else "derived"),
             )
     patched = json_merge_patch.merge(body_of(kind, current), req.data)
@@ -443,23 +217,23 @@ def find_claim(facts: Facts, claim: str) -> tuple[str, int] | None:
 def _claim(req: OperationIn, prefix: str, working: Facts, base: Facts) -> list[writes.Operation]:
     """A claim's operation, as the change of its source (a claim is part of its source's
     record: its revision is the source's)."""
-    data_name = _data(prefix)
+    data_name = data_of(prefix)
     sources = working.docs["source"]
     if req.op == "create":
         if req.id is not None:
-            raise invalid(_name(prefix, "id"), "a claim's id is made from its source and statement")
+            raise invalid(named(prefix, "id"), "a claim's id is made from its source and statement")
         body = validated(ClaimBody, req.data or {}, data_name)
         assert isinstance(body, ClaimBody)
         source = sources.get(body.source)
         if source is None and not prefix:  # the source in the path
             raise NotFound(f"No source has the id {body.source!r}; GET /v1/sources lists them")
         if source is None:
-            raise invalid(_name(data_name, "source"), f"no source has the id {body.source!r}")
+            raise invalid(named(data_name, "source"), f"no source has the id {body.source!r}")
         new = claim_id(body.source, body.model_dump(mode="json"))
         if find_claim(working, new) is not None:
             raise Conflict(
                 f"Source {body.source} makes this claim already",
-                [InvalidParam(name=_name(data_name, "statement"), reason="claimed already")],
+                [InvalidParam(name=named(data_name, "statement"), reason="claimed already")],
                 conflicts_with=[claim_href(body.source, new)],
             )
         claim = body.model_dump(mode="json", exclude={"source"})
@@ -483,7 +257,7 @@ def _claim(req: OperationIn, prefix: str, working: Facts, base: Facts) -> list[w
             for name in req.data:
                 if name != "note":
                     raise invalid(
-                        _name(data_name, name),
+                        named(data_name, name),
                         "read-only: a claim is its source's words and how they are read "
                         "(to change those, delete the claim and create another); only its "
                         "note changes",
@@ -502,7 +276,7 @@ def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:
     try:
         return normalise(kind, doc)
     except ValidationError as exc:  # a body passed its own model: this is a doc-only limit
-        raise _invalid_body(exc, prefix) from None
+        raise invalid_body(exc, prefix) from None
 
 
 def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
@@ -517,9 +291,6 @@ def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
     return found
 
 
-# --- Refusals of the rule set, named --------------------------------------------------------
-
-
 def refusal(exc: writes.Refused, planned: Planned) -> AppError:
     """The rule set's problems with a change set, each named by the operation and field it
     concerns: 409 when one is a clash with another record (app.writes.service), else 422."""
@@ -532,8 +303,8 @@ def refusal(exc: writes.Refused, planned: Planned) -> AppError:
             fact, other = other, fact  # name the side this change set touched
         at = planned.by_fact.get(fact) if fact is not None else None
         if fact is not None and at is not None:
-            data = _data(planned.prefixes[at])
-            where = _name(data, body_field(p.field) or "").rstrip(".") or "body"
+            data = data_of(planned.prefixes[at])
+            where = named(data, body_field(p.field) or "").rstrip(".") or "body"
         else:
             where = f"{fact[0]}/{fact[1]}" if fact else "body"
         params.append(InvalidParam(name=where, reason=p.message))

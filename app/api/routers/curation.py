@@ -56,10 +56,12 @@ from app.http.read_cache import plain_tag
 from app.reads import answers as queries
 from app.storage import keys
 from app.storage.probes import NOT_SEEDED
+from app.writes import bodies, refusals
 from app.writes import plans as curation
 from app.writes import revert as reverting
 from app.writes import service as writes
-from app.writes.plans import WRITABLE, ChangeSetIn, OperationIn, Planned
+from app.writes.bodies import WRITABLE, ChangeSetIn, OperationIn
+from app.writes.plans import Planned
 
 router = APIRouter(tags=["curation"])
 
@@ -293,7 +295,7 @@ def _results(outcome: writes.Outcome) -> list[FactResult]:
                 op=c.op,
                 revision=c.revision,
                 etag=etag(_plain(ds, c.kind, c.id)) if has_answer else None,
-                href=curation.href(c.kind, c.id),
+                href=bodies.href(c.kind, c.id),
             )
         )
     return found
@@ -409,12 +411,12 @@ def _claim_of(source_id: str, data: dict[str, Any]) -> dict[str, Any]:
             "A claim's source is the one in the path: send no `source`",
             [InvalidParam(name="source", reason="given by the path")],
         )
-    new = curation.validated(curation.ClaimNew, data, "")
+    new = refusals.validated(bodies.ClaimNew, data, "")
     return {**new.model_dump(mode="json"), "source": source_id}
 
 
 async def create_one(request: Request, kind: str, source_id: str | None = None) -> Response:
-    key = await curator(request, curation.SCOPE_OF[kind])
+    key = await curator(request, bodies.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
     data = _object(await _body(request, JSON))
     retry = _retry(request, key, data)
@@ -424,9 +426,9 @@ async def create_one(request: Request, kind: str, source_id: str | None = None) 
     def answer(outcome: writes.Outcome) -> Response:
         if source_id is not None:
             made = claim_id(source_id, data)
-            return _fact_answer(kind, made, 201, curation.claim_href(source_id, made))(outcome)
+            return _fact_answer(kind, made, 201, bodies.claim_href(source_id, made))(outcome)
         created = next(c for c in outcome.changes if c.kind == kind)
-        return _fact_answer(kind, created.id, 201, curation.href(kind, created.id))(outcome)
+        return _fact_answer(kind, created.id, 201, bodies.href(kind, created.id))(outcome)
 
     operation = OperationIn.model_validate({"op": "create", "kind": kind, "data": data})
     return await write(request, key, reason, [operation], [""], answer, retry=retry)
@@ -435,7 +437,7 @@ async def create_one(request: Request, kind: str, source_id: str | None = None) 
 async def change_one(
     request: Request, kind: str, fact_id: str, op: str, source_id: str | None = None
 ) -> Response:
-    key = await curator(request, curation.SCOPE_OF[kind])
+    key = await curator(request, bodies.SCOPE_OF[kind])
     reason = _reason(request.headers.get("change-reason"))
     tags = _if_match(request)
     data = _object(await _body(request, MERGE_PATCH)) if op == "update" else None
@@ -524,11 +526,11 @@ def _doc(
 # takes a merge patch of its kind's fields (PATCH_MODELS: documented with none required).
 PATCH_MODELS: list[type[BaseModel]] = [
     *(WRITABLE[k].update_body for k in ANSWERS if k in WRITABLE),
-    curation.ClaimNote,
+    bodies.ClaimNote,
 ]
 REQUEST_MODELS: list[type[BaseModel]] = [
     ChangeSetIn,
-    curation.ClaimNew,
+    bodies.ClaimNew,
     *(WRITABLE[k].create_body for k in ANSWERS if k in WRITABLE),
 ]
 
@@ -550,10 +552,10 @@ async def create_change_set(request: Request) -> Response:
     if not {"facts:write", "sources:write"} & set(key.scopes):
         require(key, "facts:write")  # a key that may write nothing: no need to read the body
     data = await _body(request, JSON)
-    change = curation.validated(ChangeSetIn, data, "")
+    change = refusals.validated(ChangeSetIn, data, "")
     assert isinstance(change, ChangeSetIn)
     # A revert may touch facts and sources alike: it needs both scopes.
-    needed = {curation.SCOPE_OF[o.kind] for o in change.operations} or {
+    needed = {bodies.SCOPE_OF[o.kind] for o in change.operations} or {
         "facts:write",
         "sources:write",
     }
@@ -670,7 +672,7 @@ _routes()
     status_code=201,
     response_model=ClaimPublic,
     responses=problem_responses(*CREATE_ERRORS, 404),
-    openapi_extra=_doc(curation.ClaimNew, JSON, REASON, IDEMPOTENCY_KEY),
+    openapi_extra=_doc(bodies.ClaimNew, JSON, REASON, IDEMPOTENCY_KEY),
     summary="Add a claim to a source",
 )
 async def create_claim(request: Request, source_id: SourceIdPath) -> Response:
@@ -685,7 +687,7 @@ async def create_claim(request: Request, source_id: SourceIdPath) -> Response:
     "/sources/{source_id}/claims/{claim_id}",
     response_model=ClaimPublic,
     responses=problem_responses(*UPDATE_ERRORS),
-    openapi_extra=_doc(curation.ClaimNote, MERGE_PATCH, REASON, IF_MATCH),
+    openapi_extra=_doc(bodies.ClaimNote, MERGE_PATCH, REASON, IF_MATCH),
     summary="Change a claim",
 )
 async def update_claim(
