@@ -23,7 +23,7 @@ import httpx
 from app.api.example_reads import NEGOTIATED, NOTHING_ACCEPTABLE, REQUESTS, UNAVAILABLE
 from app.api.example_writes import STALE_TAG, SUCCESS, WRITES, Write, refusals
 from app.api.openapi import EXAMPLES_FILE
-from app.api.routers.curation import MERGE_PATCH
+from app.api.write_requests import MERGE_PATCH
 
 BASE_URL = "http://127.0.0.1:8000"
 SHOWN_ITEMS = 2

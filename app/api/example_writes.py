@@ -5,7 +5,7 @@ refusals every write operation has."""
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from app.api.routers.curation import MAX_BODY
+from app.api.write_requests import MAX_BODY
 from app.domain.facts import claim_id
 
 pass
