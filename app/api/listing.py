@@ -14,7 +14,8 @@ from fastapi import Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.languages import localised
-from app.api.params import Paged, answer, dataset_for, language
+from app.api.params import Paged
+from app.api.responding import answer, dataset_for, language
 from app.core.errors import problem_responses
 from app.domain.dataset import Dataset
 from app.domain.public import Page

@@ -1,5 +1,5 @@
-"""What routes receive: their query parameters as one validated model each, and the helper
-that computes an answer from the dataset.
+"""What routes receive: their query parameters as one validated model each, and their path
+parameters (answering from the dataset is app.api.responding).
 
 A query model forbids unknown parameters, so a misspelt one (`asof=`) is refused with 422
 rather than ignored with a silently wrong answer. Routes take no `Depends`: each dependency
@@ -7,14 +7,11 @@ costs FastAPI a resolution step per request (and a plain `def` one a threadpool 
 the cached read path must not pay.
 """
 
-import hashlib
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime, time
-from email.utils import format_datetime
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path, Request, Response
+from fastapi import Path
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -24,21 +21,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 
-from app.api.languages import Lang, chosen, localised
+from app.api.languages import Lang
 from app.core.dates import latest_day, today
-from app.core.db import make_engine
-from app.core.errors import Forbidden, InvalidParam, InvalidParameters, Unauthorized, Unavailable
-from app.domain.dataset import Dataset
+from app.core.errors import InvalidParam, InvalidParameters
 from app.domain.public import EventType
 from app.domain.tables import MAX_INT, Status
-from app.http.read_cache import IMMUTABLE, REVALIDATE
 from app.reads.search import fold
-from app.storage import keys
-from app.storage.store import Store
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -261,166 +250,6 @@ class Feed(NoQuery):
 
 class ChangesQuery(Feed, Recorded):
     """The query of the public change feed."""
-
-
-def refuse_repeated(request: Request) -> None:
-    params = request.query_params
-    repeated = sorted({k for k, _ in params.multi_items() if len(params.getlist(k)) > 1})
-    if repeated:
-        raise InvalidParameters(
-            f"Repeated query parameter(s): {', '.join(repeated)}; give each once",
-            [InvalidParam(name=name, reason="given more than once") for name in repeated],
-        )
-
-
-async def dataset_for(request: Request, q: Recorded) -> Dataset:
-    """The dataset the request asks for: as it stands, or as recorded at a version."""
-    refuse_repeated(request)
-    store: Store = request.app.state.store
-    if q.version is not None:
-        return await store.dataset_at(q.version)
-    if q.as_recorded is not None:
-        return await store.dataset_at(await store.recorded_by(q.as_recorded))
-    return await store.dataset()
-
-
-def answer(
-    body: bytes,
-    ds: Dataset,
-    fixed: bool,
-    headers: dict[str, str] | None = None,
-    media_type: str = "application/json",
-    *,
-    of_today: bool = False,
-) -> Response:
-    """An answer (JSON unless told) with its strong ETag (of the body; of the epoch too
-    where the answer is fixed by a version, since another database may have another dataset
-    at that number) and its Last-Modified: when the change set it reflects was committed,
-    or the start of this UTC day for an answer `of_today` (it changes at midnight too)."""
-    modified: dict[str, str] = {}
-    if ds.committed_at is not None:
-        when = ds.committed_at.astimezone(UTC)
-        if of_today:
-            when = max(when, datetime.combine(today(), time(), UTC))
-        modified["Last-Modified"] = format_datetime(when, usegmt=True)
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "ETag": etag(body, ds.epoch if fixed else None),
-            "Dataset-Version": str(ds.version),
-            "Cache-Control": IMMUTABLE if fixed else REVALIDATE,
-            **modified,
-            **(headers or {}),
-        },
-    )
-
-
-def encoded(model: BaseModel, lang: Lang) -> bytes:
-    """The JSON body of an answer, its names in `lang`: what its ETag is the hash of."""
-    return localised(model, lang).model_dump_json().encode()
-
-
-def etag(body: bytes, epoch: str | None = None) -> str:
-    """The strong entity tag of an answer's body (and of the epoch of the database, for an
-    answer fixed by a version)."""
-    digest = hashlib.blake2b(body, digest_size=16)
-    if epoch is not None:
-        digest.update(epoch.encode())
-    return f'"{digest.hexdigest()}"'
-
-
-async def respond(
-    request: Request,
-    q: Versioned,
-    compute: Callable[[Dataset], BaseModel],
-    *,
-    depends_on_today: bool = False,
-) -> Response:
-    """The answer computed from the dataset the request asks for. An answer fully fixed by
-    its request (a recorded version, and an explicit `as_of` where the default is today) is
-    the same for ever. The read cache in front of the application (app.http.read_cache) keeps it
-    for the next request that asks the same."""
-    ds = await dataset_for(request, q)
-    of_today = depends_on_today and getattr(q, "as_of", None) is None
-    fixed = q.pinned and not of_today
-    lang, headers = language(request, q)
-    body = encoded(compute(ds), lang)
-    return answer(body, ds, fixed, headers, of_today=of_today)
-
-
-def language(request: Request, q: Versioned, vary: str = "") -> tuple[Lang, dict[str, str]]:
-    """The language of the names an answer shows (`lang=`, else Accept-Language), and the
-    headers that say so (Vary: Accept-Language, after the `vary` given)."""
-    lang = chosen(q.lang, request.headers.get("accept-language"))
-    varies = f"{vary}, Accept-Language" if vary else "Accept-Language"
-    return lang, {"Content-Language": lang, "Vary": varies}
-
-
-# --- Curators: their API keys, and the engine their writes go through ---------------------
-
-REALM = 'Bearer realm="SCO Data API"'
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]  # OpenAPI: needs a key
-
-
-def writer(request: Request) -> Engine:
-    """The engine of writes (and of key checks): made on the first write, not for reads."""
-    engine: Engine | None = getattr(request.app.state, "writer", None)
-    if engine is None:
-        engine = request.app.state.writer = make_engine(request.app.state.database_url)
-    return engine
-
-
-def _find_key(engine: Engine, secret: str) -> keys.Key | None:
-    try:
-        return keys.find(engine, secret)
-    except SQLAlchemyError as exc:
-        orig = getattr(exc, "orig", None) or exc
-        missing = "no such table" in str(orig) or "does not exist" in str(orig)
-        raise Unavailable(
-            "The database is not migrated: run `sco-api migrate`"
-            if missing
-            else "The database cannot be used to check the API key"
-        ) from exc
-
-
-async def curator(request: Request, *scopes: str) -> keys.Key:
-    """The API key of the request, which must hold each of `scopes`: 401 (with
-    WWW-Authenticate) without a valid one, 403 naming the scope it lacks. The secret is
-    never logged nor echoed."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise Unauthorized(
-            "This operation needs an API key: send `Authorization: Bearer <key>`",
-            headers={"WWW-Authenticate": REALM},
-        )
-    scheme, _, secret = header.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not keys.SECRET.match(secret):
-        raise Unauthorized(
-            "The Authorization header is not `Bearer <key>` with a key of this service "
-            "(`sco_` and 43 characters)",
-            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
-        )
-    key = await run_in_threadpool(_find_key, writer(request), secret)
-    if key is None or not key.active:
-        said = "was revoked" if key is not None else "is not known here"
-        raise Unauthorized(
-            f"The API key {said}",
-            headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
-        )
-    for scope in scopes:
-        require(key, scope)
-    return key
-
-
-def require(key: keys.Key, scope: str) -> None:
-    """403 naming `scope` unless `key` holds it."""
-    if scope not in key.scopes:
-        raise Forbidden(
-            f"The API key {key.name!r} lacks the scope {scope!r} this operation needs",
-            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
-        )
 
 
 SourceIdPath = Annotated[

@@ -12,10 +12,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from app.api.languages import Lang
-from app.api.params import (
-    encoded,
-    etag,
-)
+from app.api.responding import encoded, etag
 from app.core.errors import (
     AppError,
     ContentTooLarge,

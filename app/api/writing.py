@@ -9,11 +9,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
-from app.api.params import (
-    curator,
-    etag,
-    writer,
-)
+from app.api.auth import curator, writer
+from app.api.responding import etag
 from app.api.write_requests import (
     ANSWERS,
     JSON,

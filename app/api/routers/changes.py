@@ -4,17 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from app.api.auth import SECURITY, curator
 from app.api.listing import link_to
-from app.api.params import (
-    SECURITY,
-    ChangesQuery,
-    Feed,
-    Recorded,
-    answer,
-    curator,
-    dataset_for,
-    refuse_repeated,
-)
+from app.api.params import ChangesQuery, Feed, Recorded
+from app.api.responding import answer, dataset_for, refuse_repeated
 from app.core.errors import NotFound, problem_responses
 from app.domain.public import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.domain.tables import MAX_INT

@@ -14,13 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
-from app.api.params import (
-    SECURITY,
-    ClaimIdPath,
-    SourceIdPath,
-    curator,
-    require,
-)
+from app.api.auth import SECURITY, curator, require
+from app.api.params import ClaimIdPath, SourceIdPath
 from app.api.write_requests import ANSWERS, JSON, MERGE_PATCH, read_body, retry_of
 from app.api.writing import ChangeSetResult, change_one, create_one, results, write
 from app.core.errors import (

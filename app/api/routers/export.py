@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from app.api.listing import JSON
-from app.api.params import Recorded, answer, dataset_for
+from app.api.params import Recorded
+from app.api.responding import answer, dataset_for
 from app.core.errors import problem_responses
 from app.domain.facts import to_file
 from app.domain.public import Public

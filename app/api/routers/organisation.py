@@ -6,15 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.listing import RESPONSES, Listing, documented, respond_page
-from app.api.params import (
-    DatedPage,
-    DayQuery,
-    PeopleQuery,
-    SummitsQuery,
-    TimelineQuery,
-    Versioned,
-    respond,
-)
+from app.api.params import DatedPage, DayQuery, PeopleQuery, SummitsQuery, TimelineQuery, Versioned
+from app.api.responding import respond
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.domain.dataset import Dataset

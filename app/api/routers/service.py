@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from app.api.params import NoQuery, Versioned, respond
+from app.api.params import NoQuery, Versioned
+from app.api.responding import respond
 from app.core.errors import problem_responses
 from app.domain.dataset import Dataset
 from app.domain.kinds import KINDS

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.listing import RESPONSES, Listing, documented, respond_page
-from app.api.params import ClaimIdPath, SourceIdPath, Versioned, respond
+from app.api.params import ClaimIdPath, SourceIdPath, Versioned
+from app.api.responding import respond
 from app.core.errors import problem_responses
 from app.domain.kinds.source import SourceDetail, SourceSummary
 from app.domain.public import ClaimPublic

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.api.listing import RESPONSES, Listing, documented, respond_page
-from app.api.params import DatedPage, StatesQuery, Versioned, respond
+from app.api.params import DatedPage, StatesQuery, Versioned
+from app.api.responding import respond
 from app.core.dates import today
 from app.core.errors import problem_responses
 from app.domain.kinds.state import StateDetail
