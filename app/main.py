@@ -2,8 +2,8 @@
 
 import contextlib
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
@@ -81,8 +81,9 @@ def valid_id(value: str) -> bool:
     return bool(_REQUEST_ID.match(value))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The store of datasets opened with the application, and closed (with the write API's
+    engine) after it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,22 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if writer is not None:
                 writer.dispose()
 
-    app = FastAPIOffline(
-        title="SCO Data API",
-        version="1",
-        description=DESCRIPTION,
-        lifespan=lifespan,
-        generate_unique_id_function=openapi.operation_id,
-        redoc_url=None,  # app.api.redoc serves it, without ReDoc's CDN
-        # FastAPI's OpenTelemetry hooks: off (app.core.metrics serves Prometheus); left on, they
-        # look up the telemetry providers on every request.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
-    )
-    redoc.install(app)
-    app.state.public_url = settings.public_url
-    app.state.database_url = settings.database_url
-    errors.install(app)
-    openapi.install(app, settings.public_url, curation.REQUEST_MODELS, curation.PATCH_MODELS)
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """What every answer goes through on its way out (app.http.middleware)."""
     # Each middleware added wraps those added before it; the last is outermost.
     app.add_middleware(Unexpected)
     app.add_middleware(SecurityHeaders)
@@ -139,6 +129,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         validator=valid_id,
         update_request_header=False,  # the id is read from its context variable
     )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    app = FastAPIOffline(
+        title="SCO Data API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=_lifespan(settings),
+        generate_unique_id_function=openapi.operation_id,
+        redoc_url=None,  # app.api.redoc serves it, without ReDoc's CDN
+        # FastAPI's OpenTelemetry hooks: off (app.core.metrics serves Prometheus); left on, they
+        # look up the telemetry providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    redoc.install(app)
+    app.state.public_url = settings.public_url
+    app.state.database_url = settings.database_url
+    errors.install(app)
+    openapi.install(app, settings.public_url, curation.REQUEST_MODELS, curation.PATCH_MODELS)
+    _add_middleware(app, settings)
     for router in (
         states.router,
         organisation.router,

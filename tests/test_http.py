@@ -248,6 +248,30 @@ async def test_a_cors_preflight_for_revalidation_and_writes(client: httpx.AsyncC
 
 
 @engine_independent
+async def test_cors_lets_browsers_send_and_read_every_declared_header(
+    client: httpx.AsyncClient,
+) -> None:
+    """Every header an operation of the OpenAPI document takes is allowed in a cross-origin
+    request, and every header an answer declares is exposed (but those the Fetch standard
+    exposes anyway)."""
+    spec = (await client.get("/openapi.json")).json()
+    taken, declared = set(), set()
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            taken |= {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            for answer in operation["responses"].values():
+                declared |= set(answer.get("headers", {}))
+    safelisted = {
+        *("Cache-Control", "Content-Language", "Content-Length", "Content-Type"),
+        *("Expires", "Last-Modified", "Pragma"),
+    }
+    assert taken
+    assert declared
+    assert taken <= set(CORS_REQUEST_HEADERS), taken - set(CORS_REQUEST_HEADERS)
+    assert declared - safelisted <= set(CORS_EXPOSED_HEADERS)
+
+
+@engine_independent
 async def test_security_headers_everywhere(client: httpx.AsyncClient) -> None:
     for path in ("/v1/states/IND", "/v1/nope", "/healthz", "/docs", "/redoc", "/openapi.json"):
         response = await client.get(path)

@@ -86,6 +86,20 @@ def results(outcome: writes.Outcome) -> list[FactResult]:
     return found
 
 
+def _guarded(plan: writes.Plan, retry: Retry | None) -> writes.Plan:
+    """The plan, under the writer lock, of a database seeded (an import, not a curator, makes
+    its first change set), a retry of an answered request replayed instead."""
+
+    def guarded(current: Facts, conn: Connection) -> list[writes.Operation]:
+        if not current.count():
+            raise Unavailable(NOT_SEEDED)
+        if retry is not None:
+            idempotency.check(conn, retry)
+        return plan(current, conn)
+
+    return guarded
+
+
 async def write(
     request: Request,
     key: keys.Key,
@@ -108,14 +122,6 @@ async def write(
     else:
         plan = reverting.plan(revert)
 
-    def guarded(current: Facts, conn: Connection) -> list[writes.Operation]:
-        if not current.count():
-            # An import, not a curator, makes a database's first change set.
-            raise Unavailable(NOT_SEEDED)
-        if retry is not None:
-            idempotency.check(conn, retry)
-        return plan(current, conn)
-
     answers: list[Response] = []
 
     def keep(conn: Connection, outcome: writes.Outcome) -> None:
@@ -129,7 +135,7 @@ async def write(
         outcome = await run_in_threadpool(
             writes.commit,
             writer(request),
-            guarded,
+            _guarded(plan, retry),
             actor=ACTOR,
             reason=reason,
             channel="api" if revert is None else "revert",

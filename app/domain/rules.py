@@ -20,6 +20,7 @@ from app.domain.building import build
 from app.domain.countries import is_country
 from app.domain.dataset import Dataset, describe
 from app.domain.facts import Facts, claim_id
+from app.domain.fields import Doc
 from app.domain.kinds import BY_NAME
 from app.domain.records import DatedRec, FactKey
 from app.domain.tables import Post, Status, Verdict
@@ -65,6 +66,13 @@ def references(facts: Facts) -> list[Problem]:
                 need(key, field, target, doc.get(field), field)
             for c in doc.get("sources", []):
                 need(key, "source", "source", c["source"], "sources")
+    problems += _claim_references(d)
+    return problems
+
+
+def _claim_references(d: dict[str, dict[str, Doc]]) -> list[Problem]:
+    """What the claims name must exist, and no claim be made twice."""
+    problems: list[Problem] = []
     for source_id, source in d["source"].items():
         ids = [claim_id(source_id, claim) for claim in source.get("claims", [])]
         for i, (claim, made) in enumerate(zip(source.get("claims", []), ids, strict=True)):

@@ -42,6 +42,7 @@ from app.writes.bodies import (
     ClaimBody,
     ClaimNote,
     OperationIn,
+    Writable,
     body_field,
     body_of,
     claim_href,
@@ -132,6 +133,42 @@ def _expect(req: OperationIn, prefix: str, base: Facts, key: FactKey, href: str)
         )
 
 
+def _create(
+    req: OperationIn, prefix: str, w: Writable, working: Facts, taken: dict[str, set[str]]
+) -> list[writes.Operation]:
+    """A new fact (and any state its first status period brings), its id given in its body
+    or minted from its fields, never one ever taken."""
+    kind = w.kind
+    data_name = data_of(prefix)
+    if not kind.created:
+        raise invalid(
+            named(prefix, "op"),
+            f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
+        )
+    if req.id is not None:
+        raise invalid(
+            named(prefix, "id"),
+            "a new fact's id is "
+            + ("given in data" if w.given_id else "minted from its fields: send none"),
+        )
+    body = validated(w.create_body, req.data or {}, data_name)
+    doc = doc_of(kind, body, None, None)
+    if w.given_id:
+        if doc["id"] in working.docs[kind.name] or doc["id"] in taken[kind.name]:
+            exists = doc["id"] in working.docs[kind.name]
+            raise Conflict(
+                f"A {kind.name.replace('_', ' ')} with the id {doc['id']!r} "
+                + ("exists already" if exists else "existed before: ids are never reused"),
+                [InvalidParam(name=named(data_name, "id"), reason="taken")],
+                conflicts_with=[kind.href(doc["id"])] if exists else None,
+            )
+    else:
+        doc["id"] = mint_id(kind, doc, taken[kind.name])
+    taken[kind.name].add(doc["id"])
+    ops = _new_states(doc, working)
+    return [*ops, writes.Operation("create", kind, doc["id"], _normal(kind, doc, data_name))]
+
+
 def _operation(
     req: OperationIn,
     prefix: str,
@@ -149,33 +186,7 @@ def _operation(
     data_name = data_of(prefix)
     current = working.docs[kind.name].get(req.id) if req.id is not None else None
     if req.op == "create":
-        if not kind.created:
-            raise invalid(
-                named(prefix, "op"),
-                f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
-            )
-        if req.id is not None:
-            raise invalid(
-                named(prefix, "id"),
-                "a new fact's id is "
-                + ("given in data" if w.given_id else "minted from its fields: send none"),
-            )
-        body = validated(w.create_body, req.data or {}, data_name)
-        doc = doc_of(kind, body, None, None)
-        if w.given_id:
-            if doc["id"] in working.docs[kind.name] or doc["id"] in taken[kind.name]:
-                exists = doc["id"] in working.docs[kind.name]
-                raise Conflict(
-                    f"A {kind.name.replace('_', ' ')} with the id {doc['id']!r} "
-                    + ("exists already" if exists else "existed before: ids are never reused"),
-                    [InvalidParam(name=named(data_name, "id"), reason="taken")],
-                    conflicts_with=[kind.href(doc["id"])] if exists else None,
-                )
-        else:
-            doc["id"] = mint_id(kind, doc, taken[kind.name])
-        taken[kind.name].add(doc["id"])
-        ops = _new_states(doc, working)
-        return [*ops, writes.Operation("create", kind, doc["id"], _normal(kind, doc, data_name))]
+        return _create(req, prefix, w, working, taken)
     if req.id is None:
         raise invalid(named(prefix, "id"), f"an {req.op} names the fact's id")
     if current is None:
