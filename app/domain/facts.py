@@ -8,28 +8,16 @@ replay of the log rebuilds; tables and the in-memory dataset are both made from 
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Any
 
-from pydantic import AfterValidator, Field
+from pydantic import BaseModel, Field, create_model, field_validator
 
-from app.core.dates import parse
 from app.domain import documents as f
-from app.domain.documents import In
 from app.domain.fields import Doc
 from app.domain.kind import Kind
-from app.domain.kinds import BY_NAME, KINDS
-from app.domain.kinds.coverage import CoverageIn
-from app.domain.kinds.permanent_body import BodyIn
-from app.domain.kinds.person import PersonDocFields
-from app.domain.kinds.presidency import PresidencyIn
-from app.domain.kinds.source import SourceIn
-from app.domain.kinds.state import StateFields
-from app.domain.kinds.status_period import PeriodIn
-from app.domain.kinds.summit import SummitIn
-from app.domain.kinds.term import TermIn
-from app.domain.tables import COVERAGE_KINDS
+from app.domain.kinds import COVERAGE_KINDS, KINDS
 
 
 def claim_id(source_id: str, claim: Doc) -> str:
@@ -54,43 +42,52 @@ def mint_id(kind: Kind, doc: Doc, taken: set[str]) -> str:
 def normalise(kind: Kind, doc: Doc) -> Doc:
     """The document in its one canonical form (every field present, defaults filled), or a
     ValueError naming what is wrong with it."""
-    data = dict(doc)
-    if kind.name == "source":
-        data.pop("text_file", None)
-    return kind.model.model_validate(data).model_dump(mode="json", exclude={"text_file"})
+    data = {k: v for k, v in doc.items() if k not in kind.exclude}
+    return kind.model.model_validate(data).model_dump(mode="json", exclude=set(kind.exclude))
 
 
-class PersonIn(PersonDocFields):
-    """A person in the dataset file: with their terms."""
-
-    terms: list[TermIn] = Field(default=[])
-
-
-class StateIn(StateFields):
-    """A state in the dataset file: with its status periods."""
-
-    iso3: f.Iso3
-    periods: list[PeriodIn] = Field(default=[])
-
-
-def _known_kinds(coverage: dict[str, CoverageIn]) -> dict[str, CoverageIn]:
+def _known_kinds(cls: Any, coverage: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(coverage) - set(COVERAGE_KINDS))
     if unknown:
         raise ValueError(f"unknown kind(s) {unknown}; known: {', '.join(COVERAGE_KINDS)}")
     return coverage
 
 
-class DatasetFile(In):
-    """The dataset file: its sections, each a list of one kind's documents (a state's status
-    periods and a person's terms inside them)."""
+def _nested(kind: Kind) -> list[Kind]:
+    """The kinds whose entries the dataset file holds inside `kind`'s."""
+    return [k for k in KINDS if k.within == kind.name]
 
-    coverage: Annotated[dict[str, CoverageIn], AfterValidator(_known_kinds)] = Field(default={})
-    sources: list[SourceIn]
-    states: list[StateIn]
-    people: list[PersonIn] = Field(default=[])
-    summits: list[SummitIn] = Field(default=[])
-    presidencies: list[PresidencyIn] = Field(default=[])
-    permanent_bodies: list[BodyIn] = Field(default=[])
+
+def _entry(kind: Kind) -> type[BaseModel]:
+    """An entry of `kind`'s section of the dataset file, with the sections nested in it."""
+    assert kind.entry is not None, f"{kind.name} has no place in the dataset file"
+    nested: dict[str, Any] = {k.section: _section(k) for k in _nested(kind)}
+    if not nested:
+        return kind.entry
+    name = kind.entry.__name__.removesuffix("Entry").removesuffix("DocFields") + "In"
+    return create_model(name, __base__=kind.entry, **nested)
+
+
+def _section(kind: Kind) -> tuple[Any, Any]:
+    """A section's type (a list of entries; keyed: a mapping of them by id) and default."""
+    entry = _entry(kind)
+    if kind.keyed:
+        return dict.__class_getitem__((str, entry)), Field(default={})
+    return list.__class_getitem__(entry), (... if kind.required else Field(default=[]))
+
+
+_SECTIONS: dict[str, Any] = {k.section: _section(k) for k in KINDS if k.section and not k.within}
+# The dataset file: a section for each kind (a state's status periods and a person's terms
+# inside their entries), in the order of the kinds; the coverage names only known kinds.
+DatasetFile = create_model(
+    "DatasetFile",
+    __base__=f.In,
+    __doc__="The dataset file: a section of entries for each kind of fact.",
+    __validators__={
+        f"_known_{k.section}": field_validator(k.section)(_known_kinds) for k in KINDS if k.keyed
+    },
+    **_SECTIONS,
+)
 
 
 @dataclass
@@ -112,78 +109,59 @@ class Facts:
         return Facts({k: dict(v) for k, v in self.docs.items()}, dict(self.revisions))
 
 
-def from_file(df: DatasetFile) -> Iterator[tuple[Kind, Doc, tuple[str, int | str]]]:
+def from_file(df: Any) -> Iterator[tuple[Kind, Doc, tuple[str, int | str]]]:
     """Every fact of a parsed dataset file as (kind, document, where), its id possibly
     missing (a new fact of a kind whose ids are minted). `where` keys the file's lines."""
-    for kind, entry in df.coverage.items():
-        yield BY_NAME["coverage"], {"id": kind, **entry.model_dump(mode="json")}, ("coverage", kind)
-    for i, s in enumerate(df.sources):
-        doc = s.model_dump(mode="json", exclude={"text_file"})
-        if doc["text"] is None:
-            doc["text_scope"] = None
-        yield BY_NAME["source"], doc, ("sources", i)
-    for i, st in enumerate(df.states):
-        doc = st.model_dump(mode="json", exclude={"periods", "iso3"})
-        yield BY_NAME["state"], {"id": st.iso3, **doc}, ("states", i)
-        for j, p in enumerate(st.periods):
-            yield (
-                BY_NAME["status_period"],
-                {**p.model_dump(mode="json"), "state": st.iso3},
-                (f"states.{i}.periods", j),
+    for kind in KINDS:
+        if kind.section and not kind.within:
+            yield from _read(kind, getattr(df, kind.section), kind.section, {})
+
+
+def _read(
+    kind: Kind, entries: Any, where: str, held: Doc
+) -> Iterator[tuple[Kind, Doc, tuple[str, int | str]]]:
+    nested = _nested(kind)
+    items = entries.items() if kind.keyed else enumerate(entries)
+    for i, entry in items:
+        doc = entry.model_dump(mode="json", exclude={*kind.exclude, *(k.section for k in nested)})
+        if kind.keyed:
+            doc = {"id": i, **doc}
+        elif kind.file_key != "id":
+            doc = {"id": doc.pop(kind.file_key), **doc}
+        yield kind, kind.read({**doc, **held}), (where, i)
+        for k in nested:
+            yield from _read(
+                k, getattr(entry, k.section), f"{where}.{i}.{k.section}", {k.holder: doc["id"]}
             )
-    for i, person in enumerate(df.people):
-        yield BY_NAME["person"], person.model_dump(mode="json", exclude={"terms"}), ("people", i)
-        for j, t in enumerate(person.terms):
-            yield (
-                BY_NAME["term"],
-                {**t.model_dump(mode="json"), "person": person.id},
-                (f"people.{i}.terms", j),
-            )
-    for i, summit in enumerate(df.summits):
-        yield BY_NAME["summit"], summit.model_dump(mode="json"), ("summits", i)
-    for i, pr in enumerate(df.presidencies):
-        yield BY_NAME["presidency"], pr.model_dump(mode="json"), ("presidencies", i)
-    for i, b in enumerate(df.permanent_bodies):
-        yield BY_NAME["permanent_body"], b.model_dump(mode="json"), ("permanent_bodies", i)
 
 
-def _drop(doc: Doc, *keys: str) -> Doc:
-    return {k: v for k, v in doc.items() if k not in keys}
-
-
-def _by_start(docs: Iterable[Doc]) -> list[Doc]:
-    return sorted(docs, key=lambda d: (parse(d["start"])[0], d["id"]))
-
-
-def to_file(facts: Facts) -> tuple[DatasetFile, dict[str, str]]:
+def to_file(facts: Facts) -> tuple[BaseModel, dict[str, str]]:
     """The dataset file of `facts` (every fact with its id), and the full texts that go to
     files of their own, by source id."""
     d = facts.docs
     full = {i: s["text"] for i, s in d["source"].items() if s["text_scope"] == "full" and s["text"]}
-    periods: dict[str, list[Doc]] = {}
-    for p in _by_start(d["status_period"].values()):
-        periods.setdefault(p["state"], []).append(_drop(p, "state"))
-    terms: dict[str, list[Doc]] = {}
-    for t in _by_start(d["term"].values()):
-        terms.setdefault(t["person"], []).append(_drop(t, "person"))
     data = {
-        "coverage": {i: _drop(c, "id") for i, c in sorted(d["coverage"].items())},
-        "sources": [d["source"][i] for i in sorted(d["source"])],
-        "states": [
-            {"iso3": i, **_drop(s, "id"), "periods": periods.get(i, [])}
-            for i, s in sorted(d["state"].items())
-        ],
-        "people": [
-            {**p, "terms": terms.get(i, [])}
-            for i, p in sorted(d["person"].items(), key=lambda kv: _first_term(kv[0], terms))
-        ],
-        "summits": sorted(d["summit"].values(), key=lambda s: (s["start"], s["id"])),
-        "presidencies": _by_start(d["presidency"].values()),
-        "permanent_bodies": [d["permanent_body"][i] for i in sorted(d["permanent_body"])],
+        k.section: _written(k, list(d[k.name].values()), d)
+        for k in KINDS
+        if k.section and not k.within
     }
     return DatasetFile.model_validate(data), full
 
 
-def _first_term(person: str, terms: dict[str, list[Doc]]) -> tuple[str, str]:
-    mine = terms.get(person)
-    return (str(parse(mine[0]["start"])[0]) if mine else "9999", person)
+def _written(kind: Kind, docs: list[Doc], d: dict[str, dict[str, Doc]]) -> Any:
+    """The entries of `docs`, in their kind's order, with the entries nested in each."""
+    entries = []
+    for doc in docs:
+        entry = {k: v for k, v in doc.items() if k != kind.holder or not kind.within}
+        nested = {
+            k.section: _written(k, [n for n in d[k.name].values() if n[k.holder] == doc["id"]], d)
+            for k in _nested(kind)
+        }
+        first: list[Doc] = next(iter(nested.values()), [])
+        if kind.file_key != "id":
+            entry = {kind.file_key: entry.pop("id"), **entry}
+        entries.append((kind.file_order(doc, first), {**entry, **nested}))
+    entries.sort(key=lambda e: e[0])
+    if kind.keyed:
+        return {doc["id"]: {k: v for k, v in doc.items() if k != "id"} for _, doc in entries}
+    return [entry for _, entry in entries]

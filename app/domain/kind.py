@@ -47,11 +47,37 @@ class Kind:
     exclusive: bool = False
     # The fields that name another fact, and its kind: each must exist (app.domain.rules).
     references: tuple[tuple[str, str], ...] = ()
+    id_column: str = ""  # the column of its id, where not `id` (minted: `public_id`)
+    citation_column: str = ""  # a citation's column naming it, where not `{name}_id`
+    sourced: Callable[[Any], bool] | None = None  # which of its facts need a source
+    makes_claims: bool = False  # its documents hold the claims it makes (a source's)
+    # Its document as a write body sees it, and back: (document) and (document, before).
+    to_body: Callable[[Doc], Doc] = lambda doc: doc
+    from_body: Callable[[Doc, Doc | None], Doc] = lambda doc, before: doc
     # What its record holds that is derived, not written (a state's names), by its id.
     derived: Callable[[str], dict[str, Any]] = lambda _: {}
     # A cited fact in words, from the dataset and its record (a source's page lists them).
     describe: Callable[[Any, Any], str] | None = None
     public: type[Public] | None = None  # its answer
+    # Its place in the dataset file: its section (a list of entries; `keyed`: a mapping by
+    # id), or, `within` another kind's entries, the list inside each, whose id its `holder`
+    # field names. An entry is `entry` (with the sections nested in it), its id in
+    # `file_key`; `exclude` names the entry's fields that are not the document's.
+    section: str = ""
+    entry: type[BaseModel] | None = None
+    within: str = ""
+    holder: str = ""
+    keyed: bool = False
+    required: bool = False  # a dataset file without the section is refused
+    file_key: str = "id"
+    exclude: frozenset[str] = frozenset()
+    # The order of its entries: by the document, and the entries nested in it (sorted).
+    file_order: Callable[[Doc, list[Doc]], Any] = lambda doc, nested: doc["id"]
+    read: Callable[[Doc], Doc] = lambda doc: doc  # a document as the file gives it, completed
+    # The names under which the dataset says when it holds every fact of this kind (a
+    # status period's: each status), and whether the snapshot of a day shows them.
+    covers: tuple[str, ...] = ()
+    in_snapshot: bool = False
     body: type[Body] | None = None  # its write body; a change is a merge patch of it
     new_body: type[Body] | None = None  # the body that creates one, with its given id
 
@@ -61,18 +87,18 @@ class Kind:
 
     @property
     def key_column(self) -> str:
-        """The column holding the public id."""
-        return (
-            "public_id"
-            if self.minted
-            else "kind"
-            if self.name == "coverage"
-            else ("iso3" if self.name == "state" else "id")
-        )
+        """The column holding the public id (a minted one's: beside its integer key)."""
+        return self.id_column or ("public_id" if self.minted else "id")
 
     @property
     def cite_column(self) -> str:
-        return "state_iso3" if self.name == "state" else f"{self.name}_id"
+        """The column of a citation that names one of its facts."""
+        return self.citation_column or f"{self.name}_id"
+
+    def needs_source(self, record: Any) -> bool:
+        """Whether the fact must cite a source (a state or a person: only for what is not
+        from ISO 3166 or the office held, their other names and aliases)."""
+        return self.cited and (self.sourced is None or self.sourced(record))
 
     def href(self, fact_id: str) -> str:
         """The path of one of its facts (where it has none: where it is shown)."""

@@ -12,7 +12,6 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from app.core.dates import FOUNDED, follows, holds_on, latest, overlaps, today
 from app.domain import claims
@@ -115,19 +114,9 @@ def _claim_references(d: dict[str, dict[str, Doc]]) -> list[Problem]:
     return problems
 
 
-def _needs_a_source(kind: str, fact: Any) -> bool:
-    """Every fact cites a source; a state or person only for what is not from ISO 3166 or
-    the office it held: its names in other languages and its aliases."""
-    if kind == "state":
-        return bool(fact.aliases)
-    if kind == "person":
-        return bool(fact.name_ru or fact.name_zh or fact.aliases)
-    return BY_NAME[kind].cited
-
-
 def every_fact_is_cited(ds: Dataset) -> Iterator[Problem]:
     for key, fact in ds.by_id.items():
-        if _needs_a_source(key[0], fact) and key not in ds.citations_by_fact:
+        if BY_NAME[key[0]].needs_source(fact) and key not in ds.citations_by_fact:
             yield Problem(f"{key[0].replace('_', ' ')} {key[1]} cites no source", key, "sources")
 
 

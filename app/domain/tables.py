@@ -160,7 +160,6 @@ class DatasetVersion(SQLModel, table=True):
 
 
 # The kinds of fact whose completeness the dataset declares (see Coverage).
-COVERAGE_KINDS = (*(s.value for s in Status), Post.secretary_general.value, "presidency", "summit")
 
 
 class ChangeSet(SQLModel, table=True):

@@ -10,7 +10,7 @@ from app.core.errors import NotFound
 from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
-from app.domain.kinds import BY_NAME
+from app.domain.kinds import BY_NAME, SNAPSHOT_KINDS
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
@@ -22,7 +22,7 @@ from app.domain.kinds.term import TermPublic, TermRec
 from app.domain.public import CitationPublic, ClaimPublic, Holds, Public
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
-from app.domain.tables import COVERAGE_KINDS, Post, Status, Verdict
+from app.domain.tables import Post, Status, Verdict
 from app.reads.search import matches, person_names, state_names
 
 T = TypeVar("T")
@@ -251,9 +251,6 @@ def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
         )
         for b in ds.bodies
     ]
-
-
-SNAPSHOT_KINDS = [kind for kind in COVERAGE_KINDS if kind != "summit"]
 
 
 def snapshot(ds: Dataset, day: date, certain: bool = False) -> Snapshot:

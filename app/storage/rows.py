@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from app.domain.countries import country_names
 from app.domain.facts import Facts
 from app.domain.fields import Doc
 from app.domain.kind import Kind
@@ -59,15 +58,14 @@ def _key_filter(kind: Kind, fact_id: str) -> Any:
 
 def delete_row(conn: Connection, kind: Kind, fact_id: str) -> None:
     """Delete a fact's row with its citations (cascade) and, for a source, its claims."""
-    if kind.name == "source":
+    if kind.makes_claims:
         conn.execute(delete(Claim).where(Claim.source_id == fact_id))  # type: ignore[arg-type]
     conn.execute(delete(kind.table).where(_key_filter(kind, fact_id)))
 
 
 def insert_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
     values = {kind.key_column: doc["id"], "revision": revision, **kind.values(doc)}
-    if kind.name == "state":
-        values.update(country_names(doc["id"]))
+    values.update(kind.derived(doc["id"]))
     result = conn.execute(insert(kind.table).values(**values))
     pk = result.inserted_primary_key[0] if kind.minted else doc["id"]  # type: ignore[index]
     _children(conn, kind, doc, pk)
@@ -84,7 +82,7 @@ def update_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
     if kind.cited:
         column = getattr(Citation, kind.cite_column)
         conn.execute(delete(Citation).where(column == doc["id"]))
-    if kind.name == "source":
+    if kind.makes_claims:
         conn.execute(delete(Claim).where(Claim.source_id == doc["id"]))
     _children(conn, kind, doc, doc["id"])
 
@@ -98,7 +96,7 @@ def _children(conn: Connection, kind: Kind, doc: Doc, pk: Any) -> None:
                 for c in doc["sources"]
             ],
         )
-    if kind.name == "source" and doc["claims"]:
+    if kind.makes_claims and doc["claims"]:
         conn.execute(
             insert(Claim),
             [

@@ -17,7 +17,6 @@ from app.domain.bodies import Body
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS, RENAMED
-from app.domain.kinds.source import TextScope
 from app.domain.tables import MAX_INT
 from app.writes import service as writes
 
@@ -100,17 +99,18 @@ def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
     """A fact's document in the words of its answers, without its id: what a merge patch
     applies to."""
     body: dict[str, Any] = {}
-    for name, value in doc.items():
-        if name in ("id", "claims"):
+    for name, value in kind.to_body(doc).items():
+        if name == "id":
             continue
         if name == "sources":
             body["sources"] = [{"id": c["source"], "quote": c["quote"]} for c in value]
-        elif name in ("name_ru", "name_zh"):
-            body.setdefault("names", {})[name[-2:]] = value
+            continue
+        said = RENAMED.get(name, name)
+        if "." in said:  # `names.ru`: a field of an object of the body
+            outer, inner = said.split(".")
+            body.setdefault(outer, {})[inner] = value
         else:
-            body[RENAMED.get(name, name)] = value
-    if kind.name == "source" and body.get("text") is None:
-        body.pop("text_scope", None)
+            body[said] = value
     return body
 
 
@@ -119,20 +119,16 @@ def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None)
     what no body carries (a source's claims) is kept from the fact `before`."""
     data = body.model_dump(mode="json")
     doc: Doc = {}
-    back = {v: k for k, v in RENAMED.items() if "." not in v}
+    back = {v: k for k, v in RENAMED.items()}
+    objects = {said.split(".")[0] for said in back if "." in said}
     for name, value in data.items():
         if name == "sources":
             doc["sources"] = [{"source": c["id"], "quote": c["quote"]} for c in value]
-        elif name == "names":
-            doc["name_ru"], doc["name_zh"] = value["ru"], value["zh"]
+        elif name in objects:  # an object of the body (`names`) of document fields
+            doc.update({back[f"{name}.{k}"]: v for k, v in value.items() if f"{name}.{k}" in back})
         elif name != "id":
             doc[back.get(name, name)] = value
-    if kind.name == "source":
-        doc["claims"] = list((before or {}).get("claims", []))
-        if doc.get("text") is not None and doc.get("text_scope") is None:
-            doc["text_scope"] = TextScope.full.value
-        if doc.get("text") is None:
-            doc["text_scope"] = None
+    doc = kind.from_body(doc, before)
     doc["id"] = fact_id or data.get("id") or ""
     return doc
 

@@ -113,7 +113,7 @@ def located(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def _texts(df: DatasetFile, folder: Path, path: Path, raw: Any) -> DatasetFile:
+def _texts(df: Any, folder: Path, path: Path, raw: Any) -> Any:
     """Read each `text_file` (which must lie inside the file's folder) into its `text`."""
     root = folder.resolve()
     sources, problems = [], []
@@ -147,7 +147,7 @@ def _texts(df: DatasetFile, folder: Path, path: Path, raw: Any) -> DatasetFile:
 
 def parse_file(
     path: Path, loader: type[Any] = LOADER
-) -> tuple[DatasetFile, dict[tuple[str, int | str], int]]:
+) -> tuple[Any, dict[tuple[str, int | str], int]]:
     """Parse a dataset file; answer it with the line of each fact entry, keyed by
     (section, index), (f"{section}.{i}.{child}", index) for periods and terms, and
     ("coverage", kind)."""
@@ -275,7 +275,7 @@ def _ordered(value: Any) -> Any:
     return value
 
 
-def document(df: DatasetFile) -> dict[str, Any]:
+def document(df: Any) -> dict[str, Any]:
     """The file's content as plain data, in the order it is written in: empty sections
     left out, every text inline."""
     data = df.model_dump(mode="json", exclude_none=True)
@@ -288,7 +288,7 @@ def dumps(data: dict[str, Any], header: str = HEADER) -> str:
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
-def write(path: Path, df: DatasetFile, full_texts: dict[str, str]) -> None:
+def write(path: Path, df: Any, full_texts: dict[str, str]) -> None:
     """Write `df` to `path`; the `full_texts` (by source id) go to sources/<id>.txt beside
     it and are named by `text_file`."""
     folder = path.parent

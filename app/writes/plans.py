@@ -31,10 +31,10 @@ from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
 from app.domain.kind import Kind
-from app.domain.kinds import BY_NAME
+from app.domain.kinds import BY_NAME, COVERAGE_KINDS
 from app.domain.records import FactKey
 from app.domain.rules import Problem
-from app.domain.tables import COVERAGE_KINDS, DatasetVersion
+from app.domain.tables import DatasetVersion
 from app.writes import service as writes
 from app.writes.bodies import (
     READ_ONLY,

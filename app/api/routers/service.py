@@ -9,9 +9,8 @@ from app.api.params import NoQuery, Versioned
 from app.api.responding import respond
 from app.core.errors import problem_responses
 from app.domain.dataset import Dataset
-from app.domain.kinds import KINDS
+from app.domain.kinds import COVERAGE_KINDS, KINDS
 from app.domain.public import CoveragePublic, DatasetInfo
-from app.domain.tables import COVERAGE_KINDS
 from app.storage.store import Store
 
 router = APIRouter(tags=["service"])
@@ -28,7 +27,7 @@ def _info(ds: Dataset) -> DatasetInfo:
             for kind in COVERAGE_KINDS
         },
         counts={
-            **{kind.plural: ds.count(kind.name) for kind in KINDS if kind.name != "coverage"},
+            **{kind.plural: ds.count(kind.name) for kind in KINDS if kind.held},
             "citations": len(ds.citations),
             "claims": len(ds.claims),
         },

@@ -29,6 +29,11 @@ KINDS: tuple[Kind, ...] = (
 )
 BY_NAME = {k.name: k for k in KINDS}
 
+# The names under which the dataset says when it holds every fact of a kind (a status, the
+# Secretary-General, ...): the snapshot's first, as the organisation on a day shows them.
+SNAPSHOT_KINDS = tuple(name for k in KINDS if k.in_snapshot for name in k.covers)
+COVERAGE_KINDS = (*SNAPSHOT_KINDS, *(name for k in KINDS if not k.in_snapshot for name in k.covers))
+
 # The whole schema: the shared tables (app.domain.tables) and the tables the kinds' own
 # modules declare, which exist once their modules are imported, as here.
 metadata = tables.metadata

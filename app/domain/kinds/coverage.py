@@ -68,6 +68,7 @@ class CoverageBody(Body):
 
 KIND = Kind(
     name="coverage",
+    id_column="kind",
     listed="/v1",
     created=False,
     path="/v1",
@@ -81,4 +82,7 @@ KIND = Kind(
     cited=False,
     public=CoveragePublic,
     body=CoverageBody,
+    section="coverage",
+    entry=CoverageIn,
+    keyed=True,
 )

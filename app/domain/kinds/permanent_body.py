@@ -71,4 +71,6 @@ KIND = Kind(
     ),
     describe=lambda ds, b: f"{b.name}, seated in {b.seat_city}",
     public=PermanentBodyPublic,
+    section="permanent_bodies",
+    entry=BodyIn,
 )

@@ -8,9 +8,10 @@ from pydantic import Field, ValidationInfo, field_validator
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
+from app.core.dates import parse
 from app.domain import documents as f
 from app.domain.bodies import Body, CiteBody, StateCode
-from app.domain.fields import Many, Plain
+from app.domain.fields import Doc, Many, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.public import Fact, Names, SourceRef, StateRef
 from app.domain.tables import aliases_column, revision_column
@@ -94,8 +95,14 @@ class PersonBody(PersonFields):
     id: f.Slug = Field(examples=["nurlan-yermekbayev"])
 
 
+def _by_first_term(doc: Doc, terms: list[Doc]) -> tuple[str, str]:
+    """People in the order of their first terms (those with none last)."""
+    return (str(parse(terms[0]["start"])[0]) if terms else "9999", doc["id"])
+
+
 KIND = Kind(
     name="person",
+    sourced=lambda p: bool(p.name_ru or p.name_zh or p.aliases),
     listed="/v1/people",
     path="/v1/people",
     param="person_id",
@@ -119,4 +126,7 @@ KIND = Kind(
     public=PersonPublic,
     body=PersonFields,
     new_body=PersonBody,
+    section="people",
+    entry=PersonDocFields,
+    file_order=_by_first_term,
 )

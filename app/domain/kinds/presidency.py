@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pydantic import Field
 from sqlmodel import Field as TableField
 
+from app.core.dates import parse
 from app.domain import documents as f
 from app.domain.bodies import DatedBody, StateCode
 from app.domain.fields import DATED, Plain
@@ -77,4 +78,9 @@ KIND = Kind(
     mint=lambda d: slug(d["chair"], "presidency", d["start"]),
     public=PresidencyPublic,
     body=PresidencyBody,
+    section="presidencies",
+    entry=PresidencyIn,
+    file_order=lambda doc, nested: (parse(doc["start"])[0], doc["id"]),
+    covers=("presidency",),
+    in_snapshot=True,
 )

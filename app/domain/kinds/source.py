@@ -137,8 +137,29 @@ class SourceBody(SourceFields):
     id: f.Slug = Field(examples=["sco-2026-bishkek-declaration"])
 
 
+def _body_view(doc: Doc) -> Doc:
+    """A source as its write body sees it: no text scope without a text, no claims (they
+    are written apart, at /v1/sources/{id}/claims)."""
+    return {k: v for k, v in doc.items() if k != "claims" and (k != "text_scope" or doc["text"])}
+
+
+def _from_body(doc: Doc, before: Doc | None) -> Doc:
+    """A source's document from its body: its claims kept, its text scope `full` unless
+    said, none without a text."""
+    scope = (doc.get("text_scope") or TextScope.full.value) if doc.get("text") is not None else None
+    return {**doc, "claims": list((before or {}).get("claims", [])), "text_scope": scope}
+
+
+def _without_text_no_scope(doc: Doc) -> Doc:
+    """A source with no stored text has no text scope."""
+    return {**doc, "text_scope": None} if doc["text"] is None else doc
+
+
 KIND = Kind(
     name="source",
+    makes_claims=True,
+    to_body=_body_view,
+    from_body=_from_body,
     listed="/v1/sources",
     path="/v1/sources",
     param="source_id",
@@ -164,4 +185,9 @@ KIND = Kind(
     public=SourceDetail,
     body=SourceFields,
     new_body=SourceBody,
+    section="sources",
+    entry=SourceIn,
+    required=True,
+    exclude=frozenset({"text_file"}),
+    read=_without_text_no_scope,
 )

@@ -82,8 +82,17 @@ class StateDetail(Public):
     sources: list[SourceRef] = Field(description="Sources of its aliases")
 
 
+class StateEntry(StateFields):
+    """A state in the dataset file, named by its ISO 3166-1 alpha-3 code."""
+
+    iso3: f.Iso3
+
+
 KIND = Kind(
     name="state",
+    id_column="iso3",
+    citation_column="state_iso3",
+    sourced=lambda s: bool(s.aliases),
     listed="/v1/states",
     path="/v1/states",
     param="code",
@@ -98,4 +107,8 @@ KIND = Kind(
     describe=lambda ds, s: f"{s.name}: names and aliases",
     derived=country_names,
     public=StateDetail,
+    section="states",
+    entry=StateEntry,
+    required=True,
+    file_key="iso3",
 )

@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import Field
 from sqlmodel import Field as TableField
 
-from app.core.dates import PartialDate, Precision
+from app.core.dates import PartialDate, Precision, parse
 from app.domain import documents as f
 from app.domain.bodies import DatedBody, StateCode
 from app.domain.fields import DATED, Partial, Plain
@@ -106,4 +106,11 @@ KIND = Kind(
     mint=lambda d: slug(d["state"], d["status"], d["start"]),
     public=StatusPeriodPublic,
     body=StatusPeriodBody,
+    section="periods",
+    entry=PeriodIn,
+    within="state",
+    holder="state",
+    file_order=lambda doc, nested: (parse(doc["start"])[0], doc["id"]),
+    covers=tuple(s.value for s in Status),
+    in_snapshot=True,
 )

@@ -128,4 +128,8 @@ KIND = Kind(
     public=SummitPublic,
     body=SummitFields,
     new_body=SummitBody,
+    section="summits",
+    entry=SummitIn,
+    file_order=lambda doc, nested: (doc["start"], doc["id"]),
+    covers=("summit",),
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pydantic import Field
 from sqlmodel import Field as TableField
 
+from app.core.dates import parse
 from app.domain import documents as f
 from app.domain.bodies import DatedBody
 from app.domain.fields import DATED, Plain
@@ -88,4 +89,11 @@ KIND = Kind(
     mint=lambda d: slug(d["person"], d["post"], d["start"]),
     public=TermPublic,
     body=TermBody,
+    section="terms",
+    entry=TermIn,
+    within="person",
+    holder="person",
+    file_order=lambda doc, nested: (parse(doc["start"])[0], doc["id"]),
+    covers=tuple(p.value for p in Post),
+    in_snapshot=True,
 )
