@@ -3,9 +3,12 @@ fact names them, names in the SCO's working languages, a dated fact's dates, and
 a fact holds on a day."""
 
 from datetime import date
+from typing import Any
 
 from app.core.dates import DatedFact, Precision, certainly_holds, render
 from app.domain.dataset import Dataset
+from app.domain.fields import ExactDay, Many, Partial
+from app.domain.kind import Kind
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
 from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
@@ -59,3 +62,24 @@ def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:
         end_date=summit.end_date.isoformat(),
         end_date_precision=Precision.day,
     )
+
+
+def as_written(kind: Kind, record: Any) -> dict[str, object]:
+    """What a record's answer shows as its kind declares it, under the names answers use: its
+    fields that name no other fact (dates at their precision, with it beside them)."""
+    refers = {name for name, _ in kind.references}
+    shown: dict[str, object] = {}
+    for f in kind.fields:
+        if f.doc in refers or "." in f.said:
+            continue
+        value = getattr(record, f.col)
+        if isinstance(f, Partial):
+            precision = getattr(record, f.precision)
+            shown |= {f.said: render(value, precision), f"{f.said}_precision": precision}
+        elif isinstance(f, ExactDay):
+            shown |= {f.said: value.isoformat(), f"{f.said}_precision": Precision.day}
+        elif isinstance(f, Many):
+            shown[f.said] = list(value)
+        else:
+            shown[f.said] = value
+    return shown

@@ -5,19 +5,27 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from app.core.dates import DatedFact, Precision, certainly_holds, holds_on, render
+from app.core.dates import DatedFact, certainly_holds, holds_on, render
 from app.core.errors import NotFound
-from app.domain.answering import dated_fields, holds, names_of, sources_of, state_ref, summit_ref
+from app.domain.answering import (
+    as_written,
+    dated_fields,
+    holds,
+    names_of,
+    sources_of,
+    state_ref,
+    summit_ref,
+)
 from app.domain.countries import country_of
 from app.domain.dataset import Dataset, describe
-from app.domain.kinds import BY_NAME, SNAPSHOT_KINDS
+from app.domain.kinds import BY_NAME, SNAPSHOT_KINDS, permanent_body, summit
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.person import PersonPublic, PersonRec
 from app.domain.kinds.presidency import PresidencyPublic, PresidencyRec
 from app.domain.kinds.source import SourceDetail, SourceRec, SourceSummary
 from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
-from app.domain.kinds.summit import SummitFormat, SummitPublic, SummitRec
+from app.domain.kinds.summit import SummitPublic, SummitRec
 from app.domain.kinds.term import TermPublic, TermRec
 from app.domain.public import CitationPublic, ClaimPublic, Holds, Public
 from app.domain.records import ClaimRec
@@ -201,15 +209,9 @@ def summit_public(ds: Dataset, s: SummitRec, as_of: date | None = None) -> Summi
         id=s.id,
         revision=s.revision,
         host=state_ref(ds, s.host_iso3),
-        city=s.city,
-        start_date=s.start_date.isoformat(),
-        start_date_precision=Precision.day,
-        end_date=s.end_date.isoformat(),
-        end_date_precision=Precision.day,
-        format=SummitFormat(s.format),
         holds=holds(s, as_of),
-        note=s.note,
         sources=sources_of(ds, ("summit", s.id)),
+        **as_written(summit.KIND, s),
     )
 
 
@@ -243,11 +245,9 @@ def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
         PermanentBodyPublic(
             id=b.id,
             revision=b.revision,
-            name=b.name,
-            seat_city=b.seat_city,
             seat_state=state_ref(ds, b.seat_state_iso3),
-            note=b.note,
             sources=sources_of(ds, ("permanent_body", b.id)),
+            **as_written(permanent_body.KIND, b),
         )
         for b in ds.bodies
     ]
