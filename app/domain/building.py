@@ -2,6 +2,7 @@
 indexes, in orders set here, and each claim's verdict evaluated against the dataset it is
 part of."""
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from app.domain.records import (
 )
 
 
-def _by_start(facts: list[Any]) -> list[Any]:
+def _by_start(facts: Iterable[Any]) -> list[Any]:
     return sorted(facts, key=lambda f: (f.start_date, f.id))
 
 
@@ -29,7 +30,10 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         return facts.revisions.get((kind, fact_id), 1)
 
     records = {
-        kind.name: [kind.record_of(doc, rev(kind.name, i)) for i, doc in d[kind.name].items()]
+        kind.name: {
+            i: kind.record_of(doc, rev(kind.name, i))
+            for i, doc in sorted(d[kind.name].items(), key=lambda kv: kind.file_order(kv[1], []))
+        }
         for kind in KINDS
     }
     citations = [
@@ -55,17 +59,18 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         version=version,
         committed_at=at,
         facts=facts,
-        states={s.iso3: s for s in sorted(records["state"], key=lambda s: s.name)},
-        periods=_by_start(records["status_period"]),
-        persons={p.id: p for p in sorted(records["person"], key=lambda p: p.id)},
-        terms=_by_start(records["term"]),
-        summits={s.id: s for s in _by_start(records["summit"])},
-        presidencies=_by_start(records["presidency"]),
-        bodies=sorted(records["permanent_body"], key=lambda b: b.id),
-        sources={s.id: s for s in sorted(records["source"], key=lambda s: s.id)},
+        states={s.iso3: s for s in sorted(records["state"].values(), key=lambda s: s.name)},
+        periods=_by_start(records["status_period"].values()),
+        persons={p.id: p for p in sorted(records["person"].values(), key=lambda p: p.id)},
+        terms=_by_start(records["term"].values()),
+        summits={s.id: s for s in _by_start(records["summit"].values())},
+        presidencies=_by_start(records["presidency"].values()),
+        bodies=sorted(records["permanent_body"].values(), key=lambda b: b.id),
+        sources={s.id: s for s in sorted(records["source"].values(), key=lambda s: s.id)},
         citations=citations,
         claims=[],
-        coverage={c.kind: c for c in records["coverage"]},
+        coverage=dict(records["coverage"]),
+        records=records,
     )
     checked = []
     for claim in claims:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.facts import Facts
-from app.domain.kinds import BY_NAME, KINDS
+from app.domain.kinds import BY_NAME
 from app.domain.kinds.coverage import CoverageRec
 from app.domain.kinds.permanent_body import BodyRec
 from app.domain.kinds.person import PersonRec
@@ -45,6 +45,9 @@ class Dataset:
     citations: list[CitationRec]
     claims: list[ClaimRec]
     coverage: dict[str, CoverageRec]
+    # Every kind's records by id, in the order of its dataset file (the attributes above
+    # hold the same records for the code that knows their kind).
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The documents the records were made from (what an export writes); never changed.
     facts: Facts = field(default_factory=Facts, compare=False, repr=False)
     # Indexes, derived from the records above when the dataset is made (never passed in,
@@ -65,14 +68,13 @@ class Dataset:
         for period in self.periods:
             by_state[period.state_iso3].append(period)
         self.periods_by_state.update(by_state)
-        for kind in KINDS:
-            held = getattr(self, kind.held) if kind.held else ()
-            for fact in held.values() if isinstance(held, dict) else held:
-                self.by_id[(kind.name, fact.id)] = fact
+        for kind, held in self.records.items():
+            for fact_id, fact in held.items():
+                self.by_id[(kind, fact_id)] = fact
 
     def count(self, kind: str) -> int:
         """How many facts of `kind` the dataset holds."""
-        return sum(1 for key in self.by_id if key[0] == kind)
+        return len(self.records.get(kind, {}))
 
     def covered(self, kind: str, day: date) -> bool:
         """Whether the dataset holds every fact of `kind` on `day`."""

@@ -36,7 +36,7 @@ class Kind:
     fields: tuple[Plain, ...]  # its written fields but its id and sources, in document order
     mint: Callable[[Doc], str] | None = None  # None: the id is given with the fact
     cited: bool = True
-    held: str = ""  # the read model's index of its records (app.domain.dataset), if any
+    counted: bool = True  # counted among the facts at /v1 (coverage is not a fact)
     path: str = ""  # its collection (`/v1/summits`), or where its facts are shown (`/v1`)
     listed: str = ""  # the GET that lists its facts (a status period's: `/v1/states`)
     created: bool = True  # False: its facts are fixed, only changed (coverage's kinds)

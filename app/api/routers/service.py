@@ -27,7 +27,7 @@ def _info(ds: Dataset) -> DatasetInfo:
             for kind in COVERAGE_KINDS
         },
         counts={
-            **{kind.plural: ds.count(kind.name) for kind in KINDS if kind.held},
+            **{kind.plural: ds.count(kind.name) for kind in KINDS if kind.counted},
             "citations": len(ds.citations),
             "claims": len(ds.claims),
         },

@@ -68,6 +68,7 @@ class CoverageBody(Body):
 
 KIND = Kind(
     name="coverage",
+    counted=False,
     id_column="kind",
     listed="/v1",
     created=False,

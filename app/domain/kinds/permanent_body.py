@@ -55,7 +55,6 @@ class PermanentBodyPublic(Fact):
 KIND = Kind(
     name="permanent_body",
     listed="/v1/snapshot",
-    held="bodies",
     plural="permanent_bodies",
     table=PermanentBody,
     model=BodyIn,

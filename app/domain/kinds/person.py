@@ -106,7 +106,6 @@ KIND = Kind(
     listed="/v1/people",
     path="/v1/people",
     param="person_id",
-    held="persons",
     plural="people",
     table=Person,
     model=PersonDocFields,

@@ -65,7 +65,6 @@ KIND = Kind(
     path="/v1/presidencies",
     param="presidency_id",
     exclusive=True,
-    held="presidencies",
     plural="presidencies",
     table=Presidency,
     model=PresidencyIn,

@@ -164,7 +164,6 @@ KIND = Kind(
     path="/v1/sources",
     param="source_id",
     scope="sources:write",
-    held="sources",
     plural="sources",
     table=Source,
     model=SourceIn,  # recorded with its text inline: `text_file` is dropped

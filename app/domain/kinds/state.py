@@ -96,7 +96,6 @@ KIND = Kind(
     listed="/v1/states",
     path="/v1/states",
     param="code",
-    held="states",
     plural="states",
     table=State,
     model=StateDoc,

@@ -88,7 +88,6 @@ KIND = Kind(
     path="/v1/status-periods",
     param="period_id",
     exclusive=True,
-    held="periods",
     plural="status_periods",
     table=StatusPeriod,
     model=StatusPeriodDoc,

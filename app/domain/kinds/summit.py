@@ -108,7 +108,6 @@ KIND = Kind(
     listed="/v1/summits",
     path="/v1/summits",
     param="summit_id",
-    held="summits",
     plural="summits",
     table=Summit,
     model=SummitIn,

@@ -76,7 +76,6 @@ KIND = Kind(
     path="/v1/terms",
     param="term_id",
     exclusive=True,
-    held="terms",
     plural="terms",
     table=Term,
     model=TermDoc,
