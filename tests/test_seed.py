@@ -589,6 +589,29 @@ class TestCommands:
         assert result.returncode == 1
         assert "summit 2017-astana differs from the change log in city" in result.stderr
 
+    def test_a_field_added_after_a_fact_was_logged_reads_as_empty_there(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        """A field added to a kind needs no migration of the change log: a document logged
+        before it existed lacks it, and lacking it is being empty."""
+        engine = engine_for(seeded_copy_url)
+        after = (
+            "json_remove(after, '$.note')"
+            if engine.dialect.name == "sqlite"
+            else "(after::jsonb - 'note')::json"
+        )
+        with engine.begin() as conn:
+            removed = conn.execute(
+                text(
+                    f"UPDATE fact_change SET after = {after} WHERE kind = 'summit' "
+                    "AND fact_id = '2024-astana'"
+                )
+            ).rowcount
+            conn.execute(text("UPDATE summit SET note = NULL WHERE id = '2024-astana'"))
+        assert removed == 1
+        result = run_cli(seeded_copy_url, "check")
+        assert result.returncode == 0, result.stderr
+
     def test_check_fails_on_a_quote_edited_in_the_database(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine]
     ) -> None:

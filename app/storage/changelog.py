@@ -54,6 +54,9 @@ def differences(conn: Connection, facts: Facts) -> list[str]:
         mine, theirs = facts.docs[kind], logged.docs[kind]
         for fact_id in sorted(set(mine) | set(theirs)):
             a, b = mine.get(fact_id), theirs.get(fact_id)
+            if a is not None and b is not None:
+                # A document logged before a field existed lacks it: read it as empty there.
+                a, b = ({k: doc.get(k) for k in set(a) | set(b)} for doc in (a, b))
             if a == b and facts.revisions.get((kind, fact_id)) == logged.revisions.get(
                 (kind, fact_id)
             ):

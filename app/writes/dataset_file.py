@@ -265,10 +265,14 @@ FIELD_ORDER = [
 ]
 
 
+# A field not in FIELD_ORDER (one a kind declares later) is written before the note.
+_RANK = {name: float(i) for i, name in enumerate(FIELD_ORDER)}
+_NEW = _RANK["note"] - 0.5
+
+
 def _ordered(value: Any) -> Any:
     if isinstance(value, dict):
-        rank = {name: i for i, name in enumerate(FIELD_ORDER)}
-        keys = sorted(value, key=lambda k: rank.get(k, len(rank)))
+        keys = sorted(value, key=lambda k: _RANK.get(k, _NEW))
         return {k: _ordered(value[k]) for k in keys}
     if isinstance(value, list):
         return [_ordered(v) for v in value]
