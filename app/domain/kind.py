@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from app.core.dates import render
 from app.domain import fields
 from app.domain.bodies import Body
-from app.domain.fields import Doc, Plain, Row
+from app.domain.fields import Doc, Partial, Plain, Row
 from app.domain.public import Public
 
 
@@ -42,9 +42,10 @@ class Kind:
     created: bool = True  # False: its facts are fixed, only changed (coverage's kinds)
     param: str = ""  # the parameter of its single-resource path ("": it has none)
     scope: str = "facts:write"  # the API key scope that writes it
-    # Two of its facts of one holder may not overlap (a state's statuses, one post's terms,
-    # the presidency), so a change may clash with another fact (409).
-    exclusive: bool = False
+    # Two of its facts that share a holder may not overlap (a state's statuses, one post's
+    # terms, the presidency): the rule's words, with `{}` for the holder, and the holder of
+    # a record. A change may then clash with another fact (409).
+    one_at_a_time: tuple[str, Callable[[Any], str]] | None = None
     # The fields that name another fact, and its kind: each must exist (app.domain.rules).
     references: tuple[tuple[str, str], ...] = ()
     id_column: str = ""  # the column of its id, where not `id` (minted: `public_id`)
@@ -84,6 +85,16 @@ class Kind:
     @property
     def minted(self) -> bool:
         return self.mint is not None
+
+    @property
+    def exclusive(self) -> bool:
+        return self.one_at_a_time is not None
+
+    @property
+    def dated(self) -> bool:
+        """Whether its facts hold from a start at a source's precision to an end (`as_of`
+        finds them; none starts before the organisation was founded)."""
+        return any(isinstance(f, Partial) and f.doc == "start" for f in self.fields)
 
     @property
     def key_column(self) -> str:

@@ -20,9 +20,9 @@ from app.domain.countries import is_country
 from app.domain.dataset import Dataset, describe
 from app.domain.facts import Facts, claim_id
 from app.domain.fields import Doc
-from app.domain.kinds import BY_NAME
+from app.domain.kinds import BY_NAME, KINDS
 from app.domain.records import DatedRec, FactKey
-from app.domain.tables import Post, Status, Verdict
+from app.domain.tables import Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -156,14 +156,16 @@ def _clashes(kind: str, label: str, periods: Sequence[DatedRec]) -> Iterator[Pro
 
 
 def no_overlaps(ds: Dataset) -> Iterator[Problem]:
-    for iso3, periods in ds.periods_by_state.items():
-        yield from _clashes(
-            "status_period", f"a state holds one status at a time ({iso3})", periods
-        )
-    for post in Post:
-        terms = [t for t in ds.terms if t.post == post]
-        yield from _clashes("term", f"one person holds the post at a time ({post})", terms)
-    yield from _clashes("presidency", "one state holds the presidency at a time", ds.presidencies)
+    """Of a kind whose facts hold one at a time, no two that share a holder overlap."""
+    for kind in KINDS:
+        if kind.one_at_a_time is None:
+            continue
+        label, holder = kind.one_at_a_time
+        held: dict[str, list[DatedRec]] = {}
+        for fact in ds.records[kind.name].values():  # by start
+            held.setdefault(holder(fact), []).append(fact)
+        for key, facts in held.items():
+            yield from _clashes(kind.name, label.format(key), facts)
 
 
 def presidencies_pass_at_summits(ds: Dataset) -> Iterator[Problem]:
@@ -233,13 +235,11 @@ def roles_go_to_members(ds: Dataset) -> Iterator[Problem]:
 
 
 def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
-    """No status, term or presidency can start before the organisation was founded
-    (summits and sources may: the Shanghai Five met before it). A start known only to the
+    """No dated fact (a status, a term, a presidency) can start before the organisation was
+    founded (summits and sources may: the Shanghai Five met before it). A start known only to the
     month or year is refused only when even its last day is before the founding."""
-    dated: list[tuple[str, DatedRec]] = [
-        *(("status_period", p) for p in ds.periods),
-        *(("term", t) for t in ds.terms),
-        *(("presidency", p) for p in ds.presidencies),
+    dated = [
+        (kind.name, fact) for kind in KINDS if kind.dated for fact in ds.records[kind.name].values()
     ]
     for kind, fact in dated:
         if latest(fact.start_date, fact.start_precision) < FOUNDED:
