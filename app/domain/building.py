@@ -72,14 +72,13 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         coverage=dict(records["coverage"]),
         records=records,
     )
-    checked = []
-    for claim in claims:
-        try:
-            result = claim_checks.evaluate(
-                ds, ds.sources[claim.source_id], claim.kind, claim.params
-            )
-        except (ValueError, KeyError, StopIteration) as exc:  # app.domain.rules names such a claim
-            checked.append(replace(claim, verdict="undetermined", detail=str(exc)))
-            continue
-        checked.append(replace(claim, verdict=result.verdict, detail=result.detail))
-    return replace(ds, claims=checked)
+    return replace(ds, claims=[_evaluated(ds, claim) for claim in claims])
+
+
+def _evaluated(ds: Dataset, claim: ClaimRec) -> ClaimRec:
+    """The claim with its verdict on `ds` (undetermined, saying why, when it cannot be read)."""
+    try:
+        result = claim_checks.evaluate(ds, ds.sources[claim.source_id], claim.kind, claim.params)
+    except (ValueError, KeyError, StopIteration) as exc:  # app.domain.rules names such a claim
+        return replace(claim, verdict="undetermined", detail=str(exc))
+    return replace(claim, verdict=result.verdict, detail=result.detail)
