@@ -378,6 +378,18 @@ async def test_an_unknown_fact_is_refused_naming_where_its_kind_is_listed(
         assert (await c.client.get(listed)).status_code == 200, (name, listed)
 
 
+async def test_a_patch_keeps_the_text_scope_of_an_empty_excerpt(curated: Curated) -> None:
+    """A source whose stored excerpt is empty keeps `excerpt` through a patch of its title:
+    only a source with no text at all has no scope."""
+    c = curated
+    made = await c.post("/v1/sources", {**EXAMPLE_SOURCE, "text": "", "text_scope": "excerpt"})
+    assert made.status_code == 201, made.text
+    path = made.headers["Location"]
+    changed = await c.patch(path, {"title": "Another title"}, made.headers["ETag"])
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["title"], changed.json()["text_scope"]) == ("Another title", "excerpt")
+
+
 async def test_an_overlap_is_a_conflict_naming_the_other_record(curated: Curated) -> None:
     c = curated
     await add_source(c)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.facts import Facts
-from app.domain.kinds import BY_NAME
+from app.domain.kinds import BY_NAME, KINDS
 from app.domain.kinds.coverage import CoverageRec
 from app.domain.kinds.permanent_body import BodyRec
 from app.domain.kinds.person import PersonRec
@@ -45,8 +45,8 @@ class Dataset:
     citations: list[CitationRec]
     claims: list[ClaimRec]
     coverage: dict[str, CoverageRec]
-    # Every kind's records by id, in the order of its dataset file (the attributes above
-    # hold the same records for the code that knows their kind).
+    # Every kind's records by id, in its kind's order (`file_order`; people: by id), the
+    # attributes above holding the same records for the code that knows their kind.
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The documents the records were made from (what an export writes); never changed.
     facts: Facts = field(default_factory=Facts, compare=False, repr=False)
@@ -68,9 +68,10 @@ class Dataset:
         for period in self.periods:
             by_state[period.state_iso3].append(period)
         self.periods_by_state.update(by_state)
-        for kind, held in self.records.items():
-            for fact_id, fact in held.items():
-                self.by_id[(kind, fact_id)] = fact
+        for kind in KINDS:
+            if kind.counted:  # facts, not coverage
+                for fact_id, fact in self.records.get(kind.name, {}).items():
+                    self.by_id[(kind.name, fact_id)] = fact
 
     def count(self, kind: str) -> int:
         """How many facts of `kind` the dataset holds."""

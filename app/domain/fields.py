@@ -4,7 +4,7 @@ and how the one becomes the other.
 
 A kind's table row and its read-model record have the same columns, so one declaration
 says how a document is stored, how a stored row is read back as a document, and what a
-record is built from (app.domain.kinds).
+record is built from (app.domain.kind).
 """
 
 from dataclasses import dataclass

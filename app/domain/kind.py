@@ -30,7 +30,7 @@ class Kind:
     plural: str  # the name of a collection of them (`counts` at /v1)
     table: type[SQLModel]
     model: type[BaseModel]  # its document, as the dataset file and the change log write it
-    record: type  # its record in the read model (app.domain.records): id, revision, columns
+    record: type  # its record in the read model: id, revision, its columns
     description: str
     natural_key: Callable[[Doc], tuple[str, ...]]
     fields: tuple[Plain, ...]  # its written fields but its id and sources, in document order

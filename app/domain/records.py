@@ -1,6 +1,7 @@
-"""The records of the read model: one frozen plain record per fact, its fields the columns of
-its kind's table (app.domain.kinds says how a document becomes them), with its id and
-revision. Records are shared by every request answered from one dataset, never changed.
+"""The records every kind's share: a dated fact's (each kind's own record is declared with
+it in app.domain.kinds), a citation's and a claim's. A record's fields are its kind's table
+columns, with its id and revision (app.domain.kind builds it from a document); records are
+shared by every request answered from one dataset, never changed.
 """
 
 from dataclasses import dataclass
@@ -45,4 +46,4 @@ class ClaimRec:
     note: str | None
     verdict: str = ""
     detail: str = ""
-    id: str = ""  # app.domain.kinds.claim_id: its source's and a digest of what it is
+    id: str = ""  # app.domain.facts.claim_id: its source's and a digest of what it is

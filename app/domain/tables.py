@@ -1,4 +1,6 @@
-"""Database tables. The schema itself is made only by the Alembic migrations in migrations/.
+"""The shared tables (citations, claims, the change log, keys, the dataset version) and what
+every table shares; each kind's own table is declared with it in app.domain.kinds. The
+schema itself is made only by the Alembic migrations in migrations/.
 
 Dates with a precision coarser than a day are stored as the widest span they can mean:
 a start (or decision) as the first day of its month or year, an end as the last day.

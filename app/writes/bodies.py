@@ -53,7 +53,7 @@ class ClaimBody(ClaimNew):
     source: f.Slug
 
 
-# Document fields under other names in bodies (and in answers).
+# The fields an answer shows that no body may send.
 READ_ONLY = ("id", "revision", "holds", "iso3", "citations", "claims", "citation_count")
 
 

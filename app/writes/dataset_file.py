@@ -17,9 +17,12 @@ from pydantic import (
 
 from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS
 from app.domain.facts import DatasetFile
+from app.domain.kinds import KINDS
 from app.domain.kinds.source import TextScope
 
 DATASET_FILE = "dataset.yaml"
+# The sections the dataset file nests inside the entries of another (a state's periods).
+NESTED_SECTIONS = tuple(k.section for k in KINDS if k.within)
 
 
 class SeedError(Exception):
@@ -182,7 +185,7 @@ def parse_file(
         for i, entry in enumerate(entries):
             if isinstance(entry, _Mapping):
                 lines[(section, i)] = entry.line
-                for child in ("periods", "terms"):
+                for child in NESTED_SECTIONS:
                     for j, sub in enumerate(entry.get(child) or []):
                         if isinstance(sub, _Mapping):
                             lines[(f"{section}.{i}.{child}", j)] = sub.line

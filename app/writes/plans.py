@@ -31,7 +31,7 @@ from app.domain.dataset import Dataset
 from app.domain.facts import Facts, claim_id, mint_id, normalise
 from app.domain.fields import Doc
 from app.domain.kind import Kind
-from app.domain.kinds import BY_NAME, COVERAGE_KINDS
+from app.domain.kinds import BY_NAME, COVERAGE_KINDS, KINDS
 from app.domain.records import FactKey
 from app.domain.rules import Problem
 from app.domain.tables import DatasetVersion
@@ -290,11 +290,15 @@ def _normal(kind: Kind, doc: Doc, prefix: str) -> Doc:
         raise invalid_body(exc, prefix) from None
 
 
+# The document fields that name a state, whatever their kind (from the declarations).
+STATE_FIELDS = sorted({name for k in KINDS for name, target in k.references if target == "state"})
+
+
 def _new_states(doc: Doc, working: Facts) -> list[writes.Operation]:
     """A state a fact names that has no entry yet, created from ISO 3166-1 (its codes and
     names are never typed)."""
     found = []
-    for name in ("state", "chair", "host", "nationality"):
+    for name in STATE_FIELDS:
         code = doc.get(name)
         if isinstance(code, str) and code not in working.docs["state"]:
             state: Doc = {"id": code, "wikidata": None, "aliases": [], "sources": []}

@@ -54,6 +54,7 @@ class PermanentBodyPublic(Fact):
 
 KIND = Kind(
     name="permanent_body",
+    path="/v1/snapshot",
     listed="/v1/snapshot",
     plural="permanent_bodies",
     table=PermanentBody,

@@ -140,7 +140,8 @@ class SourceBody(SourceFields):
 def _body_view(doc: Doc) -> Doc:
     """A source as its write body sees it: no text scope without a text, no claims (they
     are written apart, at /v1/sources/{id}/claims)."""
-    return {k: v for k, v in doc.items() if k != "claims" and (k != "text_scope" or doc["text"])}
+    no_text = doc["text"] is None
+    return {k: v for k, v in doc.items() if k != "claims" and not (k == "text_scope" and no_text)}
 
 
 def _from_body(doc: Doc, before: Doc | None) -> Doc:
