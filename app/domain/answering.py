@@ -12,7 +12,7 @@ from app.domain.kind import Kind
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
 from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
-from app.domain.records import DatedRec, FactKey
+from app.domain.records import FactKey
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
@@ -36,18 +36,6 @@ def holds(fact: DatedFact, as_of: date | None) -> Holds | None:
     if as_of is None:
         return None
     return Holds.certainly if certainly_holds(fact, as_of) else Holds.possibly
-
-
-def dated_fields(fact: DatedRec) -> dict[str, object]:
-    return {
-        "id": fact.id,
-        "revision": fact.revision,
-        "start_date": render(fact.start_date, fact.start_precision),
-        "start_date_precision": fact.start_precision,
-        "end_date": render(fact.end_date, fact.end_precision),
-        "end_date_precision": fact.end_precision,
-        "note": fact.note,
-    }
 
 
 def summit_ref(ds: Dataset, summit_id: str | None) -> SummitRef | None:

@@ -9,7 +9,6 @@ from app.core.dates import DatedFact, certainly_holds, holds_on, render
 from app.core.errors import NotFound
 from app.domain.answering import (
     as_written,
-    dated_fields,
     holds,
     names_of,
     sources_of,
@@ -81,13 +80,12 @@ def one(ds: Dataset, kind: str, fact_id: str) -> Public:
 @answers("status_period")
 def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> StatusPeriodPublic:
     return StatusPeriodPublic(
-        **dated_fields(period),
+        id=period.id,
+        revision=period.revision,
         state=state_ref(ds, period.state_iso3),
-        status=Status(period.status),
-        decided_on=render(period.decided_on, period.decided_precision),
-        decided_on_precision=period.decided_precision,
         holds=holds(period, as_of),
         sources=sources_of(ds, ("status_period", period.id)),
+        **as_written(BY_NAME["status_period"], period),
     )
 
 
@@ -188,11 +186,12 @@ def people(ds: Dataset, search: str | None = None) -> list[PersonPublic]:
 @answers("term")
 def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
-        **dated_fields(term),
-        post=Post(term.post),
+        id=term.id,
+        revision=term.revision,
         person=person_public(ds, ds.persons[term.person_id]),
         holds=holds(term, as_of),
         sources=sources_of(ds, ("term", term.id)),
+        **as_written(BY_NAME["term"], term),
     )
 
 
@@ -228,11 +227,13 @@ def summits(
 @answers("presidency")
 def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) -> PresidencyPublic:
     return PresidencyPublic(
-        **dated_fields(p),
+        id=p.id,
+        revision=p.revision,
         chair=state_ref(ds, p.chair_iso3),
         summit=summit_ref(ds, p.summit_id),
         holds=holds(p, as_of),
         sources=sources_of(ds, ("presidency", p.id)),
+        **as_written(BY_NAME["presidency"], p),
     )
 
 

@@ -114,20 +114,25 @@ def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
     return body
 
 
+# A body's names of document fields (`start_date`: `start`), and its objects of them (`names`).
+_BACK = {said: name for name, said in RENAMED.items()}
+_OBJECTS = {said.split(".")[0] for said in _BACK if "." in said}
+
+
 def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None) -> Doc:
     """The document of a validated body (`fact_id`: the fact's id, None until minted);
     what no body carries (a source's claims) is kept from the fact `before`."""
     data = body.model_dump(mode="json")
     doc: Doc = {}
-    back = {v: k for k, v in RENAMED.items()}
-    objects = {said.split(".")[0] for said in back if "." in said}
     for name, value in data.items():
         if name == "sources":
             doc["sources"] = [{"source": c["id"], "quote": c["quote"]} for c in value]
-        elif name in objects:  # an object of the body (`names`) of document fields
-            doc.update({back[f"{name}.{k}"]: v for k, v in value.items() if f"{name}.{k}" in back})
+        elif name in _OBJECTS:  # an object of the body (`names`) of document fields
+            doc.update(
+                {_BACK[f"{name}.{k}"]: v for k, v in value.items() if f"{name}.{k}" in _BACK}
+            )
         elif name != "id":
-            doc[back.get(name, name)] = value
+            doc[_BACK.get(name, name)] = value
     doc = kind.from_body(doc, before)
     doc["id"] = fact_id or data.get("id") or ""
     return doc

@@ -69,13 +69,15 @@ class SourceIn(f.In):
     claims: list[ClaimIn] = Field(default=[])
 
 
+def _scope_of(doc: Doc) -> str | None:
+    """How much of a source its stored text is: `full` unless said, none without a text."""
+    return (doc.get("text_scope") or TextScope.full.value) if doc.get("text") is not None else None
+
+
 @dataclass(frozen=True)
 class _TextScope(Plain):
-    """How much of a source its stored text is: `full` unless said, none without a text."""
-
     def values(self, doc: Doc) -> dict[str, Any]:
-        scope = (doc.get("text_scope") or "full") if doc.get("text") is not None else None
-        return {self.col: scope}
+        return {self.col: _scope_of(doc)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +149,7 @@ def _body_view(doc: Doc) -> Doc:
 def _from_body(doc: Doc, before: Doc | None) -> Doc:
     """A source's document from its body: its claims kept, its text scope `full` unless
     said, none without a text."""
-    scope = (doc.get("text_scope") or TextScope.full.value) if doc.get("text") is not None else None
-    return {**doc, "claims": list((before or {}).get("claims", [])), "text_scope": scope}
+    return {**doc, "claims": list((before or {}).get("claims", [])), "text_scope": _scope_of(doc)}
 
 
 def _without_text_no_scope(doc: Doc) -> Doc:
