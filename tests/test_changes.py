@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from app.storage.rows import read
 from app.writes.importing import import_file, seed
 from tests.conftest import SEED_DIR, OpenClient
-from tests.test_seed import copy_seed, correct_astana_city, period
+from tests.test_seed import copy_seed, correct_astana_city, correct_belarus_start
 
 pytestmark = pytest.mark.anyio
 
@@ -75,7 +75,7 @@ async def changed(
 
     def edit(data: dict[str, Any]) -> None:
         correct_astana_city(data)
-        period(data, "blr-dialogue-partner-2010")["start"] = "2010-04"
+        correct_belarus_start(data)
 
     engine = engine_for(seeded_copy_url)
     import_file(engine, copy_seed(tmp_path, edit), reason="a city renamed, a date corrected")
@@ -97,7 +97,7 @@ class TestChangeFeed:
         assert second["reason"] == "a city renamed, a date corrected"
         assert second["actor"] == "sco-api import"
         by_id = {c["id"]: c for c in second["changes"]}
-        assert set(by_id) == {"2017-astana", "blr-dialogue-partner-2010"}
+        assert set(by_id) == {"2017-astana", "blr-dialogue-partner-2010", "test-made-up"}
         assert by_id["2017-astana"]["before"]["city"] == "Astana"
         assert by_id["2017-astana"]["after"]["city"] == "Nur-Sultan"
         assert by_id["2017-astana"]["revision"] == 2

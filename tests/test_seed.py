@@ -14,11 +14,12 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text, update
 
 from app.domain.documents import MAX_NOTE_CHARS
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, metadata
+from app.domain.tables import Citation, FactChange
 from app.writes import dataset_file
 from app.writes import service as writes
 from app.writes.dataset_file import SeedError
@@ -86,14 +87,58 @@ def with_id(data: dict[str, Any]) -> None:
     state(data, "MNG")["periods"][0]["id"] = "mng-dialogue-partner-2003"
 
 
+MADE_UP = (
+    "In this test, Mongolia is a dialogue partner in 2003. In this test, Belarus becomes a "
+    "dialogue partner in April 2010."
+)
+
+
+def made_up_citation(
+    data: dict[str, Any],
+    quote: str = "In this test, Mongolia is a dialogue partner in 2003.",
+    states: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A citation stating a made-up fact (by default the made-up Mongolian period), from a
+    made-up source, added once."""
+    if not any(s["id"] == "test-made-up" for s in data["sources"]):
+        data["sources"].append(
+            {
+                "id": "test-made-up",
+                "kind": "reference_work",
+                "title": "A made-up source of the tests",
+                "publisher": "The tests",
+                "language": "en",
+                "text_scope": "full",
+                "text": MADE_UP,
+            }
+        )
+    states = states or {"subject": "Mongolia", "date": "2003", "dates": ["start"]}
+    return {"source": "test-made-up", "quote": quote, "states": states}
+
+
 def insert_mongolian_period(data: dict[str, Any]) -> None:
     """Mongolia had no status before it became an observer (2004): give it a made-up one in
-    front of that, without an id (a new fact)."""
+    front of that, without an id (a new fact), cited from a made-up source."""
     mongolia = state(data, "MNG")
-    source = mongolia["periods"][0]["sources"][0]
+    source = made_up_citation(data)
     mongolia["periods"].insert(
         0, {"status": "dialogue_partner", "start": "2003", "end": "2003", "sources": [source]}
     )
+
+
+def correct_belarus_start(data: dict[str, Any]) -> None:
+    """A made-up correction of a date (Belarus's memorandum of 2010 to April 2010), with a
+    made-up source that states it: the citations that gave "2010" no longer give the start."""
+    fact = period(data, "blr-dialogue-partner-2010")
+    fact["start"] = "2010-04"
+    for c in fact["sources"]:
+        if "start" in (c.get("states") or {}).get("dates", []):
+            c["states"]["dates"].remove("start")
+            if not c["states"]["dates"]:
+                del c["states"]
+    states = {"subject": "Belarus", "date": "April 2010", "dates": ["start"]}
+    quote = "Belarus becomes a dialogue partner in April 2010."
+    fact["sources"].append(made_up_citation(data, quote, states))
 
 
 def retitle_a_source(data: dict[str, Any]) -> None:
@@ -101,7 +146,16 @@ def retitle_a_source(data: dict[str, Any]) -> None:
 
 
 def correct_astana_city(data: dict[str, Any]) -> None:
-    next(s for s in data["summits"] if s["id"] == "2017-astana")["city"] = "Nur-Sultan"
+    """Astana was called Nur-Sultan in 2019-2022: a curator's correction of a city, which
+    keeps the name its sources write as an alias (the words that state the summit)."""
+    summit = next(s for s in data["summits"] if s["id"] == "2017-astana")
+    summit["city"] = "Nur-Sultan"
+    summit["aliases"] = ["Astana"]
+
+
+def periods(outcome: Any) -> list[tuple[str, str]]:
+    """What a change set did to status periods: (op, id) of each change."""
+    return [(c.op, c.id) for c in outcome.changes if c.kind == "status_period"]
 
 
 def revisions(engine: Engine) -> dict[str, int]:
@@ -153,7 +207,7 @@ class TestImport:
         result = run_cli(seeded_copy_url, "import", str(folder), "--dry-run")
         assert result.returncode == 0, result.stderr
         assert "dry run: the change set would make 0 added, 1 changed, 0 removed" in result.stdout
-        assert "changed summit 2017-astana (city)" in result.stdout
+        assert "changed summit 2017-astana (city, aliases)" in result.stdout
         assert dump(engine) == rows
 
     def test_an_import_is_one_change_set_and_untouched_facts_keep_their_revisions(
@@ -174,20 +228,13 @@ class TestImport:
     def test_a_new_period_in_the_middle_of_the_file_leaves_every_other_id_alone(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
     ) -> None:
-        def insert_period(data: dict[str, Any]) -> None:
-            # Mongolia had no status before its observer status: give it a made-up one
-            # in front of it, without an id (a new fact).
-            mongolia = state(data, "MNG")
-            source = mongolia["periods"][0]["sources"][0]
-            mongolia["periods"].insert(
-                0,
-                {"status": "dialogue_partner", "start": "2003", "end": "2003", "sources": [source]},
-            )
-
         engine = engine_for(seeded_copy_url)
         before = revisions(engine)
-        outcome = import_file(engine, copy_seed(tmp_path, insert_period))
-        assert [(c.op, c.id) for c in outcome.changes] == [("create", "mng-dialogue-partner-2003")]
+        outcome = import_file(engine, copy_seed(tmp_path, insert_mongolian_period))
+        assert [(c.op, c.id) for c in outcome.changes] == [
+            ("create", "test-made-up"),
+            ("create", "mng-dialogue-partner-2003"),
+        ]
         after = revisions(engine)
         assert after.pop("mng-dialogue-partner-2003") == 1
         assert after == before
@@ -195,16 +242,13 @@ class TestImport:
     def test_a_corrected_date_stays_the_same_fact_with_its_id(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
     ) -> None:
-        def correct(data: dict[str, Any]) -> None:
-            period(data, "blr-dialogue-partner-2010")["start"] = "2010-04"
-
         engine = engine_for(seeded_copy_url)
-        outcome = import_file(engine, copy_seed(tmp_path, correct))
-        [change] = outcome.changes
+        outcome = import_file(engine, copy_seed(tmp_path, correct_belarus_start))
+        [change] = [c for c in outcome.changes if c.kind == "status_period"]
         assert (change.op, change.id, change.fields, change.revision) == (
             "update",
             "blr-dialogue-partner-2010",
-            ("start",),
+            ("sources", "start"),
             2,
         )
         assert change.before is not None
@@ -232,11 +276,11 @@ class TestImport:
     ) -> None:
         engine = engine_for(seeded_copy_url)
         added = import_file(engine, copy_seed(tmp_path / "a", insert_mongolian_period))
-        assert [(c.op, c.id) for c in added.changes] == [("create", "mng-dialogue-partner-2003")]
+        assert periods(added) == [("create", "mng-dialogue-partner-2003")]
         removed = import_file(engine, SEED_DIR)
-        assert [(c.op, c.id) for c in removed.changes] == [("delete", "mng-dialogue-partner-2003")]
+        assert periods(removed) == [("delete", "mng-dialogue-partner-2003")]
         back = import_file(engine, copy_seed(tmp_path / "b", insert_mongolian_period))
-        assert [(c.op, c.id) for c in back.changes] == [("create", "mng-dialogue-partner-2003-2")]
+        assert periods(back) == [("create", "mng-dialogue-partner-2003-2")]
 
     def test_a_fact_brought_back_under_its_id_continues_its_revisions(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
@@ -246,7 +290,8 @@ class TestImport:
         import_file(engine, SEED_DIR)
         back = import_file(engine, copy_seed(tmp_path / "b", with_id))
         assert [(c.op, c.id, c.revision) for c in back.changes] == [
-            ("create", "mng-dialogue-partner-2003", 2)
+            ("create", "test-made-up", 2),
+            ("create", "mng-dialogue-partner-2003", 2),
         ]
 
     def test_the_same_fact_given_by_id_and_by_natural_key_is_refused(
@@ -276,6 +321,7 @@ class TestImport:
 
         def plan(current: Facts, _conn: object) -> list[Operation]:
             doc = {**current.docs["summit"]["2017-astana"], "city": "Nur-Sultan"}
+            doc["aliases"] = ["Astana"]
             return [Operation("update", BY_NAME["summit"], "2017-astana", doc)]
 
         writes.commit(engine, plan, actor="curator", reason="renamed", channel="api")
@@ -289,7 +335,7 @@ class TestImport:
         )
         assert version(engine) == 2
         forced = import_file(engine, SEED_DIR, force=True)
-        assert [(c.id, c.fields) for c in forced.changes] == [("2017-astana", ("city",))]
+        assert [(c.id, c.fields) for c in forced.changes] == [("2017-astana", ("city", "aliases"))]
 
     def test_an_import_does_not_bring_back_what_a_curator_deleted(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine], tmp_path: Path
@@ -363,7 +409,9 @@ def _duplicate_id(data: dict[str, Any]) -> None:
 
 
 def _quote_not_verbatim(data: dict[str, Any]) -> None:
-    period(data, "ind-member-2017-06-09")["sources"][-1]["quote"] = "India joined at Ufa."
+    citation = period(data, "ind-member-2017-06-09")["sources"][-1]
+    citation["quote"] = "India joined at Ufa."
+    citation.pop("states", None)
 
 
 def _text_file_outside(data: dict[str, Any]) -> None:
@@ -611,6 +659,35 @@ class TestCommands:
         assert removed == 1
         result = run_cli(seeded_copy_url, "check")
         assert result.returncode == 0, result.stderr
+
+    def test_check_fails_on_a_fact_whose_citations_no_longer_state_it(
+        self, seeded_copy_url: str, engine_for: Callable[[str], Engine]
+    ) -> None:
+        """A database written before citations said what they state (its citations and its
+        change log alike): `check` names each fact no citation states, unless it is on the
+        committed list (seed/unstated.yaml)."""
+        engine = engine_for(seeded_copy_url)
+        change = FactChange.__table__
+        with engine.begin() as conn:
+            conn.execute(
+                update(Citation).where(Citation.summit_id == "2022-samarkand").values(states=None)  # type: ignore[arg-type]
+            )
+            logged = conn.execute(
+                select(change.c.id, change.c.after).where(
+                    change.c.kind == "summit", change.c.fact_id == "2022-samarkand"
+                )
+            ).all()
+            for row_id, after in logged:
+                sources = [{k: v for k, v in c.items() if k != "states"} for c in after["sources"]]
+                after = {**after, "sources": sources}
+                conn.execute(update(change).where(change.c.id == row_id).values(after=after))
+        result = run_cli(seeded_copy_url, "check")
+        assert result.returncode == 1, result.stdout
+        assert "Summit in Samarkand, 2022-09-15 to 2022-09-16: no citation states start_date" in (
+            result.stderr
+        )
+        assert "differs from the change log" not in result.stderr
+        assert result.stderr.count("FAILED") == 1, result.stderr
 
     def test_check_fails_on_a_quote_edited_in_the_database(
         self, seeded_copy_url: str, engine_for: Callable[[str], Engine]

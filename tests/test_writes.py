@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from app.api.example_writes import EXAMPLE_SOURCE, PARTNER, cite
+from app.api.example_writes import EXAMPLE_SOURCE, PARTNER, SUCCEEDS, cite, next_chair
 from app.core.db import make_engine
 from app.storage import keys
 from app.writes.bodies import WRITABLE
@@ -204,6 +204,59 @@ def test_keys_keep_only_a_hash_of_the_secret(seeded_copy_url: str) -> None:
 
 
 # --- Creating, changing, deleting ---------------------------------------------------------
+
+
+INDONESIA = "Indonesia becomes a partner of the SCO on 1 December 2026"
+
+
+def partner_citing(subject: str, date: str, *dates: str) -> dict[str, Any]:
+    return {**PARTNER, "sources": cite(INDONESIA, subject, date, *dates)}
+
+
+STATING_REFUSALS = [
+    # (body, what the refusal says)
+    ({**PARTNER, "sources": cite(INDONESIA)}, "no citation states start_date"),
+    ({**PARTNER, "start_date": "2026-12-02"}, "give 2026-12-01, not its start_date 2026-12-02"),
+    (partner_citing("SCO", "1 December 2026", "start_date"), "not one of the names of its subject"),
+    (partner_citing("Indonesia", "on 2 December", "start_date"), "are not in the quote"),
+    (partner_citing("Indonesia", "1 December 2026", "end_date"), "it has no end_date"),
+    (partner_citing("Indonesia", "1 December 2026", "start_date", "start_date"), "twice"),
+]
+
+
+@pytest.mark.parametrize(("body", "says"), STATING_REFUSALS)
+async def test_a_fact_is_refused_unless_a_citation_states_it(
+    curated: Curated, body: dict[str, Any], says: str
+) -> None:
+    """A new fact needs a citation whose `states` words name its subject and give its dates,
+    and say so; nothing is written otherwise."""
+    c = curated
+    await add_source(c)
+    version = await c.version()
+    response = await c.post("/v1/status-periods", body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert says in response.text, response.text
+    assert "sources" in " ".join(names(response)), response.text
+    assert await c.version() == version
+
+
+async def test_the_words_that_state_a_fact_are_shown_and_kept(curated: Curated) -> None:
+    """A stating citation's words are in the fact's answer (dates named as answers name
+    them), in the source's list of citations and in the export (in the file's words)."""
+    c = curated
+    await add_source(c)
+    response = await c.post("/v1/status-periods", PARTNER)
+    assert response.status_code == 201, response.text
+    states = {"subject": "Indonesia", "date": "1 December 2026", "dates": ["start_date"]}
+    assert response.json()["sources"][0]["states"] == states
+    source = (await c.client.get("/v1/sources/example-source")).json()
+    assert [x["states"] for x in source["citations"]] == [states]
+    exported = (await c.client.get("/v1/export")).json()
+    indonesia = next(s for s in exported["dataset"]["states"] if s["iso3"] == "IDN")
+    assert indonesia["periods"][0]["sources"][0]["states"] == {**states, "dates": ["start"]}
+    supporting = [x for x in (await c.client.get(PAK)).json()["sources"] if x["states"] is None]
+    assert supporting, "a citation without `states` is shown as a supporting one"
 
 
 async def test_a_curator_records_a_partner_with_its_source(curated: Curated) -> None:
@@ -513,7 +566,7 @@ async def test_a_change_set_hands_over_the_secretary_general(curated: Curated) -
                 "data": {
                     "person": "example-person",
                     "start_date": "2028-01-01",
-                    "sources": cite("Example Person succeeds as Secretary-General"),
+                    "sources": SUCCEEDS,
                 },
             },
         ],
@@ -607,10 +660,7 @@ async def test_two_overlapping_presidencies_at_once_one_wins(curated: Curated) -
     await add_source(c)
     etag = await c.etag(PAK)
     assert (await c.patch(PAK, {"end_date": "2027-06-16"}, etag=etag)).status_code == 200
-    bodies = [
-        {"chair": chair, "start_date": "2027-06-17", "sources": cite("Kyrgyzstan's begins")}
-        for chair in ("KGZ", "TJK")
-    ]
+    bodies = [next_chair("KGZ", "Kyrgyzstan"), next_chair("TJK", "Tajikistan")]
     answers = await asyncio.gather(*(c.post("/v1/presidencies", b) for b in bodies))
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     loser = next(a for a in answers if a.status_code == 409).json()
@@ -649,7 +699,7 @@ async def test_a_revert_restores_the_earlier_answers(curated: Curated) -> None:
     before_version = await c.version()
     before = (await c.client.get(path)).json()
     etag = await c.etag(path)
-    changed = await c.patch(path, {"city": "Elsewhere", "note": "wrong"}, etag=etag)
+    changed = await c.patch(path, {"format": "virtual", "note": "wrong"}, etag=etag)
     assert changed.status_code == 200
     seq = await c.version()
     # A later change set that touches another fact does not stand in the way.

@@ -14,8 +14,11 @@ pass
 EXAMPLE_TEXT = (
     "This is an example source for the API documentation, not a real one. In the example, "
     "Indonesia becomes a partner of the SCO on 1 December 2026; Pakistan's presidency ends "
-    "on 16 June 2027 and Kyrgyzstan's begins the next day; Example Person succeeds as "
-    "Secretary-General on 1 January 2028. Example Person is a national of Kazakhstan."
+    "at the summit in Example City on 15-16 June 2027, and Kyrgyzstan's presidency (or, in "
+    "another example, Tajikistan's) begins on 17 June 2027; Example Person succeeds as "
+    "Secretary-General on 1 January 2028, and again on 1 January 2031, and Zhang Ming "
+    "returns as Secretary-General on 1 January 2029. Example Person is a national of "
+    "Kazakhstan."
 )
 
 
@@ -31,16 +34,27 @@ EXAMPLE_SOURCE = {
 }
 
 
-def cite(quote: str) -> list[dict[str, str]]:
+def cite(quote: str, subject: str = "", date: str = "", *dates: str) -> list[dict[str, Any]]:
+    """The example source cited for a fact: with `subject`, a citation that states it (and
+    its start date, unless `dates` names others); without, one that supports it."""
     assert quote in EXAMPLE_TEXT
-    return [{"id": "example-source", "quote": quote}]
+    if not subject:
+        return [{"id": "example-source", "quote": quote}]
+    given = list(dates or (["start_date"] if date else []))
+    states = {"subject": subject, "date": date or None, "dates": given}
+    return [{"id": "example-source", "quote": quote, "states": states}]
 
 
 PARTNER = {
     "state": "IDN",
     "status": "partner",
     "start_date": "2026-12-01",
-    "sources": cite("Indonesia becomes a partner of the SCO on 1 December 2026"),
+    "sources": cite(
+        "Indonesia becomes a partner of the SCO on 1 December 2026",
+        "Indonesia",
+        "1 December 2026",
+        "start_date",
+    ),
 }
 
 
@@ -90,6 +104,11 @@ PAK = "/v1/presidencies/pak-presidency-2026-09-02"
 
 
 HANDOVER = "Example Person succeeds as Secretary-General on 1 January 2028"
+SUCCEEDS = cite(HANDOVER, "Example Person", "1 January 2028", "start_date")
+AGAIN = cite(f"{HANDOVER}, and again on 1 January 2031", "Example Person", "1 January 2031")
+RETURNS = cite(
+    "Zhang Ming returns as Secretary-General on 1 January 2029", "Zhang Ming", "1 January 2029"
+)
 
 
 SUMMIT = {
@@ -99,15 +118,31 @@ SUMMIT = {
     "start_date": "2027-06-15",
     "end_date": "2027-06-16",
     "format": "in_person",
-    "sources": cite("Pakistan's presidency ends on 16 June 2027"),
+    "sources": cite(
+        "at the summit in Example City on 15-16 June 2027",
+        "Example City",
+        "15-16 June 2027",
+        "start_date",
+        "end_date",
+    ),
 }
 
 
-NEXT_CHAIR = {
-    "chair": "KGZ",
-    "start_date": "2027-06-17",
-    "sources": cite("Kyrgyzstan's begins the next day"),
-}
+def next_chair(chair: str, name: str) -> dict[str, Any]:
+    """The presidency after Pakistan's (Kyrgyzstan's, or Tajikistan's in another example)."""
+    return {
+        "chair": chair,
+        "start_date": "2027-06-17",
+        "sources": cite(
+            "Kyrgyzstan's presidency (or, in another example, Tajikistan's) begins on 17 June 2027",
+            name,
+            "17 June 2027",
+            "start_date",
+        ),
+    }
+
+
+NEXT_CHAIR = next_chair("KGZ", "Kyrgyzstan")
 
 
 CHANGE_SET = {
@@ -127,7 +162,7 @@ CHANGE_SET = {
                 "person": "example-person",
                 "start_date": "2028-01-01",
                 "end_date": "2030-12-31",
-                "sources": cite(HANDOVER),
+                "sources": SUCCEEDS,
             },
         },
         {
@@ -271,13 +306,13 @@ WRITES: list[Write] = [
         "createTerm",
         "201",
         "/v1/terms",
-        {"person": "example-person", "start_date": "2031-01-01", "sources": cite(HANDOVER)},
+        {"person": "example-person", "start_date": "2031-01-01", "sources": AGAIN},
     ),
     _w(
         "createTerm",
         "409",
         "/v1/terms",
-        {"person": "zhang-ming", "start_date": "2029-01-01", "sources": cite(HANDOVER)},
+        {"person": "zhang-ming", "start_date": "2029-01-01", "sources": RETURNS},
     ),
     _w(
         "createTerm",
@@ -290,11 +325,11 @@ WRITES: list[Write] = [
     _w("updateTerm", "404", "/v1/terms/nobody-secretary-general-2000-01-01", {"note": "-"}),
     _w("updateTerm", "409", f"/v1/terms/{NEW_TERM}", {"end_date": None}),
     _w("updateTerm", "422", TERM_2031, {"post": "president"}),
-    _w("updatePerson", "200", "/v1/people/example-person", {"name": "Example Person Jr."}),
+    _w("updatePerson", "200", "/v1/people/example-person", {"wikidata": "Q4115189"}),
     _w("updatePerson", "412", "/v1/people/example-person", {"name": "-"}, if_match="stale"),
     _w("updatePerson", "404", "/v1/people/nobody", {"name": "-"}),
     _w("updatePerson", "422", "/v1/people/example-person", {"nationality": "XX"}),
-    _w("updateSummit", "200", "/v1/summits/2027-example", {"city": "Another Example City"}),
+    _w("updateSummit", "200", "/v1/summits/2027-example", {"format": "hybrid"}),
     _w("updateSummit", "412", "/v1/summits/2027-example", {"city": "-"}, if_match="stale"),
     _w("updateSummit", "404", "/v1/summits/2027-nowhere", {"city": "-"}),
     _w("updateSummit", "422", "/v1/summits/2027-example", {"format": "telepathic"}),

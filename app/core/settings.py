@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
     seed_dir: Path = ROOT / "seed"
+    unstated_file: Path = Field(
+        default=ROOT / "seed" / "unstated.yaml",
+        description="The committed list of facts still allowed to stand without a citation "
+        "that states them (app.domain.stating)",
+    )
     cache_mb: int = Field(default=64, ge=1, description="Memory for cached answers, per worker")
     log_level: str = "info"
     cors_origins: list[str] = Field(

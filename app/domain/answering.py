@@ -9,17 +9,31 @@ from app.core.dates import DatedFact, Precision, certainly_holds, render
 from app.domain.dataset import Dataset
 from app.domain.fields import ExactDay, Many, Partial
 from app.domain.kind import Kind
+from app.domain.kinds import RENAMED
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
-from app.domain.public import Holds, Names, SourceRef, StateRef, SummitRef
-from app.domain.records import FactKey
+from app.domain.public import Holds, Names, SourceRef, StateRef, Stating, SummitRef
+from app.domain.records import FactKey, StatingRec
 
 
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
     return [
-        SourceRef(id=c.source_id, title=ds.sources[c.source_id].title, quote=c.quote)
+        SourceRef(
+            id=c.source_id,
+            title=ds.sources[c.source_id].title,
+            quote=c.quote,
+            states=stating(c.states),
+        )
         for c in ds.citations_by_fact.get(key, [])
     ]
+
+
+def stating(states: StatingRec | None) -> Stating | None:
+    """The words of a citation that state its fact, its dates named as answers name them."""
+    if states is None:
+        return None
+    dates = [RENAMED.get(d, d) for d in states.dates]
+    return Stating(subject=states.subject, date=states.date, dates=dates)
 
 
 def state_ref(ds: Dataset, iso3: str) -> StateRef:

@@ -3,7 +3,7 @@ ISO 3166-1 codes, citations come with their quotes, an end is not before its sta
 names a fact's fields as its answer does (`start_date`, `sources: [{id, quote}]`), never its
 read-only or derived ones."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -38,12 +38,36 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class StatingBody(Body):
+    """Which words of the quote state the fact: `sco-api check` and every write verify them."""
+
+    subject: f.Name = Field(
+        description="Words of the quote naming the fact's subject: one of the names or "
+        "aliases of the state, the person or the summit's place",
+        examples=["India"],
+    )
+    date: f.Name | None = Field(
+        default=None,
+        description="Words of the quote giving the dates named in `dates` (or naming the "
+        "summit whose days they are)",
+        examples=["on 9 June 2017"],
+    )
+    dates: list[Literal["decided_on", "start_date", "end_date"]] = Field(
+        default=[], description="Which of the fact's dates the `date` words give"
+    )
+
+
 class CiteBody(Body):
-    """A source the fact is cited from, and the passage of its stored text that states it."""
+    """A source the fact is cited from, and the passage of its stored text cited."""
 
     id: f.Slug = Field(description="The source's id", examples=["sco-2017-astana-declaration"])
     quote: f.Note | None = Field(
         default=None, description="Verbatim from the source's stored text (null: none stored)"
+    )
+    states: StatingBody | None = Field(
+        default=None,
+        description="The words of the quote that state the fact; null or absent: the "
+        "citation supports the fact without stating it",
     )
 
 

@@ -14,6 +14,7 @@ from app.domain.kinds import KINDS
 from app.domain.records import (
     CitationRec,
     ClaimRec,
+    StatingRec,
 )
 
 
@@ -37,7 +38,13 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         for kind in KINDS
     }
     citations = [
-        CitationRec(kind=kind, fact_id=fact_id, source_id=c["source"], quote=c.get("quote"))
+        CitationRec(
+            kind=kind,
+            fact_id=fact_id,
+            source_id=c["source"],
+            quote=c.get("quote"),
+            states=_stating(c.get("states")),
+        )
         for kind in (k.name for k in KINDS if k.cited)
         for fact_id, doc in d[kind].items()
         for c in doc.get("sources", [])
@@ -73,6 +80,12 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
         records=records,
     )
     return replace(ds, claims=[_evaluated(ds, claim) for claim in claims])
+
+
+def _stating(states: dict[str, Any] | None) -> StatingRec | None:
+    if not states:
+        return None
+    return StatingRec(states["subject"], states.get("date"), tuple(states.get("dates") or ()))
 
 
 def _evaluated(ds: Dataset, claim: ClaimRec) -> ClaimRec:

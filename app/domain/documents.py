@@ -8,7 +8,7 @@ keeps its precision, and a day is a calendar date written YYYY-MM-DD.
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -56,9 +56,42 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The dates of a fact a citation may state, in the dataset file's words.
+DateName = Literal["decided", "start", "end"]
+
+
+class Stating(In):
+    """Which words of a citation's quote state its fact: the words that name its subject
+    (the state, the person, the summit's place), the words that give a date and which of the
+    fact's dates they give. A citation without them supports its fact without stating it."""
+
+    subject: Name
+    date: Name | None = None
+    dates: list[DateName] = Field(default=[])
+
+    @model_validator(mode="after")
+    def _date_and_dates(self) -> "Stating":
+        if (self.date is None) != (not self.dates):
+            raise ValueError("`date` (the words) and `dates` (which dates they give) go together")
+        if len(set(self.dates)) != len(self.dates):
+            raise ValueError(f"`dates` names a date twice: {self.dates}")
+        return self
+
+
 class Cite(In):
     source: Slug
     quote: Note | None = None
+    states: Stating | None = None
+
+    @model_validator(mode="after")
+    def _states_from_quote(self) -> "Cite":
+        if self.states is None:
+            return self
+        words = [self.states.subject, *([self.states.date] if self.states.date else [])]
+        missing = [w for w in words if w not in (self.quote or "")]
+        if missing:
+            raise ValueError(f"the stating words {missing} are not in the quote")
+        return self
 
 
 class Cited(In):

@@ -57,6 +57,13 @@ class Kind:
     from_body: Callable[[Doc, Doc | None], Doc] = lambda doc, before: doc
     # What its record holds that is derived, not written (a state's names), by its id.
     derived: Callable[[str], dict[str, Any]] = lambda _: {}
+    # What a citation stating one of its facts must name (app.domain.stating): the names of
+    # its subject, from the dataset and its record (a state's, a person's, a summit's place);
+    # the dates it must give (in the dataset file's words); and a convention by which a start
+    # is computed from a stated date, in words ("": none), e.g. a presidency's day after.
+    subject: Callable[[Any, Any], tuple[str, ...]] | None = None
+    stated: tuple[str, ...] = ()
+    start_follows: str = ""
     # A cited fact in words, from the dataset and its record (a source's page lists them).
     describe: Callable[[Any, Any], str] | None = None
     public: type[Public] | None = None  # its answer

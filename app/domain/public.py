@@ -16,12 +16,40 @@ class Public(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class Stating(Public):
+    """The words of a citation's quote that state its fact; `sco-api check` verifies them."""
+
+    subject: str = Field(
+        description="The words naming the fact's subject: one of the names or aliases of the "
+        "state, the person or the summit's place",
+        examples=["India"],
+    )
+    date: str | None = Field(
+        description="The words giving a date, read in the quote's language or counted from "
+        "the source's publication date (`on Thursday`), or naming the summit whose days are "
+        "the date; null: the citation names the subject only (a permanent body)",
+        examples=["on 9 June 2017"],
+    )
+    dates: list[str] = Field(
+        description="Which of the fact's dates those words give: `decided_on`, `start_date`, "
+        "`end_date`",
+        examples=[["decided_on", "start_date"]],
+    )
+
+
+STATES_DESCRIPTION = (
+    "The words of the quote that state the fact (its subject, and which of its dates); null: "
+    "the citation supports the fact without stating it"
+)
+
+
 class SourceRef(Public):
-    """A source that states a fact, with the passage that states it where one is stored."""
+    """A source cited for a fact, with the passage cited where its text is stored."""
 
     id: str
     title: str
     quote: str | None = None
+    states: Stating | None = Field(default=None, description=STATES_DESCRIPTION)
 
 
 class Names(Public):
@@ -140,6 +168,7 @@ class CitationPublic(Public):
     fact_type: str
     fact_id: str
     quote: str | None
+    states: Stating | None = Field(default=None, description=STATES_DESCRIPTION)
 
 
 class ClaimPublic(Public):

@@ -26,11 +26,21 @@ class DatedRec:
 
 
 @dataclass(frozen=True, slots=True)
+class StatingRec:
+    """The words of a citation's quote that state its fact (app.domain.stating)."""
+
+    subject: str
+    date: str | None
+    dates: tuple[str, ...]  # the fact's dates they give, in the dataset file's words
+
+
+@dataclass(frozen=True, slots=True)
 class CitationRec:
     kind: str
     fact_id: str
     source_id: str
     quote: str | None
+    states: StatingRec | None = None
 
     @property
     def fact(self) -> FactKey:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.core.dates import FOUNDED, follows, holds_on, latest, overlaps, today
-from app.domain import claims
+from app.domain import claims, stating
 from app.domain.building import build
 from app.domain.countries import is_country
 from app.domain.dataset import Dataset, describe
@@ -252,13 +252,15 @@ def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
 
 
 def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
-    """A person's Russian and Chinese names and any alias are data like any other: each
+    """A person's Russian and Chinese names and any alias (a state's, a person's, a summit's
+    place's) are data like any other: each
     occurs in a quote of one of the fact's own citations."""
     named: list[tuple[str, str, str, str | None]] = [
         *(("state", s.iso3, "aliases", a) for s in ds.states.values() for a in s.aliases),
         *(("person", p.id, "name_ru", p.name_ru) for p in ds.persons.values()),
         *(("person", p.id, "name_zh", p.name_zh) for p in ds.persons.values()),
         *(("person", p.id, "aliases", a) for p in ds.persons.values() for a in p.aliases),
+        *(("summit", s.id, "aliases", a) for s in ds.summits.values() for a in s.aliases),
     ]
     for kind, fact_id, field, name in named:
         quotes = [c.quote or "" for c in ds.citations_by_fact.get((kind, fact_id), [])]
@@ -270,8 +272,15 @@ def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
             )
 
 
+def facts_are_stated(ds: Dataset) -> Iterator[Problem]:
+    """Every fact has a citation whose quote states it (app.domain.stating)."""
+    for key, field, message in stating.facts_are_stated(ds):
+        yield Problem(message, key, field)
+
+
 RULES: tuple[Rule, ...] = (
     every_fact_is_cited,
+    facts_are_stated,
     names_are_quoted,
     quotes_are_verbatim,
     no_overlaps,

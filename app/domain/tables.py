@@ -111,6 +111,8 @@ class Citation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: str = Field(foreign_key="source.id", index=True, max_length=64)
     quote: str | None = Field(default=None, sa_type=Text)
+    # The words of the quote that state the fact ({subject, date, dates}); null: it supports.
+    states: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     state_iso3: str | None = Field(
         default=None, foreign_key="state.iso3", index=True, max_length=3, ondelete="CASCADE"
     )

@@ -13,6 +13,7 @@ from app.domain.answering import (
     names_of,
     sources_of,
     state_ref,
+    stating,
     summit_ref,
 )
 from app.domain.countries import country_of
@@ -30,7 +31,7 @@ from app.domain.public import CitationPublic, ClaimPublic, Holds, Public
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import Post, Status, Verdict
-from app.reads.search import matches, person_names, state_names
+from app.reads.search import matches
 
 T = TypeVar("T")
 F = TypeVar("F", bound=DatedFact)
@@ -101,7 +102,7 @@ def _periods(
     return [
         period
         for iso3, state in ds.states.items()  # states are in name order
-        if search is None or matches(search, state_names(state))
+        if search is None or matches(search, state.names)
         for period in on_day(ds.periods_by_state.get(iso3, []), as_of, certain)
         if status is None or period.status == status
     ]
@@ -179,7 +180,7 @@ def people(ds: Dataset, search: str | None = None) -> list[PersonPublic]:
     return [
         person_public(ds, p)
         for p in ds.persons.values()
-        if search is None or matches(search, person_names(p))
+        if search is None or matches(search, p.names)
     ]
 
 
@@ -310,7 +311,13 @@ def source_detail(ds: Dataset, source: SourceRec) -> SourceDetail:
     for c in ds.citations_by_source.get(source_id, []):
         fact_type, fact = describe(ds, c)
         citations.append(
-            CitationPublic(fact_type=fact_type, fact=fact, fact_id=c.fact_id, quote=c.quote)
+            CitationPublic(
+                fact_type=fact_type,
+                fact=fact,
+                fact_id=c.fact_id,
+                quote=c.quote,
+                states=stating(c.states),
+            )
         )
     return SourceDetail(
         **source_summary_fields(ds, source_id),

@@ -12,9 +12,6 @@ substring, so a query typed halfway ("Yermekbay") still finds its name.
 import unicodedata
 from collections.abc import Iterable
 
-from app.domain.kinds.person import PersonRec
-from app.domain.kinds.state import StateRec
-
 
 def fold(text: str) -> str:
     """`text` as compared by search: no accents, no case, no Latin `y`."""
@@ -27,13 +24,3 @@ def matches(query: str, names: Iterable[str | None]) -> bool:
     """Whether `query` occurs, folded, in any of `names`, folded."""
     wanted = fold(query)
     return any(wanted in fold(name) for name in names if name)
-
-
-def state_names(state: StateRec) -> tuple[str | None, ...]:
-    """Every name a state is searched by: short and official, Russian, Chinese, aliases."""
-    return state.name, state.official_name, state.name_ru, state.name_zh, *state.aliases
-
-
-def person_names(person: PersonRec) -> tuple[str | None, ...]:
-    """Every name a person is searched by: English, Russian, Chinese, aliases."""
-    return person.name, person.name_ru, person.name_zh, *person.aliases

@@ -45,6 +45,16 @@ def replay(conn: Connection, upto: int | None = None) -> Facts:
     return facts
 
 
+def _filled(value: Any) -> Any:
+    """A document with its empty fields left out (None, [], {}), in its citations too: one
+    logged before a field existed lacks it, and reads as empty there."""
+    if isinstance(value, dict):
+        return {k: _filled(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_filled(v) for v in value]
+    return value
+
+
 def differences(conn: Connection, facts: Facts) -> list[str]:
     """Rows that differ from a replay of the log: writes made around the write service
     (direct SQL edits), which the change log does not record."""
@@ -53,10 +63,7 @@ def differences(conn: Connection, facts: Facts) -> list[str]:
     for kind in facts.docs:
         mine, theirs = facts.docs[kind], logged.docs[kind]
         for fact_id in sorted(set(mine) | set(theirs)):
-            a, b = mine.get(fact_id), theirs.get(fact_id)
-            if a is not None and b is not None:
-                # A document logged before a field existed lacks it: read it as empty there.
-                a, b = ({k: doc.get(k) for k in set(a) | set(b)} for doc in (a, b))
+            a, b = _filled(mine.get(fact_id)), _filled(theirs.get(fact_id))
             if a == b and facts.revisions.get((kind, fact_id)) == logged.revisions.get(
                 (kind, fact_id)
             ):

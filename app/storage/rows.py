@@ -39,7 +39,7 @@ def read(conn: Connection) -> Facts:
                 continue
             fact_id = internal[kind.name][value] if kind.minted else value
             facts.docs[kind.name][fact_id]["sources"].append(
-                {"source": c.source_id, "quote": c.quote}
+                {"source": c.source_id, "quote": c.quote, "states": c.states}
             )
     for source in facts.docs["source"].values():
         source["claims"] = []
@@ -92,7 +92,12 @@ def _children(conn: Connection, kind: Kind, doc: Doc, pk: Any) -> None:
         conn.execute(
             insert(Citation),
             [
-                {"source_id": c["source"], "quote": c["quote"], kind.cite_column: pk}
+                {
+                    "source_id": c["source"],
+                    "quote": c["quote"],
+                    "states": c.get("states"),
+                    kind.cite_column: pk,
+                }
                 for c in doc["sources"]
             ],
         )

@@ -103,7 +103,7 @@ def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
         if name == "id":
             continue
         if name == "sources":
-            body["sources"] = [{"id": c["source"], "quote": c["quote"]} for c in value]
+            body["sources"] = [_cite_body(c) for c in value]
             continue
         said = RENAMED.get(name, name)
         if "." in said:  # `names.ru`: a field of an object of the body
@@ -119,6 +119,22 @@ _BACK = {said: name for name, said in RENAMED.items()}
 _OBJECTS = {said.split(".")[0] for said in _BACK if "." in said}
 
 
+def _cite_body(c: Doc) -> dict[str, Any]:
+    """A citation of a document, in the words of a body (`id`; its stated `start_date`)."""
+    states = c.get("states")
+    if states:
+        states = {**states, "dates": [RENAMED.get(d, d) for d in states["dates"]]}
+    return {"id": c["source"], "quote": c["quote"], "states": states}
+
+
+def _cite_doc(c: dict[str, Any]) -> Doc:
+    """A citation of a body, in the words of a document (`source`; its stated `start`)."""
+    states = c.get("states")
+    if states:
+        states = {**states, "dates": [_BACK.get(d, d) for d in states["dates"]]}
+    return {"source": c["id"], "quote": c["quote"], "states": states}
+
+
 def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None) -> Doc:
     """The document of a validated body (`fact_id`: the fact's id, None until minted);
     what no body carries (a source's claims) is kept from the fact `before`."""
@@ -126,7 +142,7 @@ def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None)
     doc: Doc = {}
     for name, value in data.items():
         if name == "sources":
-            doc["sources"] = [{"source": c["id"], "quote": c["quote"]} for c in value]
+            doc["sources"] = [_cite_doc(c) for c in value]
         elif name in _OBJECTS:  # an object of the body (`names`) of document fields
             doc.update(
                 {_BACK[f"{name}.{k}"]: v for k, v in value.items() if f"{name}.{k}" in _BACK}

@@ -70,6 +70,7 @@ KIND = Kind(
         Plain("note"),
     ),
     describe=lambda ds, b: f"{b.name}, seated in {b.seat_city}",
+    subject=lambda ds, b: (b.name,),
     public=PermanentBodyPublic,
     section="permanent_bodies",
     entry=BodyIn,

@@ -50,6 +50,11 @@ class PersonRec:
     wikidata_qid: str | None
     aliases: tuple[str, ...]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the person goes by: in the working languages, and the aliases."""
+        return tuple(n for n in (self.name, self.name_ru, self.name_zh, *self.aliases) if n)
+
 
 class PersonPublic(Fact):
     """A person who held an office of the organisation."""

@@ -63,6 +63,12 @@ class StateRec:
     def id(self) -> str:
         return self.iso3
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by: its names in the working languages and its aliases."""
+        given = (self.name, self.official_name, self.name_ru, self.name_zh, *self.aliases)
+        return tuple(n for n in given if n)
+
 
 class StateDetail(Public):
     """One state with its whole status history."""

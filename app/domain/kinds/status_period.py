@@ -102,6 +102,8 @@ KIND = Kind(
         *DATED,
     ),
     describe=lambda ds, p: f"{ds.states[p.state_iso3].name}: {p.status} {span(p)}",
+    subject=lambda ds, p: ds.states[p.state_iso3].names,
+    stated=("decided", "start"),
     mint=lambda d: slug(d["state"], d["status"], d["start"]),
     public=StatusPeriodPublic,
     body=StatusPeriodBody,

@@ -15,10 +15,10 @@ from app.core.dates import PartialDate, Precision
 from app.domain import documents as f
 from app.domain.bodies import END_AFTER_START, Body, Citations, StateCode
 from app.domain.documents import Cited, Iso3, Name, Slug, end_not_before_start
-from app.domain.fields import ExactDay, Plain
+from app.domain.fields import ExactDay, Many, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.public import HOLDS_DESCRIPTION, Fact, Holds, SourceRef, StateRef
-from app.domain.tables import end_after_start, enum_column, revision_column
+from app.domain.tables import aliases_column, end_after_start, enum_column, revision_column
 
 
 class SummitFormat(StrEnum):
@@ -38,6 +38,7 @@ class Summit(SQLModel, table=True):
     end_date: date
     format: SummitFormat = enum_column(SummitFormat)
     note: str | None = TableField(default=None, sa_type=Text)
+    aliases: list[str] = aliases_column()
 
 
 class SummitIn(Cited):
@@ -47,6 +48,7 @@ class SummitIn(Cited):
     start: f.Day
     end: f.Day
     format: SummitFormat
+    aliases: list[Name] = Field(default=[])
 
     @model_validator(mode="after")
     def _ordered(self) -> "SummitIn":
@@ -64,6 +66,7 @@ class SummitRec:
     end_date: date
     format: str
     note: str | None
+    aliases: tuple[str, ...]
     # A summit's days are always whole days; these let it be compared as a dated fact.
     start_precision: Precision = Precision.day
     end_precision: Precision = Precision.day
@@ -80,6 +83,9 @@ class SummitPublic(Fact):
     end_date: PartialDate
     end_date_precision: Precision
     format: SummitFormat
+    aliases: list[str] = Field(
+        description="Other names of its place, as its sources write them (Самарканде, 撒马尔罕)"
+    )
     holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
     sources: list[SourceRef]
@@ -91,6 +97,9 @@ class SummitFields(Body):
     start_date: f.Day
     end_date: f.Day
     format: SummitFormat
+    aliases: list[f.Name] = Field(
+        default=[], description="Other names of its place, each in a quote of its sources"
+    )
     note: f.Note | None = None
     sources: Citations
 
@@ -122,8 +131,11 @@ KIND = Kind(
         ExactDay("end", "end_date"),
         Plain("format"),
         Plain("note"),
+        Many("aliases"),
     ),
     describe=lambda ds, s: f"Summit in {s.city}, {s.start_date} to {s.end_date}",
+    subject=lambda ds, s: (s.city, *s.aliases),
+    stated=("start",),
     public=SummitPublic,
     body=SummitFields,
     new_body=SummitBody,
