@@ -237,7 +237,7 @@ class TestCsv:
     async def test_lists_and_nested_people_are_flattened(self, client: httpx.AsyncClient) -> None:
         people = rows(await client.get("/v1/people?format=csv"))
         zhang = next(r for r in people if r["id"] == "zhang-ming")
-        assert (zhang["nationality.iso3"], zhang["aliases"]) == ("CHN", "")
+        assert (zhang["nationality.iso3"], zhang["aliases"]) == ("CHN", "張明")
         norov = next(r for r in people if r["id"] == "vladimir-norov")
         assert norov["aliases"] == "Vladimir Imomovich Norov;Wladimir Imamowitsch Norow"
         terms = rows(await client.get("/v1/secretaries-general?format=csv"))

@@ -150,7 +150,7 @@ def correct_astana_city(data: dict[str, Any]) -> None:
     keeps the name its sources write as an alias (the words that state the summit)."""
     summit = next(s for s in data["summits"] if s["id"] == "2017-astana")
     summit["city"] = "Nur-Sultan"
-    summit["aliases"] = ["Astana"]
+    summit["aliases"] = [*summit.get("aliases", []), "Astana"]
 
 
 def periods(outcome: Any) -> list[tuple[str, str]]:
@@ -321,7 +321,7 @@ class TestImport:
 
         def plan(current: Facts, _conn: object) -> list[Operation]:
             doc = {**current.docs["summit"]["2017-astana"], "city": "Nur-Sultan"}
-            doc["aliases"] = ["Astana"]
+            doc["aliases"] = [*doc["aliases"], "Astana"]
             return [Operation("update", BY_NAME["summit"], "2017-astana", doc)]
 
         writes.commit(engine, plan, actor="curator", reason="renamed", channel="api")

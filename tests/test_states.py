@@ -238,3 +238,35 @@ class TestGetState:
             assert code["name"] == "code"
             assert "numeric" in code["description"]
             assert "356" in (code.get("examples") or code["schema"].get("examples"))
+
+
+class TestNamesAsTheScoWritesThem:
+    """States' names are the ones the SCO writes where ISO 3166's translations differ: data
+    in the dataset file with the source that uses them; ISO's name stays findable."""
+
+    @pytest.mark.parametrize(
+        ("code", "given", "iso"),
+        [
+            ("KH", {"zh": "柬埔寨"}, ["柬埔塞"]),
+            ("KG", {"ru": "Кыргызстан", "zh": "吉尔吉斯斯坦"}, ["Киргизия", "吉尔吉斯坦"]),
+            ("MN", {"zh": "蒙古国"}, ["蒙古"]),
+            (
+                "RU",
+                {"en": "Russia", "ru": "Россия"},
+                ["Russian Federation", "Российская Федерация"],
+            ),
+        ],
+    )
+    async def test_a_name_the_sco_writes_replaces_isos_and_is_cited(
+        self, client: httpx.AsyncClient, code: str, given: dict[str, str], iso: list[str]
+    ) -> None:
+        state = (await client.get(f"/v1/states/{code}")).json()
+        assert {k: state["names"][k] for k in given} == given
+        assert state["name"] == state["names"]["en"]
+        assert set(iso) <= set(state["aliases"]), "ISO's name stays among the aliases"
+        quotes = [s["quote"] or "" for s in state["sources"]]
+        assert all(any(name in q for q in quotes) for name in given.values()), quotes
+        found = (await client.get("/v1/states", params={"q": iso[-1]})).json()["items"]
+        assert {iso3(f) for f in found} == {state["iso3"]}, "q= still finds it by ISO's name"
+        timeline = (await client.get(f"/v1/states/{code}/timeline")).json()
+        assert timeline["state"]["names"] == state["names"], "every answer uses these names"

@@ -156,7 +156,7 @@ class TestTimeline:
     async def test_a_summit_says_how_it_met(self, client: httpx.AsyncClient) -> None:
         items = await events(client, "&from=2020-01-01&to=2021-12-31&type=summit")
         assert [e["summary"] for e in items] == [
-            "Summit in Moscow (Russian Federation), 2020-11-10, by video link",
+            "Summit in Moscow (Russia), 2020-11-10, by video link",
             "Summit in Dushanbe (Tajikistan), 2021-09-16 to 2021-09-17, "
             "in person and by video link",
         ]

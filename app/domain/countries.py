@@ -29,19 +29,30 @@ def is_country(iso3: str) -> bool:
     return pycountry.countries.get(alpha_3=iso3) is not None
 
 
-def country_names(iso3: str) -> dict[str, Any]:
-    """The columns of a state row: codes, English short and official names, ru and zh."""
+# The columns of a state's names in the working languages.
+NAME_COLUMNS = {"en": "name", "ru": "name_ru", "zh": "name_zh"}
+
+
+def country_names(iso3: str, given: dict[str, str] | None = None) -> dict[str, Any]:
+    """The columns of a state row: codes, English short and official names, ru and zh, each
+    name as `given` (the SCO's, by language) where given; `iso_names` are ISO 3166's names
+    that a given one replaces (still searched, shown among the aliases)."""
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
         raise ValueError(f"{iso3!r} is not an ISO 3166-1 alpha-3 code")
     short = getattr(country, "common_name", None) or country.name
+    iso = {
+        "name": short,
+        "name_ru": _translated("ru", short, country.name),
+        "name_zh": _translated("zh_CN", short, country.name),
+    }
+    served = {**iso, **{NAME_COLUMNS[lang]: name for lang, name in (given or {}).items()}}
     return {
         "iso2": country.alpha_2,
         "numeric": country.numeric,
-        "name": short,
         "official_name": getattr(country, "official_name", None),
-        "name_ru": _translated("ru", short, country.name),
-        "name_zh": _translated("zh_CN", short, country.name),
+        **served,
+        "iso_names": [name for column, name in iso.items() if served[column] != name],
     }
 
 

@@ -54,6 +54,17 @@ class Many(Plain):
 
 
 @dataclass(frozen=True)
+class Mapping(Plain):
+    """Texts by key (a state's names by language), stored as a JSON object."""
+
+    def values(self, doc: Doc) -> dict[str, Any]:
+        return {self.col: dict(doc.get(self.doc) or {})}
+
+    def document(self, row: Row) -> Any:
+        return dict(getattr(row, self.col) or {})
+
+
+@dataclass(frozen=True)
 class ExactDay(Plain):
     """A calendar day, written YYYY-MM-DD; answers name it as its column (`start_date`)."""
 

@@ -55,8 +55,8 @@ class Kind:
     # Its document as a write body sees it, and back: (document) and (document, before).
     to_body: Callable[[Doc], Doc] = lambda doc: doc
     from_body: Callable[[Doc, Doc | None], Doc] = lambda doc, before: doc
-    # What its record holds that is derived, not written (a state's names), by its id.
-    derived: Callable[[str], dict[str, Any]] = lambda _: {}
+    # What its record holds that is derived, not written (a state's names), from its document.
+    derived: Callable[[Doc], dict[str, Any]] = lambda _: {}
     # What a citation stating one of its facts must name (app.domain.stating): the names of
     # its subject, from the dataset and its record (a state's, a person's, a summit's place);
     # the dates it must give (in the dataset file's words); and a convention by which a start
@@ -132,12 +132,12 @@ class Kind:
 
     def record_of(self, doc: Doc, revision: int) -> Any:
         """The read model's record of a fact, from its document."""
-        columns = {k: tuple(v) if isinstance(v, list) else v for k, v in self.values(doc).items()}
+        values = {**self.values(doc), **self.derived(doc)}
+        columns = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return self.record(
             **{self.key_column if self.key_column != "public_id" else "id": doc["id"]},
             revision=revision,
             **columns,
-            **self.derived(doc["id"]),
         )
 
 

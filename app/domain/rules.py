@@ -257,6 +257,7 @@ def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
     occurs in a quote of one of the fact's own citations."""
     named: list[tuple[str, str, str, str | None]] = [
         *(("state", s.iso3, "aliases", a) for s in ds.states.values() for a in s.aliases),
+        *(("state", s.iso3, "names", n) for s in ds.states.values() for n in s.sco_names.values()),
         *(("person", p.id, "name_ru", p.name_ru) for p in ds.persons.values()),
         *(("person", p.id, "name_zh", p.name_zh) for p in ds.persons.values()),
         *(("person", p.id, "aliases", a) for p in ds.persons.values() for a in p.aliases),

@@ -153,7 +153,7 @@ def state_detail(ds: Dataset, code: str, today: date) -> StateDetail:
         name=state.name,
         official_name=state.official_name,
         names=names_of(state),
-        aliases=list(state.aliases),
+        aliases=[*state.aliases, *state.iso_names],
         wikidata=state.wikidata_qid,
         status=status_on(ds, state.iso3, today),
         history=[period_public(ds, p) for p in ds.periods_by_state[state.iso3]],

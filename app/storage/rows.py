@@ -65,7 +65,7 @@ def delete_row(conn: Connection, kind: Kind, fact_id: str) -> None:
 
 def insert_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
     values = {kind.key_column: doc["id"], "revision": revision, **kind.values(doc)}
-    values.update(kind.derived(doc["id"]))
+    values.update(kind.derived(doc))
     result = conn.execute(insert(kind.table).values(**values))
     pk = result.inserted_primary_key[0] if kind.minted else doc["id"]  # type: ignore[index]
     _children(conn, kind, doc, pk)
@@ -77,7 +77,7 @@ def update_row(conn: Connection, kind: Kind, doc: Doc, revision: int) -> None:
     conn.execute(
         update(kind.table)
         .where(_key_filter(kind, doc["id"]))
-        .values(revision=revision, **kind.values(doc))
+        .values(revision=revision, **kind.values(doc), **kind.derived(doc))
     )
     if kind.cited:
         column = getattr(Citation, kind.cite_column)

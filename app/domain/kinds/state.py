@@ -3,14 +3,16 @@ item and aliases, and, in the dataset file, their status periods; declared once:
 table, document, record, answer and declaration."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import Field, model_validator
+from sqlalchemy import JSON, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
 from app.domain import documents as f
 from app.domain.countries import country_names
-from app.domain.fields import Many, Plain
+from app.domain.fields import Many, Mapping, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.kinds.status_period import StatusPeriodPublic
 from app.domain.public import Names, Public, SourceRef
@@ -28,17 +30,25 @@ class State(SQLModel, table=True):
     name_zh: str
     wikidata_qid: str | None = TableField(default=None, max_length=16)
     aliases: list[str] = aliases_column()
+    # The names the SCO writes where ISO 3166's translations differ ({"zh": "柬埔寨"}), and
+    # ISO's names they replace (derived: still searched, shown among the aliases).
+    sco_names: dict[str, str] = TableField(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    iso_names: list[str] = aliases_column()
 
 
 class StateFields(f.In):
     wikidata: f.Qid | None = None
+    # Its names as the SCO writes them, where ISO 3166's translations differ (by language).
+    names: dict[Literal["en", "ru", "zh"], f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
-    sources: list[f.Cite] = Field(default=[])  # the sources of its aliases
+    sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
 
     @model_validator(mode="after")
     def _aliases_cited(self) -> "StateFields":
-        if self.aliases and not self.sources:
-            raise ValueError("aliases need a source that uses them")
+        if (self.aliases or self.names) and not self.sources:
+            raise ValueError("names and aliases need a source that uses them")
         return self
 
 
@@ -58,6 +68,8 @@ class StateRec:
     name_zh: str | None
     wikidata_qid: str | None
     aliases: tuple[str, ...]
+    sco_names: dict[str, str]
+    iso_names: tuple[str, ...]
 
     @property
     def id(self) -> str:
@@ -65,9 +77,10 @@ class StateRec:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every name it goes by: its names in the working languages and its aliases."""
+        """Every name it goes by: its names in the working languages, its aliases, and the
+        ISO 3166 names the SCO's replace."""
         given = (self.name, self.official_name, self.name_ru, self.name_zh, *self.aliases)
-        return tuple(n for n in given if n)
+        return tuple(n for n in (*given, *self.iso_names) if n)
 
 
 class StateDetail(Public):
@@ -81,7 +94,10 @@ class StateDetail(Public):
     name: str
     official_name: str | None
     names: Names
-    aliases: list[str] = Field(description="Other names and spellings users search by")
+    aliases: list[str] = Field(
+        description="Other names and spellings users search by, with ISO 3166's names where "
+        "the SCO writes another (吉尔吉斯坦 for 吉尔吉斯斯坦)"
+    )
     wikidata: str | None = Field(description="Wikidata item id (QID)")
     status: Status | None = Field(description="Status held today; null: none")
     history: list[StatusPeriodPublic]
@@ -98,7 +114,7 @@ KIND = Kind(
     name="state",
     id_column="iso3",
     citation_column="state_iso3",
-    sourced=lambda s: bool(s.aliases),
+    sourced=lambda s: bool(s.aliases or s.sco_names),
     listed="/v1/states",
     path="/v1/states",
     param="code",
@@ -108,9 +124,13 @@ KIND = Kind(
     record=StateRec,
     description="a state, with its codes and names from ISO 3166-1 (pycountry)",
     natural_key=id_key,
-    fields=(Plain("wikidata", "wikidata_qid"), Many("aliases")),
+    fields=(
+        Plain("wikidata", "wikidata_qid"),
+        Mapping("names", "sco_names", answer="sco_names"),
+        Many("aliases"),
+    ),
     describe=lambda ds, s: f"{s.name}: names and aliases",
-    derived=country_names,
+    derived=lambda doc: country_names(doc["id"], doc.get("names")),
     public=StateDetail,
     section="states",
     entry=StateEntry,
