@@ -65,6 +65,7 @@ CORS_EXPOSED_HEADERS = [
     "X-Request-ID",
     "Retry-After",
     "Content-Disposition",
+    "Coverage-Until",
     # The write API's: where a new fact is, what to send, why a key was refused.
     "Location",
     "Accept-Post",
@@ -149,7 +150,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.public_url = settings.public_url
     app.state.database_url = settings.database_url
     errors.install(app)
-    openapi.install(app, settings.public_url, curation.REQUEST_MODELS, curation.PATCH_MODELS)
+    openapi.install(
+        app,
+        settings.public_url,
+        curation.REQUEST_MODELS,
+        curation.PATCH_MODELS,
+        settings.contact,
+    )
     _add_middleware(app, settings)
     for router in (
         states.router,

@@ -44,11 +44,22 @@ def main(args: list[str]) -> int:
         else:
             wrong.append(message)
     totals = Counter(k.name for k in KINDS if k.subject for _ in ds.records[k.name])
+    inferred = Counter(
+        k.name
+        for k in KINDS
+        if k.subject
+        for r in ds.records[k.name].values()
+        if getattr(r, "inferred", None)
+    )
     lacking = Counter(key.split("/")[0] for key in missing)
     for kind, total in totals.items():
-        stated = total - lacking[kind]
-        print(f"{kind:15} {stated:3}/{total:3} stated ({100 * stated / total:.0f}%)")
-    print(f"{'all':15} {sum(totals.values()) - len(missing):3}/{sum(totals.values()):3}")
+        stated = total - lacking[kind] - inferred[kind]
+        print(
+            f"{kind:15} {stated:3}/{total:3} stated ({100 * stated / total:.0f}%), "
+            f"{inferred[kind]} inferred"
+        )
+    stated = sum(totals.values()) - len(missing) - sum(inferred.values())
+    print(f"{'all':15} {stated:3}/{sum(totals.values()):3}, {sum(inferred.values())} inferred")
     for message in wrong:
         print(f"WRONG: {message}")
     if write:

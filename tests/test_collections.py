@@ -258,3 +258,49 @@ class TestCsv:
             assert response.status_code == 406, accept
             assert response.headers["content-type"] == "application/problem+json"
             assert response.json()["type"] == "http://test/problems/not-acceptable"
+
+
+class TestCoverage:
+    """Every collection of dated facts says how far its record goes (Coverage-Until), and
+    an answer about a day past that says so in its body (`not_covered`), as the snapshot
+    does; only then."""
+
+    @pytest.mark.parametrize(
+        ("path", "until"),
+        [
+            ("/v1/member-states", 'member="2026-09-04"'),
+            ("/v1/partners", 'partner="2026-09-04"'),
+            ("/v1/secretaries-general", 'secretary_general="2026-02-12"'),
+            ("/v1/presidencies", 'presidency="2026-09-01"'),
+            ("/v1/summits", 'summit="2026-09-04"'),
+        ],
+    )
+    async def test_a_collection_names_its_kinds_coverage_end(
+        self, client: httpx.AsyncClient, path: str, until: str
+    ) -> None:
+        for query in ("", "?format=csv"):
+            response = await client.get(path + query)
+            assert response.status_code == 200
+            assert response.headers["Coverage-Until"] == until
+
+    async def test_the_states_and_the_timeline_name_every_kind_they_list(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        states = (await client.get("/v1/states")).headers["Coverage-Until"]
+        assert states.split(", ") == [
+            f'{s}="2026-09-04"' for s in ("member", "observer", "dialogue_partner", "partner")
+        ]
+        timeline = (await client.get("/v1/timeline")).headers["Coverage-Until"]
+        assert 'secretary_general="2026-02-12"' in timeline
+        assert "Coverage-Until" not in (await client.get("/v1/sources")).headers
+
+    async def test_not_covered_only_past_the_coverage(self, client: httpx.AsyncClient) -> None:
+        inside = (await client.get("/v1/member-states?as_of=2026-09-04")).json()
+        assert "not_covered" not in inside
+        past = (await client.get("/v1/member-states?as_of=2026-12-06")).json()
+        assert past["not_covered"] == ["member"]
+        assert past["total"] == 10, "what the sources last left is still shown"
+        terms = (await client.get("/v1/secretaries-general?as_of=2026-06-01")).json()
+        assert terms["not_covered"] == ["secretary_general"]
+        timeline = (await client.get("/v1/timeline?from=2026-01-01")).json()
+        assert "not_covered" not in timeline, "a range is no day asked about"

@@ -141,6 +141,33 @@ class TestPresidencies:
         [day_after] = await items(client, "/v1/presidencies?as_of=2022-09-17")
         assert on_summit_day["chair"]["iso3"] == "UZB"  # type: ignore[index]
         assert day_after["chair"]["iso3"] == "IND"  # type: ignore[index]
+        assert day_after["basis"] == "stated"
+        assert day_after["inference"] is None
+
+    async def test_pakistans_presidency_is_inferred_and_only_possibly_holds(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """No source states who took the chair at Bishkek: the presidency says it is
+        inferred, and by what, holds `possibly` on every day, and `certain=true` leaves it
+        out."""
+        [pakistan] = await items(client, "/v1/presidencies?as_of=2026-12-06")
+        assert pakistan["chair"]["iso3"] == "PAK"  # type: ignore[index]
+        assert pakistan["basis"] == "inferred"
+        assert "Pakistan's announcement" in str(pakistan["inference"])
+        assert pakistan["holds"] == "possibly"
+        assert await items(client, "/v1/presidencies?as_of=2026-12-06&certain=true") == []
+        snapshot = (await client.get("/v1/snapshot?as_of=2026-12-06")).json()
+        assert snapshot["presidency"]["holds"] == "possibly"
+        one = (await client.get("/v1/presidencies/pak-presidency-2026-09-02")).json()
+        assert (one["basis"], one["holds"]) == ("inferred", None)
+
+    async def test_an_inferred_presidency_is_possible_even_in_its_middle(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        [russia] = await items(client, "/v1/presidencies?as_of=2002-01-01")
+        assert (russia["basis"], russia["holds"]) == ("inferred", "possibly")
+        [india] = await items(client, "/v1/presidencies?as_of=2023-01-01&certain=true")
+        assert (india["basis"], india["holds"]) == ("stated", "certainly")
 
 
 class TestSummits:

@@ -6,6 +6,7 @@ request's own query with only the paging parameters replaced, so one cached answ
 every host name the service is reached by, and a CSV page links to the next CSV page.
 """
 
+import json
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from app.api.languages import localised
 from app.api.params import Paged
 from app.api.responding import answer, dataset_for, language
+from app.core.dates import today
 from app.core.errors import problem_responses
 from app.domain.dataset import Dataset
 from app.domain.public import Page
@@ -32,6 +34,28 @@ RESPONSES = {
     **problem_responses(404, 406, 422, 503),
     200: {"description": "A page", "content": {"text/csv": {"schema": {"type": "string"}}}},
 }
+COVERAGE_UNTIL = (
+    "The last day on which the dataset holds every fact of each kind this collection lists "
+    '(an RFC 8941 dictionary: `member="2026-09-04", observer="2026-09-04"`); after it, '
+    "absence proves nothing, and an answer `as_of` such a day lists the kind in "
+    "`not_covered`"
+)
+# A collection of dated facts also says how far its record goes.
+COVERED_RESPONSES = {
+    **RESPONSES,
+    200: {
+        **RESPONSES[200],
+        "headers": {
+            "Coverage-Until": {"description": COVERAGE_UNTIL, "schema": {"type": "string"}}
+        },
+    },
+}
+
+
+def coverage_until(ds: Dataset, covers: Sequence[str]) -> str:
+    """The Coverage-Until header: each kind's last covered day (an open one: today)."""
+    ends = {kind: ds.coverage[kind].until if kind in ds.coverage else None for kind in covers}
+    return ", ".join(f'{kind}="{(end or today()).isoformat()}"' for kind, end in ends.items())
 
 
 class Format(StrEnum):
@@ -95,9 +119,12 @@ async def respond_page(
     q: Listing,
     table: Table,
     compute: Callable[[Dataset], Sequence[BaseModel]],
+    covers: Sequence[str] = (),
 ) -> Response:
     """A page of the collection `compute` lists, in the format, order and fields asked for.
-    The answer varies by Accept, and says so."""
+    The answer varies by Accept, and says so. A collection of the kinds of fact `covers`
+    names says how far the dataset holds them (Coverage-Until) and, asked `as_of` a day
+    past that, which of them it does not cover there (`not_covered`)."""
     fmt = (
         Format(q.format) if q.format else Format(negotiate(request.headers.get("accept"), _OFFERS))
     )
@@ -109,11 +136,19 @@ async def respond_page(
     ordered = table.sort(items, keys)
     page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
     headers["Link"] = page_links(request, q.offset, q.limit, len(items))
+    day = getattr(q, "as_of", None)
+    not_covered = [kind for kind in covers if day is not None and not ds.covered(kind, day)]
+    if covers:
+        headers["Coverage-Until"] = coverage_until(ds, covers)
     if fmt is Format.csv:
         name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
     body = Page[dict[str, Any]](items=page, total=len(items), limit=q.limit, offset=q.offset)
+    if not_covered:  # said only where it applies, in the snapshot's words
+        shown = {**body.model_dump(mode="json"), "not_covered": not_covered}
+        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+        return answer(text.encode(), ds, q.pinned, headers)
     return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
 
 

@@ -72,11 +72,6 @@ TAGS = [
         "description": "What each problem `type` an error answer names means and what to do.",
     },
 ]
-CONTACT = {
-    "name": "SCO Data API curators",
-    "url": "https://github.com/sco-data-api/sco-api",
-    "email": "curators@sco-data-api.org",
-}
 LICENSE = {
     "name": "CC BY 4.0 (the facts and this document; quoted source texts remain their publishers')",
     "url": "https://creativecommons.org/licenses/by/4.0/",
@@ -172,7 +167,8 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
     elif path.startswith("/v1") and method == "get":  # the read cache's answers
         ok = responses.get("200", {})
         ok["headers"] = {
-            name: {"description": text, **STRING} for name, text in CACHE_HEADERS.items()
+            **ok.get("headers", {}),
+            **{name: {"description": text, **STRING} for name, text in CACHE_HEADERS.items()},
         }
         responses["304"] = {
             "description": "Not modified: the If-None-Match (or If-Modified-Since) sent names "
@@ -204,17 +200,20 @@ def install(
     public_url: str | None,
     request_models: Sequence[type[BaseModel]] = (),
     patch_models: Sequence[type[BaseModel]] = (),
+    contact: dict[str, str] | None = None,
 ) -> None:
     """Make `app.openapi()` build the completed document (once; FastAPI keeps it), with the
     schemas of the `request_models` that write operations read themselves, and of a merge
-    patch of each of the `patch_models` (`{Name}Patch`: its fields, none required)."""
+    patch of each of the `patch_models` (`{Name}Patch`: its fields, none required), and the
+    operator's `contact` (none: the document names none)."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         spec = generate()
-        spec["info"]["contact"] = CONTACT
+        if contact:
+            spec["info"]["contact"] = contact
         spec["info"]["license"] = LICENSE
         spec["servers"] = [
             {

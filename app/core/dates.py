@@ -129,7 +129,10 @@ def latest(value: date, precision: Precision | None) -> date:
 
 def certainly_holds(fact: DatedFact, day: date) -> bool:
     """Whether `fact` holds on `day` however its imprecise dates resolve: from the last day
-    its start can mean to the first day its end can mean. (`holds_on` is the widest reading.)"""
+    its start can mean to the first day its end can mean (`holds_on` is the widest reading).
+    A fact no source states, only inferred, never holds certainly."""
+    if getattr(fact, "inferred", None):
+        return False
     latest_start = _last_day(fact.start_date, fact.start_precision)
     if latest_start > day:
         return False

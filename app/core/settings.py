@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
     seed_dir: Path = ROOT / "seed"
+    contact_name: str | None = Field(
+        default=None, description="Who runs this service, named in the OpenAPI document"
+    )
+    contact_url: str | None = Field(default=None, description="The operator's web page")
+    contact_email: str | None = Field(default=None, description="The operator's address")
     unstated_file: Path = Field(
         default=ROOT / "seed" / "unstated.yaml",
         description="The committed list of facts still allowed to stand without a citation "
@@ -38,6 +43,12 @@ class Settings(BaseSettings):
     access_log: bool = Field(
         default=True, description="One JSON line per request on stderr (logger app.access)"
     )
+
+    @property
+    def contact(self) -> dict[str, str]:
+        """The operator's contact as the OpenAPI document gives it (empty: none set)."""
+        given = {"name": self.contact_name, "url": self.contact_url, "email": self.contact_email}
+        return {k: v for k, v in given.items() if v}
 
 
 @lru_cache

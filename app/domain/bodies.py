@@ -96,6 +96,11 @@ class DatedBody(Body):
         default=None, description="The last day it held; null: it still holds"
     )
     note: f.Note | None = None
+    inference: f.Note | None = Field(
+        default=None,
+        description="How the fact is inferred, in words, where no source states it (its "
+        "`basis` is then `inferred` and it holds `possibly`); null: a source states it",
+    )
     sources: Citations
 
     _end = END_AFTER_START

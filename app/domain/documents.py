@@ -108,6 +108,8 @@ def end_not_before_start(start: str, end: str | None) -> None:
 class DatedIn(Cited):
     start: PartialDate
     end: PartialDate | None = None
+    # How the fact is inferred, in words, where no source states who or what (null: stated).
+    inferred: Note | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "DatedIn":

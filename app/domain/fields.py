@@ -103,11 +103,13 @@ class Partial(Plain):
         return render(getattr(row, self.col), getattr(row, self.precision))
 
 
-# The dates of a dated fact (a status period, a term, a presidency) and its note.
+# The dates of a dated fact (a status period, a term, a presidency), its note, and how it is
+# inferred where no source states it.
 DATED = (
     Partial("start", "start_date", precision="start_precision"),
     Partial("end", "end_date", precision="end_precision", end=True),
     Plain("note"),
+    Plain("inferred", answer="inference"),
 )
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from app.core.dates import PartialDate, Precision
 from app.domain.tables import Post, Status, Verdict
@@ -82,7 +82,7 @@ class Holds(StrEnum):
 HOLDS_DESCRIPTION = (
     "With `as_of`: `certainly` when the fact holds on that day however its imprecise dates "
     "resolve, `possibly` when the day falls inside a boundary known only to the month or "
-    "year; null without `as_of`"
+    "year, or the fact is inferred (`basis`); null without `as_of`"
 )
 
 
@@ -91,11 +91,33 @@ class Fact(Public):
     revision: int = Field(description="Grows by one with each change to the fact")
 
 
+class Basis(StrEnum):
+    """Whether a source states the fact (`stated`), or it is `inferred` by a rule from
+    stated facts (the rule is its `inference`)."""
+
+    stated = "stated"
+    inferred = "inferred"
+
+
 class Dated(Public):
     start_date: PartialDate
     start_date_precision: Precision
     end_date: PartialDate | None = Field(description="Last day the fact held; null: it still holds")
     end_date_precision: Precision | None
+    inference: str | None = Field(
+        default=None,
+        description="How the fact is inferred, in words, where no source states who or what; "
+        "null: a source states it",
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="`stated`: a citation's quote states the fact; `inferred`: no source "
+        "does, it follows from `inference` (it then holds `possibly` on every day, and "
+        "`certain=true` leaves it out)"
+    )
+    @property
+    def basis(self) -> Basis:
+        return Basis.inferred if self.inference else Basis.stated
 
 
 class SummitRef(Public):

@@ -23,6 +23,7 @@ class DatedRec:
     end_date: date | None
     end_precision: Precision | None
     note: str | None
+    inferred: str | None  # how it is inferred, where no source states it
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,7 +188,7 @@ def facts_are_stated(
                     yield key, "sources", f"{said(ds, record)}: {c.source_id}: {message}"
                 if not wrong:
                     good.append(c)
-            if getattr(record, "basis", None) == "inferred" or f"{kind.name}/{record.id}" in listed:
+            if getattr(record, "inferred", None) or f"{kind.name}/{record.id}" in listed:
                 continue
             what = _unsaid(kind, record, good)
             if what:

@@ -86,6 +86,8 @@ class DatedTable(SQLModel):
     end_date: date | None = None
     end_precision: Precision | None = enum_column(Precision, default=None, nullable=True)
     note: str | None = Field(default=None, sa_type=Text)
+    # How the fact is inferred, in words, where no source states it (null: it is stated).
+    inferred: str | None = Field(default=None, sa_type=Text)
 
 
 # The kinds of fact a citation may point at: exactly one of these columns is set.

@@ -5,12 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.listing import RESPONSES, Listing, documented, respond_page
+from app.api.listing import COVERED_RESPONSES, RESPONSES, Listing, documented, respond_page
 from app.api.params import DatedPage, DayQuery, PeopleQuery, SummitsQuery, TimelineQuery, Versioned
 from app.api.responding import respond
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters, problem_responses
 from app.domain.dataset import Dataset
+from app.domain.kinds import COVERAGE_KINDS, presidency, summit
 from app.domain.kinds.person import PersonPublic
 from app.domain.kinds.presidency import PresidencyPublic
 from app.domain.kinds.summit import SummitPublic
@@ -58,7 +59,7 @@ class PeopleList(PeopleQuery, Listing):
 @router.get(
     "/secretaries-general",
     response_model=TERMS.page,
-    responses=RESPONSES,
+    responses=COVERED_RESPONSES,
 )
 @documented(TERMS)
 async def list_secretaries_general(request: Request, q: Annotated[TermsList, Query()]) -> Response:
@@ -69,30 +70,39 @@ async def list_secretaries_general(request: Request, q: Annotated[TermsList, Que
         q,
         TERMS,
         lambda ds: queries.terms(ds, Post.secretary_general, q.as_of, q.certain),
+        [Post.secretary_general.value],
     )
 
 
 @router.get(
     "/presidencies",
     response_model=PRESIDENCIES.page,
-    responses=RESPONSES,
+    responses=COVERED_RESPONSES,
 )
 @documented(PRESIDENCIES)
 async def list_presidencies(request: Request, q: Annotated[PresidenciesList, Query()]) -> Response:
     """Rotating presidencies, oldest first, each with its chair and the summit that closed
     it; with `as_of`, the presidency on that day."""
     return await respond_page(
-        request, q, PRESIDENCIES, lambda ds: queries.presidencies(ds, q.as_of, q.certain)
+        request,
+        q,
+        PRESIDENCIES,
+        lambda ds: queries.presidencies(ds, q.as_of, q.certain),
+        presidency.KIND.covers,
     )
 
 
-@router.get("/summits", response_model=SUMMITS.page, responses=RESPONSES)
+@router.get("/summits", response_model=SUMMITS.page, responses=COVERED_RESPONSES)
 @documented(SUMMITS)
 async def list_summits(request: Request, q: Annotated[SummitsList, Query()]) -> Response:
     """Meetings of the Council of Heads of State, oldest first; with `as_of`, the summit
     in session on that day, with `year`, those held in that year."""
     return await respond_page(
-        request, q, SUMMITS, lambda ds: queries.summits(ds, q.year, q.as_of, q.certain)
+        request,
+        q,
+        SUMMITS,
+        lambda ds: queries.summits(ds, q.year, q.as_of, q.certain),
+        summit.KIND.covers,
     )
 
 
@@ -118,7 +128,7 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     )
 
 
-@router.get("/timeline", response_model=EVENTS.page, responses=RESPONSES)
+@router.get("/timeline", response_model=EVENTS.page, responses=COVERED_RESPONSES)
 @documented(EVENTS)
 async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) -> Response:
     """Every event in order: states' status changes (`status_granted`, `status_changed`,
@@ -128,7 +138,11 @@ async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) ->
     is dated so, and kept when it may fall in the range."""
     q.check_range()
     return await respond_page(
-        request, q, EVENTS, lambda ds: timelines.timeline(ds, q.since, q.until, q.types)
+        request,
+        q,
+        EVENTS,
+        lambda ds: timelines.timeline(ds, q.since, q.until, q.types),
+        COVERAGE_KINDS,
     )
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.listing import RESPONSES, Listing, documented, respond_page
+from app.api.listing import COVERED_RESPONSES, Listing, documented, respond_page
 from app.api.params import DatedPage, StatesQuery, Versioned
 from app.api.responding import respond
 from app.core.dates import today
@@ -40,15 +40,17 @@ async def _statuses(
     q: StatesList | PeriodsList,
     search: str | None = None,
 ) -> Response:
+    covers = [status.value] if status else [s.value for s in Status]
     return await respond_page(
         request,
         q,
         PERIODS,
         lambda ds: queries.state_statuses(ds, status, q.as_of, q.certain, search),
+        covers,
     )
 
 
-@router.get("/states", response_model=PERIODS.page, responses=RESPONSES)
+@router.get("/states", response_model=PERIODS.page, responses=COVERED_RESPONSES)
 @documented(PERIODS)
 async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Response:
     """States with any SCO status: one item per state and status period, by state name.
@@ -59,28 +61,28 @@ async def list_states(request: Request, q: Annotated[StatesList, Query()]) -> Re
     return await _statuses(request, q.status, q, q.search)
 
 
-@router.get("/member-states", response_model=PERIODS.page, responses=RESPONSES)
+@router.get("/member-states", response_model=PERIODS.page, responses=COVERED_RESPONSES)
 @documented(PERIODS)
 async def list_member_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Member-state periods; with `as_of`, the member states on that day."""
     return await _statuses(request, Status.member, q)
 
 
-@router.get("/observer-states", response_model=PERIODS.page, responses=RESPONSES)
+@router.get("/observer-states", response_model=PERIODS.page, responses=COVERED_RESPONSES)
 @documented(PERIODS)
 async def list_observer_states(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Observer-state periods; with `as_of`, the observer states on that day."""
     return await _statuses(request, Status.observer, q)
 
 
-@router.get("/dialogue-partners", response_model=PERIODS.page, responses=RESPONSES)
+@router.get("/dialogue-partners", response_model=PERIODS.page, responses=COVERED_RESPONSES)
 @documented(PERIODS)
 async def list_dialogue_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Dialogue-partner periods; with `as_of`, the dialogue partners on that day."""
     return await _statuses(request, Status.dialogue_partner, q)
 
 
-@router.get("/partners", response_model=PERIODS.page, responses=RESPONSES)
+@router.get("/partners", response_model=PERIODS.page, responses=COVERED_RESPONSES)
 @documented(PERIODS)
 async def list_partners(request: Request, q: Annotated[PeriodsList, Query()]) -> Response:
     """Partner periods (the status that merged observers and dialogue partners at the 2025
