@@ -39,6 +39,14 @@ READ = [
     ("今年1月1日", "zh", date(2025, 1, 10), ((date(2025, 1, 1), D), None)),
     ("this year", "en", date(2009, 12, 20), ((date(2009, 1, 1), Y), None)),
     ("from July 3-4", "en", date(2024, 7, 1), ((date(2024, 7, 3), D), (date(2024, 7, 4), D))),
+    ("10.07.2015", "ru", None, ((date(2015, 7, 10), D), None)),
+    (
+        "31 августа – 1 сентября 2025 года",
+        "ru",
+        None,
+        ((date(2025, 8, 31), D), (date(2025, 9, 1), D)),
+    ),
+    ("8月31日至9月1日", "zh", date(2025, 9, 2), ((date(2025, 8, 31), D), (date(2025, 9, 1), D))),
 ]
 
 
@@ -59,9 +67,21 @@ def test_relative_words_of_a_source_without_a_publication_date_state_nothing(
     assert readings(words, language, None) == frozenset()
 
 
-@pytest.mark.parametrize("words", ["in 2016-2018", "the Tianjin summit", "early in the year"])
-def test_a_range_of_years_or_a_name_is_no_date(words: str) -> None:
+@pytest.mark.parametrize(
+    "words", ["in 2016-2018", "the Tianjin summit", "early in the year", "the 22nd meeting", "now"]
+)
+def test_a_range_of_years_an_ordinal_or_a_name_is_no_date(words: str) -> None:
     assert readings(words, "en", date(2025, 9, 2)) == frozenset()
+
+
+def test_a_reports_day_and_month_is_not_read_in_the_next_year() -> None:
+    said = readings("on 9 June", "en", date(2017, 6, 10))
+    assert {first[0] for first, _ in said} == {date(2017, 6, 9)}
+
+
+def test_words_counted_from_a_publication_known_to_the_year_must_agree_all_year() -> None:
+    assert readings("June 15", "en", date(2011, 1, 1), Y) == {((date(2011, 6, 15), D), None)}
+    assert readings("on Thursday", "en", date(2011, 1, 1), Y) == frozenset()
 
 
 def test_the_list_of_facts_without_a_stating_citation_only_shrinks() -> None:

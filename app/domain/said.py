@@ -13,9 +13,8 @@ from datetime import date, datetime
 from functools import cache
 
 from dateparser.date import DateDataParser
-from dateparser.search import search_dates
 
-from app.core.dates import Precision
+from app.core.dates import Precision, latest
 
 Said = tuple[date, Precision]
 Reading = tuple[Said, Said | None]
@@ -49,10 +48,18 @@ _RU_MONTHS = {
 _RU_YEAR = re.compile(r"(\d{4})\s*(?:году|года|годах|г\.|г)(?=\W|$)")
 # A Chinese date written in figures: 2012年6月7日, 6月7日, 今年1月1日, 15日.
 _ZH = re.compile(r"^(?:(\d{4})\s*年|(今年))?\s*(?:(\d{1,2})\s*月)?\s*(?:(\d{1,2})\s*[日号])?$")
-# Between the two ends of a span: `15-16 June`, `June 14 and 15`, `from 6 to 7 June`, `至`.
+# Between the two ends of a span: `15-16 June`, `June 14 and 15`, `from 6 to 7 June`, `至`,
+# `31 August – 1 September`, `August 31-September 1`.
 _SPAN = re.compile(
-    r"(?<=\d)\s*[-–—]\s*(?=\d)|(?<=\d)\s*(?:and|и)\s+|\s+(?:to|and|и|по|до)\s+|\s*[至到]\s*"
+    r"(?<=\d)\s*[-–—]\s*(?=\d)|(?<=\d)\s*(?:and|и)\s+|\s+(?:to|and|и|по|до)\s+"
+    r"|\s*[至到]\s*|\s+[-–—]\s+|(?<=\d)[-–—](?=[^\W\d_])"
 )
+# A number that is no date: `the 22nd meeting`, `26-й саммит`, `第二十六次`.
+_ORDINAL = re.compile(r"\d+\s*(?:st|nd|rd|th|-?й|-?го|-?м)\b|第", re.IGNORECASE)
+# Languages whose numeric dates are written day first (10.07.2015); English is read as
+# dateparser reads it, Chinese year first.
+_MONTH_FIRST = {"en", "zh"}
+Anchor = tuple[date, Precision] | None
 _ISO = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 
 
@@ -90,24 +97,19 @@ def _zh(text: str, base: datetime) -> Said | None:
 
 def _parsed(text: str, language: str, base: datetime, prefer: str) -> Said | None:
     """One reading of `text` as one date, counted from `base` where it is relative."""
+    if _ORDINAL.search(text):
+        return None
     if language == "zh":
         found = _zh(text, base)
         if found is not None:
             return found
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True}
+    if language not in _MONTH_FIRST:
+        settings["DATE_ORDER"] = "DMY"
     data = DateDataParser(languages=[language, "en"], settings=settings).get_date_data(text)
-    if data.date_obj is None:
-        hits = search_dates(text, languages=[language, "en"], settings=settings) or []
-        if len(hits) != 1:
-            return None
-        data = DateDataParser(languages=[language, "en"], settings=settings).get_date_data(
-            hits[0][0]
-        )
-        if data.date_obj is None:
-            return None
     precision = _PERIODS.get(data.period or "")
-    if precision is None:  # `time` (`now`, `сейчас`): the day
-        precision = Precision.day
+    if data.date_obj is None or precision is None:  # nothing, or `now`: no date
+        return None
     day = data.date_obj.date()
     if precision is Precision.month:
         day = day.replace(day=1)
@@ -121,9 +123,17 @@ def _parsed(text: str, language: str, base: datetime, prefer: str) -> Said | Non
     return day, precision
 
 
-def _one(text: str, language: str, anchor: datetime | None) -> set[Said]:
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _one(text: str, language: str, anchor: Anchor) -> set[Said]:
     """The readings of one date: the same from any day (absolute), or counted from the
-    publication date `anchor` (none without one)."""
+    publication date `anchor` (none without one). From a publication day, a report's words
+    mean that day or one before it (`on Thursday`: the last Thursday), an announcement's
+    words without figures a day after it too (`on Thursday`: the next one); from a
+    publication known to the month or year only, the words must mean the same from its
+    first day and its last."""
     probes = {_parsed(text, language, base, "past") for base in _PROBES}
     if None in probes:
         return set()
@@ -131,9 +141,15 @@ def _one(text: str, language: str, anchor: datetime | None) -> set[Said]:
         return {p for p in probes if p is not None}
     if anchor is None:
         return set()
-    readings = {
-        _parsed(text, language, anchor, prefer) for prefer in ("past", "current_period", "future")
-    }
+    published, precision = anchor
+    if precision is not Precision.day:
+        ends = {
+            _parsed(text, language, _at(day), "current_period")
+            for day in (published, latest(published, precision))
+        }
+        return {e for e in ends if e is not None} if len(ends) == 1 else set()
+    ways = ("past", "current_period") + (() if re.search(r"\d", text) else ("future",))
+    readings = {_parsed(text, language, _at(published), prefer) for prefer in ways}
     return {r for r in readings if r is not None}
 
 
@@ -144,28 +160,32 @@ def _ends(text: str) -> tuple[str, str] | None:
     return parts[0].strip(" ,"), parts[1].strip(" ,")
 
 
-def _span(left: str, right: str, language: str, anchor: datetime | None) -> set[Reading]:
+def _span(left: str, right: str, language: str, anchor: Anchor) -> set[Reading]:
     """The readings of a span: `15-16 June 2019` (the first end borrows what follows the
-    second's day), `June 14 and 15, 2011` (the second borrows what precedes the first's)."""
+    second's day), `June 14 and 15, 2011` (the second, a day alone, borrows what precedes the
+    first's)."""
     head = re.match(r"^(.*?)\d{1,2}\s*[日号]?$", left)
     tail = re.match(r"^\d{1,2}(.*)$", right)
-    last_text = (
-        head.group(1) + right if head and head.group(1).strip() and right[:1].isdigit() else right
-    )
+    bare = re.fullmatch(r"\d{1,2}\s*[日号]?[\s,\d]*", right) is not None  # no month of its own
+    last_text = head.group(1) + right if head and head.group(1).strip() and bare else right
     first_text = left + tail.group(1) if left.isdigit() and tail else left
     readings: set[Reading] = set()
     for last in _one(last_text, language, anchor):
-        base = datetime(last[0].year, last[0].month, last[0].day)
-        firsts = _one(first_text, language, base) | _one(first_text, language, anchor)
+        firsts = _one(first_text, language, (last[0], Precision.day)) | _one(
+            first_text, language, anchor
+        )
         readings |= {(first, last) for first in firsts if 0 <= (last[0] - first[0]).days <= 31}
     return readings
 
 
 @cache
-def readings(words: str, language: str, published: date | None) -> frozenset[Reading]:
+def readings(
+    words: str, language: str, published: date | None, precision: Precision | None = None
+) -> frozenset[Reading]:
     """Every reading of date words (empty: none can be read; relative words of a source
-    without a publication date)."""
-    anchor = datetime(published.year, published.month, published.day) if published else None
+    without a publication date). The words are the date alone, with the prepositions around
+    it at most: an ordinal (`the 22nd meeting`) or `now` is no date."""
+    anchor = (published, precision or Precision.day) if published else None
     text = _clean(words, language)
     ends = _ends(text)
     if ends is not None:

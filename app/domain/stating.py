@@ -73,6 +73,9 @@ def _same(said: Said, value: date, precision: Precision) -> bool:
 
 
 def _gives(reading: Reading, name: str, dates: tuple[str, ...], value: date, p: Precision) -> bool:
+    """Whether a reading gives the date `name` of a fact: a span gives its start and end
+    when the words give both, and a single date only when its days agree at the recorded
+    precision (`8-9 June 2017` gives June 2017, not 9 June)."""
     first, last = reading
     if last is None:
         return _same(first, value, p)
@@ -80,31 +83,62 @@ def _gives(reading: Reading, name: str, dates: tuple[str, ...], value: date, p: 
         return _same(last, value, p)
     if name == "start" and "end" in dates:
         return _same(first, value, p)
-    # A decision (or a start) on one of the days of a span: any of them.
-    days = (first[0] + timedelta(n) for n in range((last[0] - first[0]).days + 1))
-    return any(_same((d, Precision.day), value, p) for d in days)
+    return _same(first, value, p) and _same(last, value, p)
 
 
-def _summit_days(ds: Dataset, words: str, published: date | None) -> frozenset[Reading]:
-    """The days of the one summit the words name by its place (`at the Tianjin summit`): of
-    the summits held there, the one of the year the words give, else the one nearest the
-    source's publication, else the only one."""
-    text = words.casefold()
+def _follows(reading: Reading, value: date) -> bool:
+    """Whether a reading's (last) day is the day before `value`: the day a presidency
+    starting on `value` was handed over."""
+    first, last = reading
+    day, precision = last or first
+    return precision is Precision.day and day == value - timedelta(days=1)
+
+
+# Words that make a place name name a summit, and the organisation's own name, whose
+# "Shanghai" names no summit.
+_SUMMIT = ("summit", "council", "саммит", "совет", "заседани", "峰会", "峰會", "元首理事会", "قمة")
+_ORGANISATION = re.compile(
+    r"shanghai cooperation|шанхайск\w* организаци\w*|上海合作|上合", re.IGNORECASE
+)
+
+
+# A place name begins a word (a Latin or Cyrillic one; Chinese has no spaces between words).
+_NOT_AFTER_A_LETTER = "(?<![a-z\u0430-\u044f\u0451])"
+
+
+def _summit_named(ds: Dataset, words: str, published: date | None) -> Any:
+    """The one summit the words name by a summit word and its place (`at the Tianjin
+    summit`, `на саммите в Уфе`): of the summits held there, the one of the year the words
+    give, else the one nearest the source's publication, else the only one (None: none, or
+    more than one)."""
+    text = _ORGANISATION.sub(" ", words).casefold()
+    if not any(word in text for word in _SUMMIT):
+        return None
     named = [
         s
         for s in ds.summits.values()
-        if any(name.casefold() in text for name in (s.city, *s.aliases))
+        if any(
+            re.search(_NOT_AFTER_A_LETTER + re.escape(n.casefold()), text)
+            for n in (s.city, *s.aliases)
+        )
     ]
     years = {int(y) for y in re.findall(r"\d{4}", words)}
     if years:
         named = [s for s in named if s.start_date.year in years or s.end_date.year in years]
-    elif published is not None and named:
+    elif published is not None and len(named) > 1:
         nearest = min(abs((s.start_date - published).days) for s in named)
         named = [s for s in named if abs((s.start_date - published).days) == nearest]
-    if len(named) != 1:
-        return frozenset()
-    s = named[0]
-    return frozenset({((s.start_date, Precision.day), (s.end_date, Precision.day))})
+    return named[0] if len(named) == 1 else None
+
+
+def _at_summit(kind: Kind, record: Any, name: str, summit: Any, value: date) -> bool:
+    """Whether a named summit gives a fact's date: a status decided there (or taking effect
+    at its decision) on one of its days; a presidency handed over at its close."""
+    if kind.name == "status_period" and (
+        name == "decided" or (name == "start" and record.start_date == record.decided_on)
+    ):
+        return bool(summit.start_date <= value <= summit.end_date)
+    return bool(kind.start_follows and name == "start" and value - timedelta(1) == summit.end_date)
 
 
 def _problems_of(ds: Dataset, kind: Kind, record: Any, c: CitationRec) -> Iterator[str]:
@@ -120,10 +154,11 @@ def _problems_of(ds: Dataset, kind: Kind, record: Any, c: CitationRec) -> Iterat
     if c.states.date is None:
         return
     source = ds.sources[c.source_id]
-    found = readings(c.states.date, source.language, source.published_on) | _summit_days(
-        ds, c.states.date, source.published_on
+    found = readings(
+        c.states.date, source.language, source.published_on, source.published_precision
     )
-    if not found:
+    summit = _summit_named(ds, c.states.date, source.published_on)
+    if not found and summit is None:
         published = render(source.published_on, source.published_precision) or "not recorded"
         yield (
             f"the words {c.states.date!r} cannot be read as a date in {source.language!r} "
@@ -136,18 +171,19 @@ def _problems_of(ds: Dataset, kind: Kind, record: Any, c: CitationRec) -> Iterat
             yield f"it has no {RENAMED.get(name, name)} for the words {c.states.date!r} to give"
             continue
         day, precision = value
-        candidates = [day]
-        if name == "start" and kind.start_follows and precision is Precision.day:
-            candidates.append(day - timedelta(days=1))  # the day it follows
-        if not any(
-            _gives(r, name, c.states.dates, d, precision) for r in found for d in candidates
+        follows = name == "start" and bool(kind.start_follows) and precision is Precision.day
+        if (
+            any(_gives(r, name, c.states.dates, day, precision) for r in found)
+            or (follows and any(_follows(r, day) for r in found))
+            or (summit is not None and _at_summit(kind, record, name, summit, day))
         ):
-            said = sorted(_shown(r) for r in found)
-            yield (
-                f"the words {c.states.date!r} give {' or '.join(said)}, not its "
-                f"{RENAMED.get(name, name)} {render(day, precision)}"
-                + (f" ({kind.start_follows})" if len(candidates) > 1 else "")
-            )
+            continue
+        said = sorted(_shown(r) for r in found) + ([f"the {summit.id} summit"] if summit else [])
+        yield (
+            f"the words {c.states.date!r} give {' or '.join(said)}, not its "
+            f"{RENAMED.get(name, name)} {render(day, precision)}"
+            + (f" ({kind.start_follows})" if follows else "")
+        )
 
 
 def _shown(reading: Reading) -> str:
