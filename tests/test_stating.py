@@ -74,6 +74,10 @@ def test_a_range_of_years_an_ordinal_or_a_name_is_no_date(words: str) -> None:
     assert readings(words, "en", date(2025, 9, 2)) == frozenset()
 
 
+def test_last_month_is_the_one_before_the_publication() -> None:
+    assert readings("last May", "en", date(2023, 12, 9)) == {((date(2023, 5, 1), M), None)}
+
+
 def test_a_reports_day_and_month_is_not_read_in_the_next_year() -> None:
     said = readings("on 9 June", "en", date(2017, 6, 10))
     assert {first[0] for first, _ in said} == {date(2017, 6, 9)}

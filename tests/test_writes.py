@@ -221,6 +221,7 @@ STATING_REFUSALS = [
     (partner_citing("Indonesia", "on 2 December", "start_date"), "are not in the quote"),
     (partner_citing("Indonesia", "1 December 2026", "end_date"), "it has no end_date"),
     (partner_citing("Indonesia", "1 December 2026", "start_date", "start_date"), "twice"),
+    ({**PARTNER, "inference": "From a rule."}, "it is inferred, yet example-source states it"),
 ]
 
 
@@ -237,8 +238,30 @@ async def test_a_fact_is_refused_unless_a_citation_states_it(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert says in response.text, response.text
-    assert "sources" in " ".join(names(response)), response.text
+    assert any(n.startswith(("sources", "inference")) for n in names(response)), response.text
     assert await c.version() == version
+
+
+async def test_an_inferred_fact_says_so_and_only_possibly_holds(curated: Curated) -> None:
+    """A fact no source states is written with the rule it is inferred by: it cites its
+    premises without `states`, holds `possibly`, and `certain=true` leaves it out."""
+    c = curated
+    await add_source(c)
+    rule = "Inferred, in this example, from a rule."
+    body = {**PARTNER, "inference": rule, "sources": cite(INDONESIA)}
+    response = await c.post("/v1/status-periods", body)
+    assert response.status_code == 201, response.text
+    assert (response.json()["basis"], response.json()["inference"]) == ("inferred", rule)
+    [listed] = [
+        p
+        for p in (await c.client.get("/v1/partners?as_of=2026-12-06")).json()["items"]
+        if p["state"]["iso3"] == "IDN"
+    ]
+    assert listed["holds"] == "possibly"
+    certain = (await c.client.get("/v1/partners?as_of=2026-12-06&certain=true")).json()
+    assert "IDN" not in {p["state"]["iso3"] for p in certain["items"]}
+    csv = (await c.client.get("/v1/partners?format=csv&fields=id,basis")).text
+    assert "idn-partner-2026-12-01,inferred" in csv
 
 
 async def test_the_words_that_state_a_fact_are_shown_and_kept(curated: Curated) -> None:

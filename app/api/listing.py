@@ -6,7 +6,6 @@ request's own query with only the paging parameters replaced, so one cached answ
 every host name the service is reached by, and a CSV page links to the next CSV page.
 """
 
-import json
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -53,8 +52,9 @@ COVERED_RESPONSES = {
 
 
 def coverage_until(ds: Dataset, covers: Sequence[str]) -> str:
-    """The Coverage-Until header: each kind's last covered day (an open one: today)."""
-    ends = {kind: ds.coverage[kind].until if kind in ds.coverage else None for kind in covers}
+    """The Coverage-Until header: each covered kind's last covered day (an open one: today;
+    a kind the dataset does not cover at all is left out)."""
+    ends = {kind: ds.coverage[kind].until for kind in covers if kind in ds.coverage}
     return ", ".join(f'{kind}="{(end or today()).isoformat()}"' for kind, end in ends.items())
 
 
@@ -138,18 +138,17 @@ async def respond_page(
     headers["Link"] = page_links(request, q.offset, q.limit, len(items))
     day = getattr(q, "as_of", None)
     not_covered = [kind for kind in covers if day is not None and not ds.covered(kind, day)]
-    if covers:
-        headers["Coverage-Until"] = coverage_until(ds, covers)
+    if coverage := coverage_until(ds, covers):
+        headers["Coverage-Until"] = coverage
     if fmt is Format.csv:
         name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
-    body = Page[dict[str, Any]](items=page, total=len(items), limit=q.limit, offset=q.offset)
-    if not_covered:  # said only where it applies, in the snapshot's words
-        shown = {**body.model_dump(mode="json"), "not_covered": not_covered}
-        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-        return answer(text.encode(), ds, q.pinned, headers)
-    return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
+    body = Page[dict[str, Any]](
+        items=page, total=len(items), limit=q.limit, offset=q.offset, not_covered=not_covered
+    )
+    unsaid = set() if not_covered else {"not_covered"}  # said only where it applies
+    return answer(body.model_dump_json(exclude=unsaid).encode(), ds, q.pinned, headers)
 
 
 _OFFERS = ((Format.json.value, (JSON,)), (Format.csv.value, ("text/csv",)))

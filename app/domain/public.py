@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.dates import PartialDate, Precision
 from app.domain.tables import Post, Status, Verdict
@@ -109,15 +109,18 @@ class Dated(Public):
         description="How the fact is inferred, in words, where no source states who or what; "
         "null: a source states it",
     )
-
-    @computed_field(  # type: ignore[prop-decorator]
+    basis: Basis = Field(
         description="`stated`: a citation's quote states the fact; `inferred`: no source "
         "does, it follows from `inference` (it then holds `possibly` on every day, and "
         "`certain=true` leaves it out)"
     )
-    @property
-    def basis(self) -> Basis:
-        return Basis.inferred if self.inference else Basis.stated
+
+    @model_validator(mode="before")
+    @classmethod
+    def _basis(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "basis" not in data:
+            data = {**data, "basis": Basis.inferred if data.get("inference") else Basis.stated}
+        return data
 
 
 class SummitRef(Public):
@@ -212,6 +215,12 @@ class Page(Public, Generic[T]):
     total: int = Field(description="Items matching, on all pages")
     limit: int
     offset: int
+    not_covered: list[str] | None = Field(
+        default=None,
+        description="Asked `as_of` a day past a kind's coverage (Coverage-Until): the kinds "
+        "of fact this collection lists that the dataset does not hold completely that day, "
+        "as in the snapshot; absent otherwise",
+    )
 
 
 class CoveragePublic(Public):

@@ -127,6 +127,14 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
+# "last May": the May before the publication (dateparser reads the month alone).
+_LAST_MONTH = re.compile(
+    r"^last\s+(?=(?:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)$)",
+    re.IGNORECASE,
+)
+
+
 def _one(text: str, language: str, anchor: Anchor) -> set[Said]:
     """The readings of one date: the same from any day (absolute), or counted from the
     publication date `anchor` (none without one). From a publication day, a report's words
@@ -134,6 +142,8 @@ def _one(text: str, language: str, anchor: Anchor) -> set[Said]:
     words without figures a day after it too (`on Thursday`: the next one); from a
     publication known to the month or year only, the words must mean the same from its
     first day and its last."""
+    last = _LAST_MONTH.match(text) is not None
+    text = _LAST_MONTH.sub("", text)
     probes = {_parsed(text, language, base, "past") for base in _PROBES}
     if None in probes:
         return set()
@@ -149,6 +159,8 @@ def _one(text: str, language: str, anchor: Anchor) -> set[Said]:
         }
         return {e for e in ends if e is not None} if len(ends) == 1 else set()
     ways = ("past", "current_period") + (() if re.search(r"\d", text) else ("future",))
+    if last:
+        ways = ("past",)
     readings = {_parsed(text, language, _at(published), prefer) for prefer in ways}
     return {r for r in readings if r is not None}
 

@@ -206,11 +206,18 @@ def facts_are_stated(
     ds: Dataset, listed: frozenset[str] | None = None
 ) -> Iterator[tuple[tuple[str, str], str, str]]:
     """(fact, field, message) for every stating citation that does not say what it claims,
-    and every fact (not `listed`, by default the committed list; not inferred) that no
-    citation states."""
+    or cites a fact that is not stated (a state's name, a person's alias) or inferred, and
+    every fact (not `listed`, by default the committed list; not inferred) that no citation
+    states."""
     listed = unstated() if listed is None else listed
     for kind in KINDS:
         if kind.subject is None or kind.describe is None:
+            for c in ds.citations:
+                if c.kind == kind.name and c.states is not None:
+                    message = (
+                        f"{c.source_id}: a {kind.name}'s citation states no fact: drop `states`"
+                    )
+                    yield c.fact, "sources", message
             continue
         said = kind.describe
         for record in ds.records[kind.name].values():
@@ -224,7 +231,15 @@ def facts_are_stated(
                     yield key, "sources", f"{said(ds, record)}: {c.source_id}: {message}"
                 if not wrong:
                     good.append(c)
-            if getattr(record, "inferred", None) or f"{kind.name}/{record.id}" in listed:
+            if getattr(record, "inferred", None):
+                if good:
+                    message = (
+                        f"{said(ds, record)}: it is inferred, yet {good[0].source_id} states "
+                        "it: drop `inferred`, or the citation's `states`"
+                    )
+                    yield key, "inferred", message
+                continue
+            if f"{kind.name}/{record.id}" in listed:
                 continue
             what = _unsaid(kind, record, good)
             if what:
