@@ -28,7 +28,7 @@ from app.core.settings import get_settings
 from app.domain.dataset import Dataset
 from app.domain.fields import ExactDay, Partial
 from app.domain.kind import Kind
-from app.domain.kinds import KINDS, RENAMED
+from app.domain.kinds import BY_NAME, KINDS, RENAMED
 from app.domain.records import CitationRec
 from app.domain.said import Reading, Said, readings
 
@@ -210,14 +210,12 @@ def facts_are_stated(
     every fact (not `listed`, by default the committed list; not inferred) that no citation
     states."""
     listed = unstated() if listed is None else listed
+    for c in ds.citations:
+        if c.states is not None and BY_NAME[c.kind].subject is None:
+            message = f"{c.source_id}: a {c.kind}'s citation states no fact: drop `states`"
+            yield c.fact, "sources", message
     for kind in KINDS:
         if kind.subject is None or kind.describe is None:
-            for c in ds.citations:
-                if c.kind == kind.name and c.states is not None:
-                    message = (
-                        f"{c.source_id}: a {kind.name}'s citation states no fact: drop `states`"
-                    )
-                    yield c.fact, "sources", message
             continue
         said = kind.describe
         for record in ds.records[kind.name].values():

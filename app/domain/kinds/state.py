@@ -126,7 +126,7 @@ KIND = Kind(
     natural_key=id_key,
     fields=(
         Plain("wikidata", "wikidata_qid"),
-        Mapping("names", "sco_names", answer="sco_names"),
+        Mapping("names", "sco_names"),
         Many("aliases"),
     ),
     describe=lambda ds, s: f"{s.name}: names and aliases",
