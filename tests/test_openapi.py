@@ -131,6 +131,45 @@ async def test_the_examples_are_what_the_service_answers(
     assert not stale, f"stale examples (run ./dev python -m app.openapi_examples): {stale}"
 
 
+def _earlier(document: Any) -> Any:
+    """The document as an earlier version wrote it, knowing fewer values of each open list
+    (an event type, a post, a status, a kind): each list cut to its first value."""
+    if isinstance(document, dict):
+        return {
+            key: value[:1] if key == "x-extensible-enum" else _earlier(value)
+            for key, value in document.items()
+        }
+    if isinstance(document, list):
+        return [_earlier(item) for item in document]
+    return document
+
+
+def test_values_the_service_sends_from_growing_lists_are_open() -> None:
+    """Event types, posts, statuses, summit formats and source kinds in answers are strings
+    whose known values are listed, not closed enums a generated client would refuse to
+    extend; what a client sends stays closed (the service refuses an unknown value)."""
+    from app.main import create_app
+
+    schemas = create_app().openapi()["components"]["schemas"]
+    event = schemas["TimelineEvent"]["properties"]
+    assert event["type"]["type"] == "string"
+    assert "enum" not in event["type"]
+    assert "summit" in event["type"]["x-extensible-enum"]
+    post = event["post"]["anyOf"][0]
+    assert "secretary_general" in post["x-extensible-enum"]
+    assert "enum" not in post
+    for schema, field in [
+        ("StatusPeriodPublic", "status"),
+        ("SummitPublic", "format"),
+        ("SourceSummary", "kind"),
+        ("TermPublic", "post"),
+    ]:
+        value = schemas[schema]["properties"][field]
+        assert "x-extensible-enum" in value, (schema, field)
+        assert "enum" not in value, (schema, field)
+    assert "enum" in schemas["Status"], "a status a client sends is still checked"
+
+
 @pytest.fixture(scope="module")
 def generated_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A Python client generated from the served document with openapi-python-client."""
@@ -138,7 +177,7 @@ def generated_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     folder = tmp_path_factory.mktemp("client")
     document = folder / "openapi.json"
-    document.write_text(json.dumps(create_app().openapi()), encoding="utf-8")
+    document.write_text(json.dumps(_earlier(create_app().openapi())), encoding="utf-8")
     config = folder / "config.yaml"
     config.write_text("project_name_override: sco-client\npackage_name_override: sco_client\n")
     result = subprocess.run(
@@ -189,6 +228,7 @@ def test_the_generated_client_reads_the_api_and_gets_typed_problems(
     snapshot = importlib.import_module("sco_client.api.organisation.get_snapshot")
     source = importlib.import_module("sco_client.api.sources.get_source")
     state = importlib.import_module("sco_client.api.states.get_state")
+    timeline = importlib.import_module("sco_client.api.organisation.get_timeline")
     models = importlib.import_module("sco_client.models")
     assert api
     with (
@@ -202,6 +242,11 @@ def test_the_generated_client_reads_the_api_and_gets_typed_problems(
         assert day.secretary_general.person.id == "zhang-ming"
         cited = source.sync(client=client, source_id="indian-awaaz-2022-03-20")
         assert cited.id == "indian-awaaz-2022-03-20"
+        # Generated from a document that knew one event type and one status, the client
+        # reads a timeline holding every type and status.
+        events = timeline.sync(client=client, limit=500)
+        assert {"summit", "term_began", "status_granted"} <= {e.type_ for e in events.items}
+        assert {"dialogue_partner", "member"} <= {e.to_status for e in events.items}
         missing = state.sync_detailed(client=client, code="XX")
         assert missing.status_code == 404
         assert isinstance(missing.parsed, models.Problem)

@@ -2,14 +2,30 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from app.core.dates import PartialDate, Precision
 from app.domain.tables import Post, Status, Verdict
 
 T = TypeVar("T")
+
+
+def open_list(values: type[StrEnum]) -> WithJsonSchema:
+    """The schema of a value the service sends from a list that grows (event types, posts,
+    statuses, kinds): a string whose values known today are listed (`x-extensible-enum`, as
+    in Zalando's API guidelines), not a closed `enum`, so that a client generated from this
+    document keeps working when a later version sends a value it did not list."""
+    known = [v.value for v in values]
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "description": "One of a list that may grow; known today: " + ", ".join(known),
+            "x-extensible-enum": known,
+            "examples": known[:1],
+        }
+    )
 
 
 class Public(BaseModel):
@@ -144,6 +160,11 @@ class EventType(StrEnum):
     summit = "summit"
 
 
+OpenEventType = Annotated[EventType, open_list(EventType)]
+OpenPost = Annotated[Post, open_list(Post)]
+OpenStatus = Annotated[Status, open_list(Status)]
+
+
 class PersonRef(Public):
     """A person, wherever one is named in passing (the full record: /v1/people/{id})."""
 
@@ -160,22 +181,24 @@ class TimelineEvent(Public):
         description="Day of the event, or its month or year where the sources give no day"
     )
     date_precision: Precision
-    type: EventType
+    type: OpenEventType
     summary: str = Field(examples=["India: observer → member"])
     state: StateRef | None = Field(
         default=None,
         description="The state whose status changed, the new chair, the Secretary-General's "
         "state of nationality, or the summit host",
     )
-    from_status: Status | None = Field(default=None, description="Status held until the day before")
-    to_status: Status | None = Field(default=None, description="Status held from this day")
+    from_status: OpenStatus | None = Field(
+        default=None, description="Status held until the day before"
+    )
+    to_status: OpenStatus | None = Field(default=None, description="Status held from this day")
     decided_on: PartialDate | None = Field(
         default=None, description="Day of the decision that began the new status"
     )
     decided_on_precision: Precision | None = None
     previous_chair: StateRef | None = None
     person: PersonRef | None = None
-    post: Post | None = None
+    post: OpenPost | None = None
     summit: SummitRef | None = None
     note: str | None = None
     sources: list[SourceRef]

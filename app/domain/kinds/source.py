@@ -17,7 +17,7 @@ from app.domain.bodies import Body
 from app.domain.documents import MAX_TEXT_CHARS
 from app.domain.fields import Doc, Partial, Plain
 from app.domain.kind import Kind, id_key
-from app.domain.public import CitationPublic, ClaimPublic, Fact
+from app.domain.public import CitationPublic, ClaimPublic, Fact, open_list
 from app.domain.tables import Verdict, enum_column, revision_column
 
 
@@ -96,7 +96,7 @@ class SourceRec:
 
 
 class SourceSummary(Fact):
-    kind: SourceKind
+    kind: Annotated[SourceKind, open_list(SourceKind)]
     title: str
     publisher: str
     published_on: PartialDate | None

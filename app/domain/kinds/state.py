@@ -15,8 +15,8 @@ from app.domain.countries import country_names
 from app.domain.fields import Many, Mapping, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.kinds.status_period import StatusPeriodPublic
-from app.domain.public import Names, Public, SourceRef
-from app.domain.tables import Status, aliases_column, revision_column
+from app.domain.public import Names, OpenStatus, Public, SourceRef
+from app.domain.tables import aliases_column, revision_column
 
 
 class State(SQLModel, table=True):
@@ -99,7 +99,7 @@ class StateDetail(Public):
         "the SCO writes another (吉尔吉斯坦 for 吉尔吉斯斯坦)"
     )
     wikidata: str | None = Field(description="Wikidata item id (QID)")
-    status: Status | None = Field(description="Status held today; null: none")
+    status: OpenStatus | None = Field(description="Status held today; null: none")
     history: list[StatusPeriodPublic]
     sources: list[SourceRef] = Field(description="Sources of its aliases")
 

@@ -13,7 +13,7 @@ from app.domain import documents as f
 from app.domain.bodies import DatedBody, StateCode
 from app.domain.fields import DATED, Partial, Plain
 from app.domain.kind import Kind, slug, span
-from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, SourceRef, StateRef
+from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, OpenStatus, SourceRef, StateRef
 from app.domain.records import DatedRec
 from app.domain.tables import (
     DatedTable,
@@ -64,7 +64,7 @@ class StatusPeriodPublic(Dated, Fact):
     """One status held by one state from `start_date` to `end_date`."""
 
     state: StateRef
-    status: Status
+    status: OpenStatus
     decided_on: PartialDate | None = Field(
         description="Day of the decision that began the status (it may precede start_date)"
     )

@@ -5,6 +5,7 @@ and the declaration the rest of the service derives from."""
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 from sqlalchemy import Text
@@ -17,7 +18,7 @@ from app.domain.bodies import END_AFTER_START, Body, Citations, StateCode
 from app.domain.documents import Cited, Iso3, Name, Slug, end_not_before_start
 from app.domain.fields import ExactDay, Many, Plain
 from app.domain.kind import Kind, id_key
-from app.domain.public import HOLDS_DESCRIPTION, Fact, Holds, SourceRef, StateRef
+from app.domain.public import HOLDS_DESCRIPTION, Fact, Holds, SourceRef, StateRef, open_list
 from app.domain.tables import aliases_column, end_after_start, enum_column, revision_column
 
 
@@ -82,7 +83,7 @@ class SummitPublic(Fact):
     start_date_precision: Precision
     end_date: PartialDate
     end_date_precision: Precision
-    format: SummitFormat
+    format: Annotated[SummitFormat, open_list(SummitFormat)]
     aliases: list[str] = Field(
         description="Other names of its place, as its sources write them (Самарканде, 撒马尔罕)"
     )

@@ -12,7 +12,7 @@ from app.domain.bodies import DatedBody
 from app.domain.fields import DATED, Plain
 from app.domain.kind import Kind, slug, span
 from app.domain.kinds.person import PersonPublic
-from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, SourceRef
+from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, OpenPost, SourceRef
 from app.domain.records import DatedRec
 from app.domain.tables import (
     DatedTable,
@@ -63,7 +63,7 @@ class TermBody(DatedBody):
 class TermPublic(Dated, Fact):
     """A term of office."""
 
-    post: Post
+    post: OpenPost
     person: PersonPublic
     holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
