@@ -22,6 +22,7 @@ from app.api.routers import (
     service,
     sources,
     states,
+    structure,
 )
 from app.core import errors
 from app.core.errors import AppError
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         states.router,
         organisation.router,
+        structure.router,
         sources.router,
         changes.router,
         export.router,

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from app.api.example_writes import EXAMPLE_SOURCE
+from app.api.example_bodies import EXAMPLE_SOURCE
 from app.core.db import make_engine
 from app.storage import keys
 from tests.conftest import OpenClient, run_cli

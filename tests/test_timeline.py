@@ -87,8 +87,10 @@ class TestTimeline:
         items = await events(client)
         days = [parse(e["date"])[0] for e in items]
         assert days == sorted(days)
-        # No state has ever left the SCO: every status ended by turning into another.
-        assert {e["type"] for e in items} == set(EventType) - {EventType.status_ended}
+        # No state has ever left the SCO: every status ended by turning into another; no
+        # standing of the SCO in another organisation has ended.
+        ended = {EventType.status_ended, EventType.standing_ended}
+        assert {e["type"] for e in items} == set(EventType) - ended
         assert all(e["sources"] for e in items)
 
     async def test_one_year_of_events(self, client: httpx.AsyncClient) -> None:

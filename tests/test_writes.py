@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from app.api.example_writes import EXAMPLE_SOURCE, PARTNER, SUCCEEDS, cite, next_chair
+from app.api.example_bodies import EXAMPLE_SOURCE, PARTNER, SUCCEEDS, cite, next_chair
 from app.core.db import make_engine
 from app.storage import keys
 from app.writes.bodies import WRITABLE
@@ -97,6 +97,15 @@ ROUTES = [
     ("POST", "/v1/summits", {"id": "x"}),
     ("POST", "/v1/presidencies", {"chair": "KGZ"}),
     ("POST", "/v1/change-sets", {"reason": "r", "operations": []}),
+    ("POST", "/v1/documents", {"id": "x"}),
+    ("POST", "/v1/languages", {"language": "en"}),
+    ("POST", "/v1/standings", {"organisation": "x"}),
+    ("PATCH", "/v1/documents/charter", {"note": "n"}),
+    ("PATCH", "/v1/languages/zh-2003-09-19", {"note": "n"}),
+    ("PATCH", "/v1/standings/cis-observer-2025-10-10", {"note": "n"}),
+    ("DELETE", "/v1/documents/charter", None),
+    ("DELETE", "/v1/languages/zh-2003-09-19", None),
+    ("DELETE", "/v1/standings/cis-observer-2025-10-10", None),
     ("PATCH", "/v1/status-periods/ind-member-2017-06-09", {"note": "n"}),
     ("PATCH", "/v1/people/zhang-ming", {"name": "Zhang Ming"}),
     ("PATCH", "/v1/terms/zhang-ming-secretary-general-2022-01-01", {"note": "n"}),
@@ -124,7 +133,7 @@ async def test_every_write_route_is_in_the_matrix(curated: Curated) -> None:
         if method in ("post", "patch", "delete")
     }
     templates = {(m, p.rsplit("/", 1)[0] + "/{}") if m != "POST" else (m, p) for m, p, _ in ROUTES}
-    assert len(documented) == len(templates) == 22
+    assert len(documented) == len(templates) == 31
     for operation in (
         spec["paths"]["/v1/change-sets"]["post"],
         spec["paths"]["/v1/status-periods/{period_id}"]["patch"],

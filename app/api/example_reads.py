@@ -73,6 +73,41 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/timeline?version=999999",
         "422": "/v1/timeline?from=2020-01-01&to=2019-01-01",
     },
+    "getOrganisation": {
+        "200": "/v1/organisation?as_of=2022-03-17",
+        "404": "/v1/organisation?version=999999",
+        "422": "/v1/organisation?as_of=2022-02-30",
+    },
+    "listDocuments": {
+        "200": "/v1/documents?as_of=2003-01-01&limit=2&offset=3",
+        "404": "/v1/documents?version=999999",
+        "422": "/v1/documents?sort=signed",
+    },
+    "getDocument": {
+        "200": "/v1/documents/charter?as_of=2004-01-01",
+        "404": "/v1/documents/constitution",
+        "422": "/v1/documents/Charter",
+    },
+    "listLanguages": {
+        "200": "/v1/languages?as_of=2022-03-17",
+        "404": "/v1/languages?version=999999",
+        "422": "/v1/languages?as_of=tomorrow",
+    },
+    "getLanguage": {
+        "200": "/v1/languages/zh-2003-09-19",
+        "404": "/v1/languages/en-2015-07-10",
+        "422": "/v1/languages/ZH",
+    },
+    "listStandings": {
+        "200": "/v1/standings",
+        "404": "/v1/standings?version=999999",
+        "422": "/v1/standings?certain=perhaps",
+    },
+    "getStanding": {
+        "200": "/v1/standings/cis-observer-2025-10-10",
+        "404": "/v1/standings/un-observer-1945-10-24",
+        "422": "/v1/standings/UN",
+    },
     "getTerm": {
         "200": "/v1/terms/zhang-ming-secretary-general-2022-01-01",
         "404": "/v1/terms/nobody-secretary-general-2000-01-01",
@@ -154,6 +189,9 @@ REQUESTS: dict[str, dict[str, str]] = {
 # Operations that negotiate their media type: their 406 is their 200 request asked with an
 # Accept header none of their media types satisfies.
 NEGOTIATED = {
+    "listDocuments",
+    "listLanguages",
+    "listStandings",
     "listStates",
     "listMemberStates",
     "listObserverStates",

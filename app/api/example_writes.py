@@ -5,63 +5,26 @@ refusals every write operation has."""
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.api.example_bodies import (
+    AGAIN,
+    CHANGE_SET,
+    DOCUMENT,
+    EN,
+    ENGLISH,
+    EXAMPLE_SOURCE,
+    HANDOVER,
+    NEW_TERM,
+    NEXT_CHAIR,
+    PARTNER,
+    RETURNS,
+    STANDING,
+    SUMMIT,
+    TREATY,
+    UNION,
+    cite,
+)
 from app.api.write_requests import MAX_BODY
 from app.domain.facts import claim_id
-
-pass
-
-# What the examples' made-up source says (it is an example, not a fact of the dataset).
-EXAMPLE_TEXT = (
-    "This is an example source for the API documentation, not a real one. In the example, "
-    "Indonesia becomes a partner of the SCO on 1 December 2026; Pakistan's presidency ends "
-    "at the summit in Example City on 15-16 June 2027, and Kyrgyzstan's presidency (or, in "
-    "another example, Tajikistan's) begins on 17 June 2027; Example Person succeeds as "
-    "Secretary-General on 1 January 2028, and again on 1 January 2031, and Zhang Ming "
-    "returns as Secretary-General on 1 January 2029. Example Person is a national of "
-    "Kazakhstan."
-)
-
-
-EXAMPLE_SOURCE = {
-    "id": "example-source",
-    "kind": "news_article",
-    "title": "An example source",
-    "publisher": "Example Publisher",
-    "published_on": "2026-12-01",
-    "url": "https://example.org/sco/example-source",
-    "language": "en",
-    "text": EXAMPLE_TEXT,
-}
-
-
-def cite(quote: str, subject: str = "", date: str = "", *dates: str) -> list[dict[str, Any]]:
-    """The example source cited for a fact: with `subject`, a citation that states it (and
-    its start date, unless `dates` names others); without, one that supports it."""
-    assert quote in EXAMPLE_TEXT
-    if not subject:
-        return [{"id": "example-source", "quote": quote}]
-    given = list(dates or (["start_date"] if date else []))
-    states = {"subject": subject, "date": date or None, "dates": given}
-    return [{"id": "example-source", "quote": quote, "states": states}]
-
-
-PARTNER = {
-    "state": "IDN",
-    "status": "partner",
-    "start_date": "2026-12-01",
-    "sources": cite(
-        "Indonesia becomes a partner of the SCO on 1 December 2026",
-        "Indonesia",
-        "1 December 2026",
-        "start_date",
-    ),
-}
-
-
-SG = "nurlan-yermekbayev-secretary-general-2025-01-01"
-
-
-NEW_TERM = "example-person-secretary-general-2028-01-01"
 
 
 @dataclass(frozen=True)
@@ -101,88 +64,6 @@ IDN = "/v1/status-periods/idn-partner-2026-12-01"
 
 
 PAK = "/v1/presidencies/pak-presidency-2026-09-02"
-
-
-HANDOVER = "Example Person succeeds as Secretary-General on 1 January 2028"
-SUCCEEDS = cite(HANDOVER, "Example Person", "1 January 2028", "start_date")
-AGAIN = cite(f"{HANDOVER}, and again on 1 January 2031", "Example Person", "1 January 2031")
-RETURNS = cite(
-    "Zhang Ming returns as Secretary-General on 1 January 2029", "Zhang Ming", "1 January 2029"
-)
-
-
-SUMMIT = {
-    "id": "2027-example",
-    "host": "KGZ",
-    "city": "Example City",
-    "start_date": "2027-06-15",
-    "end_date": "2027-06-16",
-    "format": "in_person",
-    "sources": cite(
-        "at the summit in Example City on 15-16 June 2027",
-        "Example City",
-        "15-16 June 2027",
-        "start_date",
-        "end_date",
-    ),
-}
-
-
-def next_chair(chair: str, name: str) -> dict[str, Any]:
-    """The presidency after Pakistan's (Kyrgyzstan's, or Tajikistan's in another example)."""
-    return {
-        "chair": chair,
-        "start_date": "2027-06-17",
-        "sources": cite(
-            "Kyrgyzstan's presidency (or, in another example, Tajikistan's) begins on 17 June 2027",
-            name,
-            "17 June 2027",
-            "start_date",
-        ),
-    }
-
-
-NEXT_CHAIR = next_chair("KGZ", "Kyrgyzstan")
-
-
-CHANGE_SET = {
-    "reason": "Example: one Secretary-General's term ends and the next one's begins",
-    "operations": [
-        {
-            "op": "update",
-            "kind": "term",
-            "id": SG,
-            "revision": 1,
-            "data": {"end_date": "2027-12-31"},
-        },
-        {
-            "op": "create",
-            "kind": "term",
-            "data": {
-                "person": "example-person",
-                "start_date": "2028-01-01",
-                "end_date": "2030-12-31",
-                "sources": SUCCEEDS,
-            },
-        },
-        {
-            "op": "create",
-            "kind": "person",
-            "data": {"id": "example-deputy", "name": "Example Deputy", "nationality": "UZB"},
-        },
-        {
-            "op": "create",
-            "kind": "source",
-            "data": {
-                "id": "example-notice",
-                "kind": "official_document",
-                "title": "An example notice",
-                "publisher": "Example Publisher",
-                "language": "en",
-            },
-        },
-    ],
-}
 
 
 def _w(operation: str, status: str, path: str, body: Any = None, **kw: Any) -> Write:
@@ -365,6 +246,41 @@ WRITES: list[Write] = [
     _w("deleteClaim", "204", CLAIM_PATH),
     _w("deleteClaim", "422", f"{CLAIMS}/Claim_1"),
     _w("deleteClaim", "404", CLAIM_PATH),
+    _w("createDocument", "201", "/v1/documents", TREATY),
+    _w("createDocument", "409", "/v1/documents", {**TREATY, "id": "charter"}),
+    _w("createDocument", "422", "/v1/documents", {**TREATY, "id": "x", "in_force_on": "2020"}),
+    _w("updateDocument", "200", DOCUMENT, {"short_title": "The example"}),
+    _w("updateDocument", "412", DOCUMENT, {"note": "-"}, if_match="stale"),
+    _w("updateDocument", "404", "/v1/documents/example-pact", {"note": "-"}),
+    _w("updateDocument", "422", DOCUMENT, {"amends": ["example-pact"]}),
+    _w("deleteDocument", "204", DOCUMENT),
+    _w("deleteDocument", "412", "/v1/documents/charter", if_match="stale"),
+    _w("deleteDocument", "404", DOCUMENT),
+    _w("deleteDocument", "422", "/v1/documents/charter"),
+    _w("createStanding", "201", "/v1/standings", STANDING),
+    _w("createStanding", "409", "/v1/standings", {**STANDING, "organisation": "cis"}),
+    _w("createStanding", "422", "/v1/standings", {**STANDING, "organisation_names": {}}),
+    _w("updateStanding", "200", UNION, {"instrument": "Example decision"}),
+    _w("updateStanding", "412", UNION, {"note": "-"}, if_match="stale"),
+    _w("updateStanding", "404", "/v1/standings/example-union-member-2027-04-03", {"note": "-"}),
+    _w("updateStanding", "409", UNION, {"organisation": "cis"}),
+    _w("updateStanding", "422", UNION, {"status": ""}),
+    _w("deleteStanding", "204", UNION),
+    _w("deleteStanding", "412", "/v1/standings/cis-observer-2025-10-10", if_match="stale"),
+    _w("deleteStanding", "404", UNION),
+    _w("deleteStanding", "422", "/v1/standings/CIS"),
+    _w("createLanguage", "201", "/v1/languages", ENGLISH),
+    _w("createLanguage", "409", "/v1/languages", {**ENGLISH, "language": "zh"}),
+    _w("createLanguage", "422", "/v1/languages", {**ENGLISH, "language": "xx"}),
+    _w("updateLanguage", "200", EN, {"roles": ["official", "working"]}),
+    _w("updateLanguage", "412", EN, {"note": "-"}, if_match="stale"),
+    _w("updateLanguage", "404", "/v1/languages/fr-2027-07-01", {"note": "-"}),
+    _w("updateLanguage", "409", EN, {"language": "ru"}),
+    _w("updateLanguage", "422", EN, {"roles": []}),
+    _w("deleteLanguage", "204", EN),
+    _w("deleteLanguage", "412", "/v1/languages/zh-2003-09-19", if_match="stale"),
+    _w("deleteLanguage", "404", EN),
+    _w("deleteLanguage", "422", "/v1/languages/ZH"),
     _w("getAudit", "200", "/v1/audit?since=1&limit=2"),
     _w("getAudit", "401", "/v1/audit?since=1&limit=2", key=None),
     _w("getAudit", "403", "/v1/audit?since=1&limit=2", key="reader"),

@@ -52,9 +52,17 @@ class StatingBody(Body):
         "summit whose days they are)",
         examples=["on 9 June 2017"],
     )
-    dates: list[Literal["decided_on", "start_date", "end_date"]] = Field(
-        default=[], description="Which of the fact's dates the `date` words give"
-    )
+    dates: list[
+        Literal[
+            "decided_on",
+            "start_date",
+            "end_date",
+            "signed_on",
+            "in_force_on",
+            "founded_on",
+            "predecessor_first_met_on",
+        ]
+    ] = Field(default=[], description="Which of the fact's dates the `date` words give")
 
 
 class CiteBody(Body):

@@ -65,3 +65,17 @@ def _translated(language: str, short: str, name: str) -> str:
         if translated != short or short == name
         else _translations(language).gettext(name)
     )
+
+
+@cache
+def language_names(code: str) -> dict[str, str]:
+    """A language's names in the working languages, from ISO 639 (`zh`: Chinese, китайский,
+    中文): the first of the Chinese translation's names where it gives several."""
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        raise ValueError(f"{code!r} is not an ISO 639-1 code")
+    names = {"en": language.name}
+    for lang, locale in (("ru", "ru"), ("zh", "zh_CN")):
+        translated = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[locale])
+        names[lang] = translated.gettext(language.name).split(";")[0].strip()
+    return names

@@ -57,7 +57,9 @@ class In(BaseModel):
 
 
 # The dates of a fact a citation may state, in the dataset file's words.
-DateName = Literal["decided", "start", "end"]
+DateName = Literal[
+    "decided", "start", "end", "signed", "in_force", "founded", "predecessor_first_met"
+]
 
 
 class Stating(In):

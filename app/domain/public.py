@@ -148,6 +148,22 @@ class SummitRef(Public):
     end_date_precision: Precision
 
 
+class DocumentRef(Fact):
+    """A founding act, as another fact names it."""
+
+    id: str = Field(examples=["charter"])
+    title: str = Field(examples=["Charter of the Shanghai Cooperation Organisation"])
+    href: str = Field(examples=["/v1/documents/charter"])
+
+
+class OtherOrganisation(Public):
+    """Another organisation, in which the SCO holds a standing."""
+
+    id: str = Field(examples=["un-general-assembly"])
+    names: Names
+    aliases: list[str] = Field(description="Other names its sources use (`UNGA`)")
+
+
 class EventType(StrEnum):
     """What happened on a timeline day."""
 
@@ -158,6 +174,10 @@ class EventType(StrEnum):
     term_ended = "term_ended"
     presidency_handover = "presidency_handover"
     summit = "summit"
+    document_signed = "document_signed"
+    document_in_force = "document_in_force"
+    standing_began = "standing_began"
+    standing_ended = "standing_ended"
 
 
 OpenEventType = Annotated[EventType, open_list(EventType)]
@@ -175,7 +195,8 @@ class PersonRef(Public):
 
 class TimelineEvent(Public):
     """One dated change. Status events name the state and the statuses before and after;
-    term events the person and post; handovers the chairs; summit events the summit."""
+    term events the person and post; handovers the chairs; summit events the summit;
+    document events the founding act; standing events the other organisation."""
 
     date: PartialDate = Field(
         description="Day of the event, or its month or year where the sources give no day"
@@ -200,6 +221,12 @@ class TimelineEvent(Public):
     person: PersonRef | None = None
     post: OpenPost | None = None
     summit: SummitRef | None = None
+    document: DocumentRef | None = Field(
+        default=None, description="The founding act signed or entering into force"
+    )
+    organisation: OtherOrganisation | None = Field(
+        default=None, description="The organisation in which a standing began or ended"
+    )
     note: str | None = None
     sources: list[SourceRef]
 

@@ -48,10 +48,12 @@ def references(facts: Facts) -> list[Problem]:
     d = facts.docs
     problems: list[Problem] = []
 
-    def need(key: FactKey, what: str, kind: str, value: str | None, field: str) -> None:
-        if value is not None and value not in d[kind]:
-            listed = "is not listed" if kind != "state" else "has no state entry"
-            problems.append(Problem(f"{key[0]} {key[1]}: {what} {value!r} {listed}", key, field))
+    def need(key: FactKey, what: str, kind: str, value: str | list[str] | None, field: str) -> None:
+        for one in value if isinstance(value, list) else [value]:
+            if one is not None and one not in d[kind]:
+                listed = "is not listed" if kind != "state" else "has no state entry"
+                message = f"{key[0]} {key[1]}: {what} {one!r} {listed}"
+                problems.append(Problem(message, key, field))
 
     for iso3 in d["state"]:
         if not is_country(iso3):

@@ -1,14 +1,17 @@
 """The organisation on one day, as /v1/snapshot answers: who holds which status, the
-Secretary-General, the presidency and the permanent bodies, each as its own kind's answer."""
+Secretary-General, the presidency, the permanent bodies, the founding acts signed by then,
+the languages and the standings, each as its own kind's answer."""
 
 from datetime import date
 
 from pydantic import Field
 
+from app.domain.kinds.language import LanguagePublic
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.presidency import PresidencyPublic
+from app.domain.kinds.standing import StandingPublic
 from app.domain.kinds.term import TermPublic
-from app.domain.public import HOLDS_DESCRIPTION, Holds, Public, StateRef
+from app.domain.public import HOLDS_DESCRIPTION, DocumentRef, Holds, Public, StateRef
 
 
 class SnapshotEntry(Public):
@@ -17,6 +20,16 @@ class SnapshotEntry(Public):
     state: StateRef
     period_id: str
     holds: Holds = Field(description=HOLDS_DESCRIPTION)
+
+
+class SnapshotDocument(Public):
+    """A founding act signed by the snapshot's day, and whether it was in force then."""
+
+    document: DocumentRef
+    in_force: bool | None = Field(
+        description="Whether it was in force that day; null: its entry into force is not "
+        "known (or not known to the day), or it needs none (a declaration)"
+    )
 
 
 class Snapshot(Public):
@@ -30,6 +43,15 @@ class Snapshot(Public):
     secretary_general: TermPublic | None
     presidency: PresidencyPublic | None
     permanent_bodies: list[PermanentBodyPublic]
+    documents: list[SnapshotDocument] = Field(
+        default=[], description="The founding acts signed by that day, in the order signed"
+    )
+    languages: list[LanguagePublic] = Field(
+        default=[], description="The organisation's official and working languages that day"
+    )
+    standings: list[StandingPublic] = Field(
+        default=[], description="The organisation's standings in other organisations that day"
+    )
     not_covered: list[str] = Field(
         description="Kinds of fact the dataset does not yet cover on this day: an empty list "
         "there means 'not known here', not 'none'"

@@ -99,6 +99,10 @@ CITED_COLUMNS = (
     "summit_id",
     "presidency_id",
     "permanent_body_id",
+    "document_id",
+    "organisation_id",
+    "language_id",
+    "standing_id",
 )
 
 
@@ -137,6 +141,18 @@ class Citation(SQLModel, table=True):
         index=True,
         max_length=64,
         ondelete="CASCADE",
+    )
+    document_id: str | None = Field(
+        default=None, foreign_key="document.id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    organisation_id: str | None = Field(
+        default=None, foreign_key="organisation.id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    language_id: int | None = Field(
+        default=None, foreign_key="language.id", index=True, ondelete="CASCADE"
+    )
+    standing_id: int | None = Field(
+        default=None, foreign_key="standing.id", index=True, ondelete="CASCADE"
     )
 
 

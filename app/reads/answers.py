@@ -255,7 +255,10 @@ def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:
     ]
 
 
-def snapshot(ds: Dataset, day: date, certain: bool = False) -> Snapshot:
+def snapshot(ds: Dataset, day: date, certain: bool = False, **parts: Any) -> Snapshot:
+    """The organisation on `day`; `parts` are the snapshot's parts that other modules
+    answer (app.reads.structure: the documents, languages and standings)."""
+
     def holding(status: Status) -> list[SnapshotEntry]:
         return [
             SnapshotEntry(
@@ -277,6 +280,7 @@ def snapshot(ds: Dataset, day: date, certain: bool = False) -> Snapshot:
         secretary_general=in_office[0] if in_office else None,
         presidency=chairs[0] if chairs else None,
         permanent_bodies=permanent_bodies(ds),
+        **parts,
         not_covered=[kind for kind in SNAPSHOT_KINDS if not ds.covered(kind, day)],
     )
 

@@ -1,10 +1,13 @@
 """The dataset as a Popolo document (http://www.popoloproject.com/specs/), for tools that
 read organisations, people, posts and memberships in that shape.
 
-The SCO, its permanent bodies and the states are organizations; a state's status period is
-a membership of the state in the SCO (role `member`, `observer`, `dialogue partner` or
-`partner`), a Secretary-General's term a membership of the person in the SCO through the
-post. Dates keep the precision of their sources (`YYYY`, `YYYY-MM`), as Popolo allows.
+The SCO (its names, short names and founding date from the dataset's record of the
+organisation), its permanent bodies, the states and the organisations in which the SCO holds
+a standing are organizations; a state's status period is a membership of the state in the
+SCO (role `member`, `observer`, `dialogue partner` or `partner`), a Secretary-General's term
+a membership of the person in the SCO through the post, a standing a membership of the SCO
+in the other organisation (role `observer`); a founding act signed, or entering into force,
+is an event. Dates keep the precision of their sources (`YYYY`, `YYYY-MM`), as Popolo allows.
 Every item lists its sources as Popolo links: `url` (the source's own, else its page in this
 API), `note` (its title) and, beside them, the `quote` that states the fact.
 """
@@ -13,6 +16,7 @@ from typing import Any
 
 from app.core.dates import render
 from app.domain.dataset import Dataset
+from app.domain.kinds.organisation import OrganisationRec
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
 from app.domain.records import FactKey
@@ -20,11 +24,9 @@ from app.domain.tables import Post, Status
 from app.reads.timelines import POST_TITLES
 
 SCO = "sco"
-SCO_NAMES = {
-    "en": "Shanghai Cooperation Organisation",
-    "ru": "Шанхайская организация сотрудничества",
-    "zh": "上海合作组织",
-}
+# The SCO's name where the dataset holds no record of the organisation (a version pinned
+# from before it was recorded).
+SCO_NAME = "Shanghai Cooperation Organisation"
 ROLES = {
     Status.member: "member",
     Status.observer: "observer",
@@ -66,20 +68,37 @@ def _dates(start: str | None, end: str | None) -> dict[str, str]:
     return {k: v for k, v in (("start_date", start), ("end_date", end)) if v}
 
 
-def _organizations(ds: Dataset) -> list[dict[str, Any]]:
-    members = [p for p in ds.periods if p.status == Status.member]
-    founded = min(members, key=lambda p: p.start_date) if members else None
-    sco: dict[str, Any] = {
+def _sco(ds: Dataset) -> dict[str, Any]:
+    """The SCO as an organization, from the dataset's record of it."""
+    o: OrganisationRec | None = ds.records.get("organisation", {}).get(SCO)
+    if o is None:
+        return {"id": SCO, "name": SCO_NAME, "classification": "international organization"}
+    first_met = render(o.predecessor_first_met_on, o.predecessor_first_met_precision)
+    predecessor = o.predecessor_names.get("en")
+    return {
         "id": SCO,
-        "name": SCO_NAMES["en"],
+        "name": o.names.get("en") or SCO_NAME,
         "other_names": [
-            {"name": "SCO", "lang": "en", "note": "abbreviation"},
-            *({"name": name, "lang": lang} for lang, name in SCO_NAMES.items() if lang != "en"),
+            *({"name": n, "lang": lang} for lang, n in o.names.items() if lang != "en"),
+            *(
+                {"name": n, "lang": lang, "note": "abbreviation"}
+                for lang, n in o.short_names.items()
+            ),
+            *({"name": alias, "note": "alias"} for alias in o.aliases),
         ],
         "classification": "international organization",
+        "founding_date": render(o.founded_on, o.founded_precision),
+        **(
+            {"description": f"Preceded by the {predecessor}, first met {first_met}"}
+            if predecessor and first_met
+            else {}
+        ),
+        "sources": _sources(ds, ("organisation", o.id)),
     }
-    if founded is not None:
-        sco["founding_date"] = render(founded.start_date, founded.start_precision)
+
+
+def _organizations(ds: Dataset) -> list[dict[str, Any]]:
+    sco = _sco(ds)
     bodies = [
         {
             "id": f"body/{b.id}",
@@ -108,7 +127,67 @@ def _organizations(ds: Dataset) -> list[dict[str, Any]]:
         }
         for s in ds.states.values()
     ]
-    return [sco, *bodies, *states]
+    others = {
+        s.organisation: {
+            "id": f"organization/{s.organisation}",
+            "name": s.organisation_names.get("en") or s.organisation,
+            "other_names": [
+                *(
+                    {"name": n, "lang": lang}
+                    for lang, n in s.organisation_names.items()
+                    if lang != "en"
+                ),
+                *({"name": alias, "note": "alias"} for alias in s.aliases),
+            ],
+            "classification": "international organization",
+        }
+        for s in ds.records.get("standing", {}).values()
+    }
+    return [sco, *bodies, *states, *others.values()]
+
+
+def _standings(ds: Dataset) -> list[dict[str, Any]]:
+    """The SCO's standings in other organisations, as its memberships in them."""
+    return [
+        {
+            "id": s.id,
+            "member": {"@type": "Organization", "id": SCO},
+            "organization_id": f"organization/{s.organisation}",
+            "role": s.status,
+            **_dates(render(s.start_date, s.start_precision), render(s.end_date, s.end_precision)),
+            "sources": _sources(ds, ("standing", s.id)),
+        }
+        for s in ds.records.get("standing", {}).values()
+    ]
+
+
+def _events(ds: Dataset) -> list[dict[str, Any]]:
+    """The founding acts: each signed (and, where known, entering into force) an event."""
+    events = []
+    for d in ds.records.get("document", {}).values():
+        sources = _sources(ds, ("document", d.id))
+        events.append(
+            {
+                "id": f"document/{d.id}/signed",
+                "name": f"{d.title} signed" + (f" in {d.place}" if d.place else ""),
+                "classification": "signing",
+                "start_date": render(d.signed_on, d.signed_precision),
+                "organization_id": SCO,
+                "sources": sources,
+            }
+        )
+        if d.in_force_on is not None:
+            events.append(
+                {
+                    "id": f"document/{d.id}/in-force",
+                    "name": f"{d.title} enters into force",
+                    "classification": "entry into force",
+                    "start_date": render(d.in_force_on, d.in_force_precision),
+                    "organization_id": SCO,
+                    "sources": sources,
+                }
+            )
+    return events
 
 
 def document(ds: Dataset) -> dict[str, Any]:
@@ -161,5 +240,6 @@ def document(ds: Dataset) -> dict[str, Any]:
         "organizations": _organizations(ds),
         "persons": persons,
         "posts": posts,
-        "memberships": statuses + terms,
+        "memberships": statuses + terms + _standings(ds),
+        "events": _events(ds),
     }

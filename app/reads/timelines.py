@@ -1,6 +1,7 @@
 """Timelines: every event in order — states' changes of status, Secretaries-General's terms
-beginning and ending, presidency handovers and summits — each dated at its sources'
-precision and cited; and one state's changes of status."""
+beginning and ending, presidency handovers, summits, founding acts signed and entering into
+force, and the organisation's standings in others beginning and ending — each dated at its
+sources' precision and cited; and one state's changes of status."""
 
 import itertools
 from collections.abc import Collection, Iterator
@@ -14,7 +15,9 @@ from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitFormat
 from app.domain.public import EventType, PersonRef, StateTimeline, TimelineEvent
 from app.domain.tables import Post, Status
+from app.reads import structure
 from app.reads.answers import find_state
+from app.reads.structure import document_ref
 
 # Order of events on one day: a summit first, then what it decided, then who took over.
 EVENT_ORDER = {
@@ -22,6 +25,10 @@ EVENT_ORDER = {
     for i, t in enumerate(
         [
             EventType.summit,
+            EventType.document_signed,
+            EventType.document_in_force,
+            EventType.standing_ended,
+            EventType.standing_began,
             EventType.status_ended,
             EventType.status_changed,
             EventType.status_granted,
@@ -170,6 +177,57 @@ def _summit_events(ds: Dataset) -> Iterator[TimelineEvent]:
         )
 
 
+def _document_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for d in ds.records.get("document", {}).values():
+        place = f" in {d.place}" if d.place else ""
+        common = {
+            "document": document_ref(ds, d.id),
+            "state": state_ref(ds, d.place_iso3) if d.place_iso3 else None,
+            "sources": sources_of(ds, ("document", d.id)),
+        }
+        yield _event(
+            d.signed_on,
+            d.signed_precision,
+            EventType.document_signed,
+            f"{d.title} signed{place}",
+            note=d.note,
+            **common,
+        )
+        if d.in_force_on is not None:
+            yield _event(
+                d.in_force_on,
+                d.in_force_precision,
+                EventType.document_in_force,
+                f"{d.title} enters into force",
+                **common,
+            )
+
+
+def _standing_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for s in ds.records.get("standing", {}).values():
+        other = structure.other_organisation(s)
+        common = {
+            "organisation": other,
+            "note": s.note,
+            "sources": sources_of(ds, ("standing", s.id)),
+        }
+        yield _event(
+            s.start_date,
+            s.start_precision,
+            EventType.standing_began,
+            f"The SCO becomes {s.status} in the {other.names.en or other.id}",
+            **common,
+        )
+        if s.end_date is not None:
+            yield _event(
+                s.end_date,
+                s.end_precision,
+                EventType.standing_ended,
+                f"The SCO is no longer {s.status} in the {other.names.en or other.id}",
+                **common,
+            )
+
+
 def _in_order(events: Iterator[TimelineEvent]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: (parse(e.date)[0], EVENT_ORDER[e.type], e.summary))
 
@@ -200,5 +258,7 @@ def timeline(
         _term_events(ds),
         _presidency_events(ds),
         _summit_events(ds),
+        _document_events(ds),
+        _standing_events(ds),
     )
     return [e for e in _in_order(every) if wanted(e)]

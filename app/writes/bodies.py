@@ -114,9 +114,14 @@ def body_of(kind: Kind, doc: Doc) -> dict[str, Any]:
     return body
 
 
-# A body's names of document fields (`start_date`: `start`), and its objects of them (`names`).
+# A body's names of document fields (`start_date`: `start`).
 _BACK = {said: name for name, said in RENAMED.items()}
-_OBJECTS = {said.split(".")[0] for said in _BACK if "." in said}
+
+
+def _objects(kind: Kind) -> set[str]:
+    """A kind's objects of document fields in its bodies (a person's `names`: `name_ru`,
+    `name_zh`); another kind's `names` may be a field of its own (the organisation's)."""
+    return {f.said.split(".")[0] for f in kind.fields if "." in f.said}
 
 
 def _cite_body(c: Doc) -> dict[str, Any]:
@@ -140,10 +145,11 @@ def doc_of(kind: Kind, body: BaseModel, fact_id: str | None, before: Doc | None)
     what no body carries (a source's claims) is kept from the fact `before`."""
     data = body.model_dump(mode="json")
     doc: Doc = {}
+    objects = _objects(kind)
     for name, value in data.items():
         if name == "sources":
             doc["sources"] = [_cite_doc(c) for c in value]
-        elif name in _OBJECTS:  # an object of the body (`names`) of document fields
+        elif name in objects:  # an object of the body (`names`) of document fields
             doc.update(
                 {_BACK[f"{name}.{k}"]: v for k, v in value.items() if f"{name}.{k}" in _BACK}
             )

@@ -12,11 +12,22 @@ import yaml
 
 HERE = Path(__file__).parent
 DATASET = HERE.parent.parent / "seed" / "dataset.yaml"
-SOURCE_FIELDS = ("id", "kind", "title", "publisher", "published", "url", "language",
-                 "text_scope", "text")
+SOURCE_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "publisher",
+    "published",
+    "url",
+    "language",
+    "text_scope",
+    "text",
+)
 
 
-def cites(sources: list[dict[str, Any]], ds: dict[str, Any], by_id: dict[str, Any]) -> list[dict[str, Any]]:
+def cites(
+    sources: list[dict[str, Any]], ds: dict[str, Any], by_id: dict[str, Any]
+) -> list[dict[str, Any]]:
     """A fact's citations, their `add_text` appended to the stored text of the source."""
     out = []
     for c in sources:
@@ -96,8 +107,9 @@ def main(name: str) -> None:
             fact["sources"] = cites(fact["sources"], ds, by_id)
             fact.pop("end", None) if fact.get("end") is None else None
             ds.setdefault(section, []).append(fact)
-    DATASET.write_text(yaml.safe_dump(ds, allow_unicode=True, sort_keys=False, width=100),
-                       encoding="utf-8")
+    DATASET.write_text(
+        yaml.safe_dump(ds, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ class PopoloExport(Public):
     persons: list[dict[str, Any]]
     posts: list[dict[str, Any]]
     memberships: list[dict[str, Any]]
+    events: list[dict[str, Any]] = Field(
+        default=[], description="The founding acts signed, and entering into force"
+    )
 
 
 def _download(name: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from app.domain.public import TimelineEvent
 from app.domain.snapshot import Snapshot
 from app.domain.tables import Post, Status
 from app.reads import answers as queries
-from app.reads import timelines
+from app.reads import structure, timelines
 from app.reads.tabular import Table
 
 router = APIRouter(tags=["organisation"])
@@ -113,15 +113,17 @@ def _snapshot(ds: Dataset, as_of: date, certain: bool) -> Snapshot:
             f"as_of {as_of} is before the SCO was founded ({founded})",
             [InvalidParam(name="as_of", reason=f"must be {founded} or later")],
         )
-    return queries.snapshot(ds, as_of, certain)
+    return queries.snapshot(ds, as_of, certain, **structure.snapshot_parts(ds, as_of, certain))
 
 
 @router.get("/snapshot", response_model=Snapshot, responses=problem_responses(404, 422, 503))
 async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The whole organisation on one day (default today): member states, observers,
-    dialogue partners, partners, the Secretary-General, the presidency and the permanent
-    bodies. `not_covered` names the kinds of fact the dataset does not yet hold for that
-    day, so an empty list there is not mistaken for 'none'."""
+    dialogue partners, partners, the Secretary-General, the presidency, the permanent
+    bodies, the founding acts signed by then (each saying whether it was in force), and the
+    organisation's languages and standings in other organisations. `not_covered` names the
+    kinds of fact the dataset does not yet hold for that day, so an empty list there is not
+    mistaken for 'none'."""
     as_of = q.as_of or today()
     return await respond(
         request, q, lambda ds: _snapshot(ds, as_of, q.certain), depends_on_today=True
@@ -133,7 +135,10 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
 async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) -> Response:
     """Every event in order: states' status changes (`status_granted`, `status_changed`,
     `status_ended`), Secretaries-General's terms (`term_began`, `term_ended`), presidency
-    handovers (`presidency_handover`) and summits (`summit`). Filter with `from`, `to`
+    handovers (`presidency_handover`), summits (`summit`), founding acts signed and entering
+    into force (`document_signed`, `document_in_force`) and the organisation's standings in
+    other organisations (`standing_began`, `standing_ended`). The list of types may grow:
+    expect types you do not know. Filter with `from`, `to`
     (inclusive days) and `type` (comma-separated). An event known only to the month or year
     is dated so, and kept when it may fall in the range."""
     q.check_range()

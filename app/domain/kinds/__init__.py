@@ -6,10 +6,14 @@ from app.domain import tables
 from app.domain.kind import Kind
 from app.domain.kinds import (
     coverage,
+    document,
+    language,
+    organisation,
     permanent_body,
     person,
     presidency,
     source,
+    standing,
     state,
     status_period,
     summit,
@@ -26,6 +30,10 @@ KINDS: tuple[Kind, ...] = (
     term.KIND,
     presidency.KIND,
     permanent_body.KIND,
+    document.KIND,
+    organisation.KIND,
+    language.KIND,
+    standing.KIND,
 )
 BY_NAME = {k.name: k for k in KINDS}
 
