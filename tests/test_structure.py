@@ -323,23 +323,18 @@ class TestWrites:
     ) -> None:
         c = curated
         aliases = (await c.client.get("/v1/organisation")).json()["aliases"]
-        change = {
-            "reason": "an alias in another spelling",
-            "operations": [
-                {
-                    "op": "update",
-                    "kind": "organisation",
-                    "id": "sco",
-                    "revision": 1,
-                    "data": {"aliases": [*aliases, "ShOS"]},
-                }
-            ],
-        }
-        made = await c.post("/v1/change-sets", change)
+
+        def change(data: dict[str, Any], revision: int) -> dict[str, Any]:
+            update = {"op": "update", "kind": "organisation", "id": "sco", "revision": revision}
+            return {"reason": "a curator's change", "operations": [{**update, "data": data}]}
+
+        made = await c.post("/v1/change-sets", change({"note": "Seated in Beijing."}, 1))
         assert made.status_code == 201, made.text
         o = (await c.client.get("/v1/organisation")).json()
-        assert o["revision"] == 2
-        assert o["aliases"] == [*aliases, "ShOS"]
+        assert (o["revision"], o["note"]) == (2, "Seated in Beijing.")
+        unquoted = await c.post("/v1/change-sets", change({"aliases": [*aliases, "ShOS"]}, 2))
+        assert unquoted.status_code == 422
+        assert "'ShOS' occurs in none of its sources' quotes" in unquoted.text
 
 
 async def test_created_changed_and_deleted_by_import(

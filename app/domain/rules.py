@@ -253,17 +253,37 @@ def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
             )
 
 
+# Other names are data, each quoted in a citation of its fact: the aliases of every kind
+# (a state's, a person's, a summit's place's, a founding act's, ...). Names by language
+# (a title in Russian) are not held to it: a quote may give them in another case.
+QUOTED_NAMES = ("aliases",)
+
+
+def _names_in(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
 def names_are_quoted(ds: Dataset) -> Iterator[Problem]:
     """A person's Russian and Chinese names and any alias (a state's, a person's, a summit's
     place's) are data like any other: each
     occurs in a quote of one of the fact's own citations."""
     named: list[tuple[str, str, str, str | None]] = [
-        *(("state", s.iso3, "aliases", a) for s in ds.states.values() for a in s.aliases),
         *(("state", s.iso3, "names", n) for s in ds.states.values() for n in s.sco_names.values()),
         *(("person", p.id, "name_ru", p.name_ru) for p in ds.persons.values()),
         *(("person", p.id, "name_zh", p.name_zh) for p in ds.persons.values()),
-        *(("person", p.id, "aliases", a) for p in ds.persons.values() for a in p.aliases),
-        *(("summit", s.id, "aliases", a) for s in ds.summits.values() for a in s.aliases),
+        # every kind's aliases, and the names by language of the kinds that write them
+        *(
+            (kind.name, fact.id, f.doc, name)
+            for kind in KINDS
+            for f in kind.fields
+            if f.doc in QUOTED_NAMES and kind.cited
+            for fact in ds.records[kind.name].values()
+            for name in _names_in(getattr(fact, f.col))
+        ),
     ]
     for kind, fact_id, field, name in named:
         quotes = [c.quote or "" for c in ds.citations_by_fact.get((kind, fact_id), [])]

@@ -79,16 +79,21 @@ def _doc(
     return extra
 
 
+# The kinds written on paths of their own (the organisation's one fact and coverage are
+# written with change sets only).
+ROUTED = [
+    k for k in ANSWERS if k in WRITABLE and WRITABLE[k].kind.param and WRITABLE[k].kind.created
+]
 # The bodies the write operations read themselves, for app.api.openapi to document; a PATCH
 # takes a merge patch of its kind's fields (PATCH_MODELS: documented with none required).
 PATCH_MODELS: list[type[BaseModel]] = [
-    *(WRITABLE[k].update_body for k in ANSWERS if k in WRITABLE),
+    *(WRITABLE[k].update_body for k in ROUTED),
     bodies.ClaimNote,
 ]
 REQUEST_MODELS: list[type[BaseModel]] = [
     ChangeSetIn,
     bodies.ClaimNew,
-    *(WRITABLE[k].create_body for k in ANSWERS if k in WRITABLE),
+    *(WRITABLE[k].create_body for k in ROUTED),
 ]
 
 
