@@ -137,23 +137,30 @@ class TestMigrations:
         # The earlier code knew no people's names in other languages (nor their sources), and
         # it took notes of any length.
         insert(engine, "UPDATE person SET name_ru = NULL, name_zh = NULL")
+        # ... and held the Secretariat as a permanent body, with its seat.
+        insert(
+            engine,
+            "INSERT INTO permanent_body (id, name, seat_city, seat_state_iso3) "
+            "VALUES ('secretariat', 'SCO Secretariat', 'Beijing', 'CHN')",
+        )
         insert(engine, "UPDATE summit SET note = :n WHERE id = '2017-astana'", n="x" * 20_000)
         migrate(seeded_copy_url)
         with engine.connect() as conn:
             again = sorted(r[0] for r in conn.execute(text("SELECT public_id FROM status_period")))
             sets = conn.execute(text("SELECT seq, channel FROM change_set")).all()
         assert again == ids
-        assert [tuple(s) for s in sets] == [(1, "migration")]
-        assert scalar(engine, "SELECT version FROM dataset_version") == 1
+        # Change set 1 records the rows; 2 moves the Secretariat to the bodies.
+        assert [tuple(s) for s in sets] == [(1, "migration"), (2, "migration")]
+        assert scalar(engine, "SELECT version FROM dataset_version") == 2
         # The earlier code knew no words that state a fact: `check` says which facts lack
         # them, and that the tables are the change log's.
         result = run_cli(seeded_copy_url, "check")
         assert result.returncode == 1, result.stdout
         assert "no citation states" in result.stderr
         assert "change log" not in result.stderr
-        # Then the shipped file brings what the earlier code did not hold, as change set 2.
+        # Then the shipped file brings what the earlier code did not hold, as change set 3.
         outcome = import_file(engine, SEED_DIR)
-        assert outcome.seq == 2
+        assert outcome.seq == 3
         assert {c.kind for c in outcome.changes} >= {"person", "state", "summit", "term"}
         result = run_cli(seeded_copy_url, "check")
         assert result.returncode == 0, result.stderr

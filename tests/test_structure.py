@@ -366,7 +366,8 @@ async def test_created_changed_and_deleted_by_import(
         cis = next(s for s in data["standings"] if s["organisation"] == "cis")
         cis["note"] = "Corrected by a curator."
         data["languages"] = [lang for lang in data["languages"] if lang["language"] != "ru"]
-        data["permanent_bodies"][0]["seat_city"] = "Peking"
+        secretariat = next(b for b in data["bodies"] if b["id"] == "secretariat")
+        secretariat["seats"][0]["city"] = "Peking"
         # (and the claim that the SCO is Beijing-based, which the move would contradict)
         awaaz = next(s for s in data["sources"] if s["id"] == "indian-awaaz-2022-03-20")
         awaaz["claims"] = [c for c in awaaz["claims"] if "Beijing-based" not in c["statement"]]
@@ -388,7 +389,7 @@ async def test_created_changed_and_deleted_by_import(
         ("document", "create"),
         ("standing", "update"),
         ("language", "delete"),
-        ("permanent_body", "update"),
+        ("seat", "update"),
     } <= done
     was = (await client.get(f"/v1/organisation?version={before}&as_of=2022-03-17")).json()
     assert [lang["language"] for lang in was["languages"]] == ["ru", "zh"]

@@ -14,7 +14,8 @@ EXAMPLE_TEXT = (
     "returns as Secretary-General on 1 January 2029. Example Person is a national of "
     "Kazakhstan. The Example Treaty is signed in Example City on 2 March 2027. The SCO "
     "becomes an observer in the Example Union on 3 April 2027. English becomes a working "
-    "language of the SCO on 1 July 2027."
+    "language of the SCO on 1 July 2027. The Example Council begins work on 1 August 2027 "
+    "and is seated in Example City from 2 August 2027."
 )
 
 
@@ -178,3 +179,27 @@ CHANGE_SET = {
         },
     ],
 }
+
+COUNCIL = {
+    "id": "example-council",
+    "names": {"en": "Example Council"},
+    "kind": "permanent_body",
+    "start_date": "2027-08-01",
+    "sources": cite(
+        "The Example Council begins work on 1 August 2027", "Example Council", "1 August 2027"
+    ),
+}
+SEAT = {
+    "body": "example-council",
+    "city": "Example City",
+    "state": "KGZ",
+    "start_date": "2027-08-02",
+    "sources": cite(
+        "Example Council begins work on 1 August 2027 and is seated in Example City from "
+        "2 August 2027",
+        "Example Council",
+        "2 August 2027",
+    ),
+}
+BODY = "/v1/bodies/example-council"
+SEATED = "/v1/seats/example-council-example-city-2027-08-02"

@@ -108,6 +108,21 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/standings/un-observer-1945-10-24",
         "422": "/v1/standings/UN",
     },
+    "listBodies": {
+        "200": "/v1/bodies?as_of=2004-06-17&limit=2&offset=4",
+        "404": "/v1/bodies?version=999999",
+        "422": "/v1/bodies?as_of=2004-06-31",
+    },
+    "getBody": {
+        "200": "/v1/bodies/rats?as_of=2003-01-01",
+        "404": "/v1/bodies/council-of-defence-ministers",
+        "422": "/v1/bodies/RATS",
+    },
+    "getSeat": {
+        "200": "/v1/seats/rats-tashkent-2003-09-05",
+        "404": "/v1/seats/rats-moscow-2003-09-05",
+        "422": "/v1/seats/RATS",
+    },
     "getTerm": {
         "200": "/v1/terms/zhang-ming-secretary-general-2022-01-01",
         "404": "/v1/terms/nobody-secretary-general-2000-01-01",
@@ -189,6 +204,7 @@ REQUESTS: dict[str, dict[str, str]] = {
 # Operations that negotiate their media type: their 406 is their 200 request asked with an
 # Accept header none of their media types satisfies.
 NEGOTIATED = {
+    "listBodies",
     "listDocuments",
     "listLanguages",
     "listStandings",

@@ -132,6 +132,10 @@ def _not_future(value: date | None) -> date | None:
     return value
 
 
+# A day a read may ask for: today at the latest (the dataset records facts up to today).
+PastDay = Annotated[Day, AfterValidator(_not_future)]
+
+
 class DatedPage(Paged):
     as_of: Day | None = Field(
         default=None,

@@ -265,9 +265,22 @@ class Seat(Params):
 
 
 def seat(ds: Dataset, p: Seat, day: date) -> Result:
-    body = next(b for b in ds.bodies if b.id == p.body)
-    ok = p.city in (None, body.seat_city) and p.state in (None, body.seat_state_iso3)
-    return _decide(ok, f"{body.name}: {body.seat_city}, {body.seat_state_iso3}")
+    """Where a body is seated on the day (a permanent body of an earlier version: where its
+    record says)."""
+    organ = ds.records.get("body", {}).get(p.body)
+    if organ is None:
+        body = next(b for b in ds.bodies if b.id == p.body)
+        ok = p.city in (None, body.seat_city) and p.state in (None, body.seat_state_iso3)
+        return _decide(ok, f"{body.name}: {body.seat_city}, {body.seat_state_iso3}")
+    seats = [s for s in ds.records.get("seat", {}).values() if s.body_id == p.body]
+    held = [s for s in seats if holds_on(s, day)]
+    if not held:
+        if not ds.covered("seat", day):
+            return _not_covered("seat", day)
+        return _decide(False, f"{organ.name}: no seat on {day}")
+    s = held[0]
+    ok = p.city in (None, s.city) and p.state in (None, s.state_iso3)
+    return _decide(ok, f"{organ.name}: {s.city}, {s.state_iso3} on {day}")
 
 
 @dataclass(frozen=True)

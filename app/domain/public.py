@@ -164,6 +164,14 @@ class OtherOrganisation(Public):
     aliases: list[str] = Field(description="Other names its sources use (`UNGA`)")
 
 
+class BodyRef(Public):
+    """A body of the organisation, as another fact names it."""
+
+    id: str = Field(examples=["secretariat"])
+    name: str = Field(examples=["SCO Secretariat"])
+    href: str = Field(examples=["/v1/bodies/secretariat"])
+
+
 class EventType(StrEnum):
     """What happened on a timeline day."""
 
@@ -178,6 +186,8 @@ class EventType(StrEnum):
     document_in_force = "document_in_force"
     standing_began = "standing_began"
     standing_ended = "standing_ended"
+    body_established = "body_established"
+    body_moved = "body_moved"
 
 
 OpenEventType = Annotated[EventType, open_list(EventType)]
@@ -196,7 +206,8 @@ class PersonRef(Public):
 class TimelineEvent(Public):
     """One dated change. Status events name the state and the statuses before and after;
     term events the person and post; handovers the chairs; summit events the summit;
-    document events the founding act; standing events the other organisation."""
+    document events the founding act; standing events the other organisation; body events
+    the body (and, moved, the state of its new seat)."""
 
     date: PartialDate = Field(
         description="Day of the event, or its month or year where the sources give no day"
@@ -227,6 +238,7 @@ class TimelineEvent(Public):
     organisation: OtherOrganisation | None = Field(
         default=None, description="The organisation in which a standing began or ended"
     )
+    body: BodyRef | None = Field(default=None, description="The body established or moved")
     note: str | None = None
     sources: list[SourceRef]
 

@@ -90,13 +90,13 @@ def _claim_references(d: dict[str, dict[str, Doc]]) -> list[Problem]:
                 message = f"claim of {source_id} {claim['statement']!r}: {exc}"
                 problems.append(Problem(message, ("source", source_id)))
                 continue
-            for name, target in (
-                ("person", "person"),
-                ("summit", "summit"),
-                ("body", "permanent_body"),
+            for name, targets in (
+                ("person", ("person",)),
+                ("summit", ("summit",)),
+                ("body", ("body", "permanent_body")),
             ):
                 value = getattr(params, name, None)
-                if value is not None and value not in d[target]:
+                if value is not None and all(value not in d[t] for t in targets):
                     message = (
                         f"claim of {source_id} {claim['statement']!r}: unknown {name} {value!r}"
                     )
@@ -244,6 +244,8 @@ def nothing_before_the_founding(ds: Dataset) -> Iterator[Problem]:
         (kind.name, fact) for kind in KINDS if kind.dated for fact in ds.records[kind.name].values()
     ]
     for kind, fact in dated:
+        if fact.start_date is None:  # a body whose first day of work is not known
+            continue
         if latest(fact.start_date, fact.start_precision) < FOUNDED:
             yield Problem(
                 f"{kind.replace('_', ' ')} {fact.id} starts {fact.start_date}, before the "

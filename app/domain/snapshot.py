@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
+from app.domain.kinds.body import BodyPublic
 from app.domain.kinds.language import LanguagePublic
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.presidency import PresidencyPublic
@@ -42,7 +43,15 @@ class Snapshot(Public):
     partners: list[SnapshotEntry]
     secretary_general: TermPublic | None
     presidency: PresidencyPublic | None
-    permanent_bodies: list[PermanentBodyPublic]
+    permanent_bodies: list[PermanentBodyPublic] = Field(
+        description="The permanent bodies seated that day, each with its seat (as before the "
+        "bodies were recorded; `bodies` shows them whole)"
+    )
+    bodies: list[BodyPublic] = Field(
+        default=[],
+        description="The councils and permanent bodies that existed that day, each with its "
+        "seat and head that day",
+    )
     documents: list[SnapshotDocument] = Field(
         default=[], description="The founding acts signed by that day, in the order signed"
     )

@@ -230,7 +230,9 @@ def facts_are_stated(
                 if not wrong:
                     good.append(c)
             if getattr(record, "inferred", None):
-                if good:
+                # What no citation states is inferred; a fact every date of which a citation
+                # states is not (a body may be stated to begin work, its decision inferred).
+                if good and not _unsaid(kind, record, good).replace("its subject", ""):
                     message = (
                         f"{said(ds, record)}: it is inferred, yet {good[0].source_id} states "
                         "it: drop `inferred`, or the citation's `states`"

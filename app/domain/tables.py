@@ -103,6 +103,8 @@ CITED_COLUMNS = (
     "organisation_id",
     "language_id",
     "standing_id",
+    "body_id",
+    "seat_id",
 )
 
 
@@ -154,6 +156,10 @@ class Citation(SQLModel, table=True):
     standing_id: int | None = Field(
         default=None, foreign_key="standing.id", index=True, ondelete="CASCADE"
     )
+    body_id: str | None = Field(
+        default=None, foreign_key="body.id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    seat_id: int | None = Field(default=None, foreign_key="seat.id", index=True, ondelete="CASCADE")
 
 
 class Claim(SQLModel, table=True):

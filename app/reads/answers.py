@@ -279,8 +279,7 @@ def snapshot(ds: Dataset, day: date, certain: bool = False, **parts: Any) -> Sna
         partners=holding(Status.partner),
         secretary_general=in_office[0] if in_office else None,
         presidency=chairs[0] if chairs else None,
-        permanent_bodies=permanent_bodies(ds),
-        **parts,
+        **{"permanent_bodies": permanent_bodies(ds), **parts},
         not_covered=[kind for kind in SNAPSHOT_KINDS if not ds.covered(kind, day)],
     )
 

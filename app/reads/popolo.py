@@ -16,6 +16,7 @@ from typing import Any
 
 from app.core.dates import render
 from app.domain.dataset import Dataset
+from app.domain.kinds.body import BodyRec
 from app.domain.kinds.organisation import OrganisationRec
 from app.domain.kinds.person import PersonRec
 from app.domain.kinds.state import StateRec
@@ -97,6 +98,38 @@ def _sco(ds: Dataset) -> dict[str, Any]:
     }
 
 
+def _body(ds: Dataset, b: BodyRec) -> dict[str, Any]:
+    """A council or permanent body, as an organization of the SCO (or of the body it is
+    part of), its seats in its description."""
+    seats = [
+        f"{s.city}, {ds.states[s.state_iso3].name} "
+        f"(from {render(s.start_date, s.start_precision)}"
+        + (f" to {render(s.end_date, s.end_precision)})" if s.end_date else ")")
+        for s in ds.records.get("seat", {}).values()
+        if s.body_id == b.id
+    ]
+    return {
+        "id": f"body/{b.id}",
+        "name": b.name,
+        "other_names": [
+            *({"name": n, "lang": lang} for lang, n in b.names.items() if lang != "en"),
+            *({"name": alias, "note": "alias"} for alias in b.aliases),
+        ],
+        "classification": b.kind.replace("_", " "),
+        "parent_id": f"body/{b.part_of_id}" if b.part_of_id else SCO,
+        **{
+            k: v
+            for k, v in (
+                ("founding_date", render(b.start_date, b.start_precision)),
+                ("dissolution_date", render(b.end_date, b.end_precision)),
+                ("description", "Seats: " + "; ".join(seats) if seats else None),
+            )
+            if v
+        },
+        "sources": _sources(ds, ("body", b.id)),
+    }
+
+
 def _organizations(ds: Dataset) -> list[dict[str, Any]]:
     sco = _sco(ds)
     bodies = [
@@ -110,7 +143,7 @@ def _organizations(ds: Dataset) -> list[dict[str, Any]]:
             "sources": _sources(ds, ("permanent_body", b.id)),
         }
         for b in ds.bodies
-    ]
+    ] + [_body(ds, b) for b in ds.records.get("body", {}).values()]
     states = [
         {
             "id": _state_id(s.iso3),

@@ -1,5 +1,6 @@
 """Answers about the organisation itself: its names, founding and predecessor, its
-languages, its standings in other organisations and its founding acts."""
+languages, its standings in other organisations, its founding acts, and its bodies with
+their seats and heads."""
 
 from collections.abc import Mapping
 from datetime import date
@@ -10,6 +11,7 @@ from app.core.errors import NotFound
 from app.domain.answering import as_written, holds, sources_of, state_ref
 from app.domain.dataset import Dataset
 from app.domain.kinds import BY_NAME
+from app.domain.kinds.body import BodyPublic, BodyRec, SeatPublic, body_dates
 from app.domain.kinds.document import DocumentPublic, DocumentRec
 from app.domain.kinds.language import LanguagePublic, LanguageRec
 from app.domain.kinds.organisation import (
@@ -18,10 +20,12 @@ from app.domain.kinds.organisation import (
     OrganisationRec,
     Predecessor,
 )
+from app.domain.kinds.permanent_body import PermanentBodyPublic
+from app.domain.kinds.seat import SeatRec
 from app.domain.kinds.standing import StandingPublic, StandingRec
-from app.domain.public import DocumentRef, Names, OtherOrganisation
+from app.domain.public import BodyRef, DocumentRef, Names, OtherOrganisation
 from app.domain.snapshot import SnapshotDocument
-from app.reads.answers import answers, on_day
+from app.reads.answers import answers, on_day, permanent_bodies, term_public
 
 ORGANISATION = "sco"  # the id of the organisation's one fact
 
@@ -108,14 +112,80 @@ def standings(ds: Dataset, as_of: date | None, certain: bool = False) -> list[St
     return [standing_public(ds, s, as_of) for s in held]
 
 
-def headquarters(ds: Dataset) -> Headquarters | None:
-    """The organisation's headquarters: its Secretariat's seat."""
+def headquarters(ds: Dataset, day: date) -> Headquarters | None:
+    """The organisation's headquarters on `day`: its Secretariat's seat (in a version from
+    before the bodies were recorded, the permanent body's)."""
+    seat = seat_on(ds, SECRETARIAT, day)
+    if seat is not None:
+        return Headquarters(body=SECRETARIAT, city=seat.city, state=state_ref(ds, seat.state_iso3))
     for body in ds.bodies:
-        if body.id == "secretariat":
+        if body.id == SECRETARIAT:
             return Headquarters(
                 body=body.id, city=body.seat_city, state=state_ref(ds, body.seat_state_iso3)
             )
     return None
+
+
+SECRETARIAT = "secretariat"
+
+
+def body_ref(ds: Dataset, body_id: str) -> BodyRef:
+    b: BodyRec = ds.records["body"][body_id]
+    return BodyRef(id=b.id, name=b.name, href=f"/v1/bodies/{b.id}")
+
+
+def seats_of(ds: Dataset, body_id: str) -> list[SeatRec]:
+    return [s for s in _records(ds, "seat") if s.body_id == body_id]
+
+
+def seat_on(ds: Dataset, body_id: str, day: date) -> SeatRec | None:
+    """A body's seat on `day` (None: none that day)."""
+    return next((s for s in on_day(seats_of(ds, body_id), day) if s), None)
+
+
+@answers("seat")
+def seat_public(ds: Dataset, s: SeatRec, as_of: date | None = None) -> SeatPublic:
+    shown = as_written(BY_NAME["seat"], s)
+    return SeatPublic(
+        id=s.id,
+        revision=s.revision,
+        state=state_ref(ds, s.state_iso3),
+        holds=holds(s, as_of),
+        sources=sources_of(ds, ("seat", s.id)),
+        **shown,
+    )
+
+
+@answers("body")
+def body_public(ds: Dataset, b: BodyRec, as_of: date | None = None) -> BodyPublic:
+    day = as_of or today()
+    seat = seat_on(ds, b.id, day)
+    heads = [t for t in on_day(ds.terms, day) if b.head_post and t.post == b.head_post]
+    return BodyPublic(
+        id=b.id,
+        revision=b.revision,
+        names=names(b.names),
+        aliases=list(b.aliases),
+        kind=b.kind,
+        part_of=body_ref(ds, b.part_of_id) if b.part_of_id else None,
+        parts=[body_ref(ds, o.id) for o in _records(ds, "body") if o.part_of_id == b.id],
+        head_post=b.head_post,
+        seat=seat_public(ds, seat, day) if seat else None,
+        seats=[seat_public(ds, s) for s in seats_of(ds, b.id)],
+        head=term_public(ds, heads[0], day) if heads else None,
+        inference=b.inferred,
+        basis="inferred" if b.inferred else "stated",
+        note=b.note,
+        sources=sources_of(ds, ("body", b.id)),
+        **body_dates(b),
+    )
+
+
+def bodies(ds: Dataset, as_of: date | None = None) -> list[BodyPublic]:
+    """The bodies in the order they were decided or began work; with `as_of`, those that
+    existed that day, each with its seat and head that day."""
+    held = [b for b in _records(ds, "body") if as_of is None or b.exists_on(as_of)]
+    return [body_public(ds, b, as_of) for b in held]
 
 
 @answers("organisation")
@@ -140,7 +210,7 @@ def organisation_public(
             first_met_on=render(o.predecessor_first_met_on, o.predecessor_first_met_precision),
             first_met_on_precision=o.predecessor_first_met_precision,
         ),
-        headquarters=headquarters(ds),
+        headquarters=headquarters(ds, day),
         languages=languages(ds, day, certain),
         standings=standings(ds, day, certain),
         not_covered=[k for k in ("language", "standing") if not ds.covered(k, day)],
@@ -166,4 +236,27 @@ def snapshot_parts(ds: Dataset, day: date, certain: bool = False) -> dict[str, A
         ],
         "languages": languages(ds, day, certain),
         "standings": standings(ds, day, certain),
+        "bodies": bodies(ds, day),
+        "permanent_bodies": [*permanent_bodies(ds), *seated_bodies(ds, day)],
     }
+
+
+def seated_bodies(ds: Dataset, day: date) -> list[PermanentBodyPublic]:
+    """The permanent bodies seated on `day`, in the shape the snapshot gave them before the
+    bodies were recorded (a name and a seat)."""
+    shown = []
+    for b in _records(ds, "body"):
+        seat = seat_on(ds, b.id, day) if b.kind == "permanent_body" else None
+        if seat is not None and b.exists_on(day):
+            shown.append(
+                PermanentBodyPublic(
+                    id=b.id,
+                    revision=b.revision,
+                    name=b.name,
+                    seat_city=seat.city,
+                    seat_state=state_ref(ds, seat.state_iso3),
+                    note=b.note,
+                    sources=sources_of(ds, ("body", b.id)),
+                )
+            )
+    return shown

@@ -25,6 +25,8 @@ EVENT_ORDER = {
     for i, t in enumerate(
         [
             EventType.summit,
+            EventType.body_established,
+            EventType.body_moved,
             EventType.document_signed,
             EventType.document_in_force,
             EventType.standing_ended,
@@ -228,6 +230,36 @@ def _standing_events(ds: Dataset) -> Iterator[TimelineEvent]:
             )
 
 
+def _body_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for b in ds.records.get("body", {}).values():
+        ref = structure.body_ref(ds, b.id)
+        if b.start_date is not None:
+            yield _event(
+                b.start_date,
+                b.start_precision,
+                EventType.body_established,
+                f"{b.name} begins work",
+                body=ref,
+                note=b.note,
+                sources=sources_of(ds, ("body", b.id)),
+            )
+        before = None
+        for seat in structure.seats_of(ds, b.id):
+            yield _event(
+                seat.start_date,
+                seat.start_precision,
+                EventType.body_moved,
+                f"{b.name}: seat moved from {before.city} to {seat.city}"
+                if before is not None
+                else f"{b.name}: seated in {seat.city}",
+                body=ref,
+                state=state_ref(ds, seat.state_iso3),
+                note=seat.note,
+                sources=sources_of(ds, ("seat", seat.id)),
+            )
+            before = seat
+
+
 def _in_order(events: Iterator[TimelineEvent]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: (parse(e.date)[0], EVENT_ORDER[e.type], e.summary))
 
@@ -260,5 +292,6 @@ def timeline(
         _summit_events(ds),
         _document_events(ds),
         _standing_events(ds),
+        _body_events(ds),
     )
     return [e for e in _in_order(every) if wanted(e)]

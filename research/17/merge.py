@@ -25,9 +25,7 @@ SOURCE_FIELDS = (
 )
 
 
-def cites(
-    sources: list[dict[str, Any]], ds: dict[str, Any], by_id: dict[str, Any]
-) -> list[dict[str, Any]]:
+def cites(sources: list[dict[str, Any]], by_id: dict[str, Any]) -> list[dict[str, Any]]:
     """A fact's citations, their `add_text` appended to the stored text of the source."""
     out = []
     for c in sources:
@@ -41,6 +39,10 @@ def cites(
             c.pop("states", None)
         out.append(c)
     return out
+
+
+def _renamed(sources: list[dict[str, Any]], renamed: dict[str, str]) -> list[dict[str, Any]]:
+    return [{**c, "source": renamed.get(c["source"], c["source"])} for c in sources]
 
 
 def organisation(fact: dict[str, Any]) -> dict[str, Any]:
@@ -82,11 +84,135 @@ def document(fact: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
+def body(fact: dict[str, Any]) -> dict[str, Any]:
+    """A body; its head post only where the post is known yet (the RATS director's comes with
+    the step of the RATS directors), its seats as issue 17 has them (see SEATS)."""
+    if fact.get("head_post") == "rats_director":
+        fact["head_post"] = None
+    for key in ("part_of", "head_post", "decided", "start", "end", "inferred"):
+        if fact.get(key) is None:
+            fact.pop(key, None)
+    for c in fact["sources"]:  # words across a line break name nothing a user would search
+        if c.get("states") and "\n" in c["states"]["subject"]:
+            c.pop("states")
+    seats = SEATS.get(fact["id"])
+    if seats is not None:
+        fact["seats"] = seats(fact.get("seats", []))
+    for seat in fact.get("seats", []):
+        for key in ("decided", "end", "inferred"):
+            if seat.get(key) is None:
+                seat.pop(key, None)
+    return fact
+
+
+def _supporting(cites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in c.items() if k != "states"} for c in cites]
+
+
+def _secretariat_seats(seats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    [beijing] = seats
+    cites = []
+    for c in beijing["sources"]:
+        c = dict(c)
+        if c.get("states") and c["states"].get("dates") == ["decided"]:
+            c["states"] = {**c["states"], "dates": ["start"]}
+        else:
+            c.pop("states", None)
+        cites.append(c)
+    return [
+        {
+            "city": "Beijing",
+            "state": "CHN",
+            "start": "2003-05-29",
+            "note": "The Charter (7 June 2002) provided for a Secretariat in Beijing; the "
+            "Moscow summit of 29 May 2003 decided it would be there, and it opened there on "
+            "15 January 2004 (the body's start).",
+            "sources": cites,
+        }
+    ]
+
+
+def _rats_seats(seats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    bishkek, tashkent = seats
+    stated = []
+    for c in bishkek["sources"]:
+        c = dict(c)
+        if c.get("states"):
+            c["states"] = {**c["states"], "dates": ["start"]}
+        stated.append(c)
+    return [
+        {
+            "city": "Bishkek",
+            "state": "KGZ",
+            "start": "2002-06-07",
+            "end": "2003-09-04",
+            "note": "Placed in Bishkek by the Charter (Article 10) and the RATS agreement, "
+            "signed on 7 June 2002; moved to Tashkent by the protocol of 5 September 2003 "
+            "before it opened. The end is the day before that protocol.",
+            "sources": stated,
+        },
+        {
+            "city": "Tashkent",
+            "state": "UZB",
+            "start": "2003-09-05",
+            "decided": "2003-05-29",
+            "inferred": "from the protocol signed in Tashkent on 2003-09-05 (document "
+            "charter-protocol-2003), which replaces Bishkek by Tashkent in Article 10 of the "
+            "Charter, the seat of RATS",
+            "note": tashkent.get("note"),
+            "sources": _supporting(tashkent["sources"]),
+        },
+    ]
+
+
+def _committee_seats(seats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    [tashkent] = seats
+    return [
+        {
+            **tashkent,
+            "inferred": "from the seat of RATS (Tashkent, by the protocol of 2003-09-05), where "
+            "its Executive Committee began work with it on 2004-06-17",
+            "sources": _supporting(tashkent["sources"]),
+        }
+    ]
+
+
+SEATS = {
+    "secretariat": _secretariat_seats,
+    "rats": _rats_seats,
+    "rats-executive-committee": _committee_seats,
+}
+
+
+def quoted_aliases(facts: list[dict[str, Any]], research: dict[str, Any]) -> None:
+    """Every alias of a body quoted in one of its citations: a citation elsewhere in the
+    research whose quote has it is added to the body (supporting), else the alias goes."""
+    every = [
+        c
+        for section in ("bodies", "post_titles")
+        for f in research.get(section, [])
+        for c in [*f.get("sources", []), *(c for s in f.get("seats", []) for c in s["sources"])]
+        if c.get("quote")
+    ]
+    for fact in facts:
+        kept = []
+        for alias in fact.get("aliases", []):
+            if any(alias in (c.get("quote") or "") for c in fact["sources"]):
+                kept.append(alias)
+                continue
+            found = next((c for c in every if alias in c["quote"]), None)
+            if found is not None:
+                fact["sources"].append({k: v for k, v in found.items() if k != "states"})
+                kept.append(alias)
+        fact["aliases"] = kept
+
+
 SECTIONS = {
     "organisation": organisation,
     "languages": language,
     "standings": standing,
     "documents": document,
+    "bodies": body,
 }
 
 
@@ -94,9 +220,17 @@ def main(name: str) -> None:
     research = yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
     ds = yaml.safe_load(DATASET.read_text(encoding="utf-8"))
     by_id = {s["id"]: s for s in ds["sources"]}
+    by_url = {s.get("url"): s for s in ds["sources"] if s.get("url")}
+    renamed: dict[str, str] = {}
     for s in research.get("sources", []):
         if s["id"] in by_id:
             raise SystemExit(f"source {s['id']} is already in the dataset")
+        same = by_url.get(s.get("url"))
+        if same is not None:  # a page another file cites already: one source, both texts
+            renamed[s["id"]] = same["id"]
+            if s["text"].strip() not in same["text"]:
+                same["text"] = same["text"].rstrip("\n") + "\n\n" + s["text"]
+            continue
         source = {k: s[k] for k in SOURCE_FIELDS if s.get(k) is not None}
         source["claims"] = []
         ds["sources"].append(source)
@@ -104,9 +238,21 @@ def main(name: str) -> None:
     for section, transform in SECTIONS.items():
         for fact in research.get(section, []):
             fact = transform(dict(fact))
-            fact["sources"] = cites(fact["sources"], ds, by_id)
+            fact["sources"] = cites(_renamed(fact["sources"], renamed), by_id)
+            for nested in fact.get("seats", []):
+                nested["sources"] = cites(_renamed(nested["sources"], renamed), by_id)
             fact.pop("end", None) if fact.get("end") is None else None
             ds.setdefault(section, []).append(fact)
+    if name == "bodies":
+        quoted_aliases(ds["bodies"], research)
+    if name == "bodies":  # the Secretariat was a permanent body: its citations come along
+        old = {b["id"]: b for b in ds.pop("permanent_bodies", [])}
+        for b in ds["bodies"]:
+            if b["id"] in old:
+                have = {(c["source"], c.get("quote")) for c in b["sources"]}
+                b["sources"] += [
+                    c for c in old[b["id"]]["sources"] if (c["source"], c.get("quote")) not in have
+                ]
     DATASET.write_text(
         yaml.safe_dump(ds, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
     )

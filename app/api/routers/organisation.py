@@ -137,7 +137,8 @@ async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) ->
     `status_ended`), Secretaries-General's terms (`term_began`, `term_ended`), presidency
     handovers (`presidency_handover`), summits (`summit`), founding acts signed and entering
     into force (`document_signed`, `document_in_force`) and the organisation's standings in
-    other organisations (`standing_began`, `standing_ended`). The list of types may grow:
+    other organisations (`standing_began`, `standing_ended`), and its bodies beginning work
+    or seated anew (`body_established`, `body_moved`). The list of types may grow:
     expect types you do not know. Filter with `from`, `to`
     (inclusive days) and `type` (comma-separated). An event known only to the month or year
     is dated so, and kept when it may fall in the range."""

@@ -1,5 +1,6 @@
 """The organisation itself: its names, founding and predecessor (with its headquarters, and
-its languages and standings on a day), its founding acts, its languages and its standings."""
+its languages and standings on a day), its founding acts, its languages, its standings, and
+its bodies with their seats."""
 
 from typing import Annotated
 
@@ -7,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import Field
 
 from app.api.listing import COVERED_RESPONSES, Listing, documented, respond_page
-from app.api.params import DatedPage, Day, DayQuery, Versioned
+from app.api.params import DatedPage, DayQuery, PastDay, Versioned
 from app.api.responding import respond
 from app.core.errors import problem_responses
-from app.domain.kinds import document, language, standing
+from app.domain.kinds import body, document, language, standing
+from app.domain.kinds.body import BodyPublic, SeatPublic
 from app.domain.kinds.document import DocumentPublic
 from app.domain.kinds.language import LanguagePublic
 from app.domain.kinds.organisation import OrganisationPublic
@@ -23,11 +25,12 @@ router = APIRouter(tags=["organisation"])
 DOCUMENTS = Table(DocumentPublic)
 LANGUAGES = Table(LanguagePublic)
 STANDINGS = Table(StandingPublic)
+BODIES = Table(BodyPublic)
 ONE = problem_responses(404, 422, 503)
 
 
-class DocumentsList(DatedPage, Listing):
-    as_of: Day | None = Field(
+class DocumentsList(Listing):
+    as_of: PastDay | None = Field(
         default=None,
         description="Only the documents signed by this day (YYYY-MM-DD), each saying "
         "whether it was in force that day (`in_force`); default: every one",
@@ -136,3 +139,54 @@ async def get_standing(
 ) -> Response:
     """One standing by its id (e.g. `un-general-assembly-observer-2004-12`)."""
     return await respond(request, q, lambda ds: queries.one(ds, "standing", standing_id))
+
+
+class BodiesList(Listing):
+    as_of: PastDay | None = Field(
+        default=None,
+        description="Only the bodies that existed on this day (YYYY-MM-DD), each with its "
+        "seat and head that day; default: every body, with its seat and head today",
+    )
+    sort: str | None = BODIES.sort_param()
+    fields: str | None = BODIES.fields_param()
+
+
+@router.get("/bodies", response_model=BODIES.page, responses=COVERED_RESPONSES)
+@documented(BODIES)
+async def list_bodies(request: Request, q: Annotated[BodiesList, Query()]) -> Response:
+    """The organisation's councils (of Heads of State, of Heads of Government, of Foreign
+    Ministers, of National Coordinators) and permanent bodies (the Secretariat, the Regional
+    Anti-Terrorist Structure and its Executive Committee), in the order they began work,
+    each with its names, kind, when it was decided and began work, its seats, and the post
+    that heads it with its holder; with `as_of`, those of that day with their seat and head
+    that day."""
+    return await respond_page(
+        request, q, BODIES, lambda ds: structure.bodies(ds, q.as_of), body.KIND.covers
+    )
+
+
+@router.get("/bodies/{body_id}", response_model=BodyPublic, responses=ONE)
+async def get_body(
+    request: Request,
+    body_id: Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")],
+    q: Annotated[DayQuery, Query()],
+) -> Response:
+    """One body by its id (e.g. `secretariat`, `rats-executive-committee`), with its seat
+    and head on the `as_of` day (default today)."""
+    return await respond(
+        request,
+        q,
+        lambda ds: structure.body_public(ds, queries.fact_or_404(ds, "body", body_id), q.as_of),
+        depends_on_today=True,
+    )
+
+
+@router.get("/seats/{seat_id}", response_model=SeatPublic, responses=ONE)
+async def get_seat(
+    request: Request,
+    seat_id: Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")],
+    q: Annotated[Versioned, Query()],
+) -> Response:
+    """One seat of a permanent body by its id (e.g. `rats-tashkent-2003-09-05`); a body
+    lists its seats at /v1/bodies/{id}."""
+    return await respond(request, q, lambda ds: queries.one(ds, "seat", seat_id))

@@ -5,6 +5,7 @@ its document, its record, its answer and its write bodies."""
 from app.domain import tables
 from app.domain.kind import Kind
 from app.domain.kinds import (
+    body,
     coverage,
     document,
     language,
@@ -12,6 +13,7 @@ from app.domain.kinds import (
     permanent_body,
     person,
     presidency,
+    seat,
     source,
     standing,
     state,
@@ -34,6 +36,8 @@ KINDS: tuple[Kind, ...] = (
     organisation.KIND,
     language.KIND,
     standing.KIND,
+    body.KIND,
+    seat.KIND,
 )
 BY_NAME = {k.name: k for k in KINDS}
 
