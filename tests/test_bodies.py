@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.api.example_bodies import COUNCIL, SEAT
+from app.api.example_bodies import COUNCIL, SEAT, TITLE, TITLED
 from app.cli import alembic_config
 from app.writes.importing import import_file
 from tests.conftest import OpenClient, migrate, run_cli
@@ -220,8 +220,13 @@ async def test_the_migration_moves_the_secretariat_and_records_it(
                 ],
             }
         ]
-        data["coverage"].pop("body")
-        data["coverage"].pop("seat")
+        # (nor the RATS directors and the posts' titles, which came after the bodies)
+        for name in ("body", "seat", "post_title", "rats_director"):
+            data["coverage"].pop(name)
+        data.pop("post_titles")
+        data["people"] = [
+            p for p in data["people"] if all(t["post"] != "rats_director" for t in p["terms"])
+        ]
 
     import_file(engine, copy_seed(tmp_path / "older", as_a_permanent_body))
 
@@ -263,3 +268,96 @@ async def test_the_migration_moves_the_secretariat_and_records_it(
     import_file(engine, copy_seed(tmp_path / "shipped", lambda data: None), force=True)
     day = (await client.get("/v1/bodies/secretariat?as_of=2022-03-17")).json()
     assert day["seat"]["city"] == "Beijing"
+
+
+class TestHeadsOfBodies:
+    async def test_the_rats_directors(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/v1/rats-directors")
+        terms = response.json()["items"]
+        assert [t["person"]["id"] for t in terms] == [
+            "vyacheslav-kasymov",
+            "myrzakan-subanov",
+            "dzhenisbek-dzhumanbekov",
+            "zhang-xinfeng",
+            "yevgeny-sysoyev",
+            "jumakhon-giyosov",
+            "ruslan-mirzaev",
+            "ularbek-sharsheev",
+        ]
+        assert response.headers["Coverage-Until"] == 'rats_director="2025-09-01"'
+        zhang = terms[3]
+        assert (zhang["start_date"], zhang["end_date"], zhang["basis"]) == (
+            "2013-01-01",
+            "2015-12-31",
+            "stated",
+        )
+        assert zhang["person"]["nationality"]["iso3"] == "CHN"
+        assert zhang["titles"]["zh"] == "地区反恐怖机构执行委员会主任"
+        kasymov = terms[0]
+        assert (kasymov["start_date"], kasymov["start_date_precision"]) == ("2004", "year")
+        assert kasymov["basis"] == "inferred"
+        assert kasymov["person"]["nationality"] is None  # no source gives it
+        on_a_day = (await client.get("/v1/rats-directors?as_of=2020-05-05")).json()["items"]
+        assert [t["person"]["id"] for t in on_a_day] == ["jumakhon-giyosov"]
+
+    async def test_every_posts_terms_and_one_posts(self, client: httpx.AsyncClient) -> None:
+        every = await client.get("/v1/terms")
+        assert every.json()["total"] == 16
+        assert every.headers["Coverage-Until"].startswith("secretary_general=")
+        chosen = (await client.get("/v1/terms?post=secretary_general")).json()
+        assert {t["post"] for t in chosen["items"]} == {"secretary_general"}
+        assert (await client.get("/v1/terms?post=president")).status_code == 422
+
+    async def test_each_term_shows_the_titles_of_its_start(self, client: httpx.AsyncClient) -> None:
+        terms = (await client.get("/v1/secretaries-general")).json()["items"]
+        first, second = terms[0]["titles"], terms[1]["titles"]
+        assert first == {
+            "en": "Executive Secretary",
+            "ru": "Исполнительный секретарь",
+            "zh": "秘书长",
+        }
+        assert second["ru"] == "Генеральный секретарь"
+        assert second["zh"] == "秘书长"
+        titles = (await client.get("/v1/post-titles?as_of=2005-01-01")).json()["items"]
+        assert {(t["post"], t["language"]) for t in titles} == {
+            ("secretary_general", "en"),
+            ("secretary_general", "ru"),
+            ("secretary_general", "zh"),
+            ("rats_director", "en"),
+            ("rats_director", "ru"),
+            ("rats_director", "zh"),
+        }
+
+    async def test_the_head_of_a_body_on_a_day(self, client: httpx.AsyncClient) -> None:
+        committee = (
+            await client.get("/v1/bodies/rats-executive-committee?as_of=2020-05-05")
+        ).json()
+        assert committee["head_post"] == "rats_director"
+        assert committee["head"]["person"]["id"] == "jumakhon-giyosov"
+        day = (await client.get("/v1/snapshot?as_of=2020-05-05")).json()
+        assert day["rats_director"]["person"]["id"] == "jumakhon-giyosov"
+        events = (
+            await client.get("/v1/timeline?type=term_began&from=2019-01-01&to=2019-01-01")
+        ).json()
+        assert (
+            "Jumakhon Giyosov (Tajikistan) takes office as Director of the RATS Executive Committee"
+            in [e["summary"] for e in events["items"]]
+        )
+        popolo = (await client.get("/v1/export/popolo")).json()
+        assert "post/rats-director" in {p["id"] for p in popolo["posts"]}
+
+    async def test_a_title_created_changed_and_deleted(
+        self,
+        curated: Curated,  # noqa: F811
+    ) -> None:
+        c = curated
+        await add_source(c)
+        made = await c.post("/v1/post-titles", TITLE)
+        assert made.status_code == 201, made.text
+        assert made.headers["Location"] == TITLED
+        clash = await c.post("/v1/post-titles", {**TITLE, "end_date": "2004-06-30"})
+        assert clash.status_code == 409
+        changed = await c.patch(TITLED, {"note": "A note."}, etag=await c.etag(TITLED))
+        assert changed.json()["revision"] == 2
+        gone = await c.client.delete(TITLED, headers={**c.auth(), "If-Match": await c.etag(TITLED)})
+        assert gone.status_code == 204

@@ -177,13 +177,14 @@ class TestPopolo:
         assert (belarus["role"], belarus["start_date"]) == ("dialogue partner", "2010")
 
     async def test_people_posts_and_terms(self, doc: dict[str, Any]) -> None:
-        [post] = doc["posts"]
+        post = by_id(doc["posts"], "post/secretary-general")
         assert post == {
             "id": "post/secretary-general",
             "label": "Secretary-General",
             "role": "Secretary-General",
             "organization_id": "sco",
         }
+        assert {p["id"] for p in doc["posts"]} == {"post/secretary-general", "post/rats-director"}
         zhang = by_id(doc["persons"], "person/zhang-ming")
         langs = {n.get("lang") for n in zhang["other_names"]}
         assert {"ru", "zh"} <= langs

@@ -15,7 +15,8 @@ EXAMPLE_TEXT = (
     "Kazakhstan. The Example Treaty is signed in Example City on 2 March 2027. The SCO "
     "becomes an observer in the Example Union on 3 April 2027. English becomes a working "
     "language of the SCO on 1 July 2027. The Example Council begins work on 1 August 2027 "
-    "and is seated in Example City from 2 August 2027."
+    "and is seated in Example City from 2 August 2027. From 1 January 2003 the title "
+    "Chief Secretary was used in English, until 31 December 2003."
 )
 
 
@@ -203,3 +204,16 @@ SEAT = {
 }
 BODY = "/v1/bodies/example-council"
 SEATED = "/v1/seats/example-council-example-city-2027-08-02"
+TITLE = {
+    "post": "secretary_general",
+    "language": "en",
+    "title": "Chief Secretary",
+    "start_date": "2003-01-01",
+    "end_date": "2003-12-31",
+    "sources": cite(
+        "From 1 January 2003 the title Chief Secretary was used in English",
+        "Chief Secretary",
+        "1 January 2003",
+    ),
+}
+TITLED = "/v1/post-titles/secretary-general-en-2003-01-01"

@@ -123,6 +123,26 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/seats/rats-moscow-2003-09-05",
         "422": "/v1/seats/RATS",
     },
+    "listTerms": {
+        "200": "/v1/terms?post=rats_director&as_of=2020-01-01",
+        "404": "/v1/terms?version=999999",
+        "422": "/v1/terms?post=president",
+    },
+    "listRatsDirectors": {
+        "200": "/v1/rats-directors?as_of=2013-06-13",
+        "404": "/v1/rats-directors?version=999999",
+        "422": "/v1/rats-directors?as_of=2013",
+    },
+    "listPostTitles": {
+        "200": "/v1/post-titles?as_of=2005-01-01&limit=2",
+        "404": "/v1/post-titles?version=999999",
+        "422": "/v1/post-titles?limit=-1",
+    },
+    "getPostTitle": {
+        "200": "/v1/post-titles/secretary-general-ru-2004-01-15",
+        "404": "/v1/post-titles/secretary-general-fr-2004-01-15",
+        "422": "/v1/post-titles/Executive%20Secretary",
+    },
     "getTerm": {
         "200": "/v1/terms/zhang-ming-secretary-general-2022-01-01",
         "404": "/v1/terms/nobody-secretary-general-2000-01-01",
@@ -205,6 +225,9 @@ REQUESTS: dict[str, dict[str, str]] = {
 # Accept header none of their media types satisfies.
 NEGOTIATED = {
     "listBodies",
+    "listTerms",
+    "listRatsDirectors",
+    "listPostTitles",
     "listDocuments",
     "listLanguages",
     "listStandings",

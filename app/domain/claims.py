@@ -207,6 +207,8 @@ class Nationality(Params):
 
 def nationality(ds: Dataset, p: Nationality, day: date) -> Result:
     found = ds.persons[p.person].nationality_iso3
+    if found is None:
+        return Result(Verdict.undetermined, f"{p.person}: no nationality recorded")
     return _decide(found == p.state, f"{p.person}: {found}")
 
 

@@ -43,6 +43,9 @@ class Snapshot(Public):
     partners: list[SnapshotEntry]
     secretary_general: TermPublic | None
     presidency: PresidencyPublic | None
+    rats_director: TermPublic | None = Field(
+        default=None, description="The Director of the RATS Executive Committee that day"
+    )
     permanent_bodies: list[PermanentBodyPublic] = Field(
         description="The permanent bodies seated that day, each with its seat (as before the "
         "bodies were recorded; `bodies` shows them whole)"

@@ -44,7 +44,8 @@ class Status(StrEnum):
 
 
 class Post(StrEnum):
-    secretary_general = "secretary_general"
+    secretary_general = "secretary_general"  # the head of the Secretariat
+    rats_director = "rats_director"  # the Director of the RATS Executive Committee
 
 
 class Verdict(StrEnum):
@@ -105,6 +106,7 @@ CITED_COLUMNS = (
     "standing_id",
     "body_id",
     "seat_id",
+    "post_title_id",
 )
 
 
@@ -160,6 +162,9 @@ class Citation(SQLModel, table=True):
         default=None, foreign_key="body.id", index=True, max_length=64, ondelete="CASCADE"
     )
     seat_id: int | None = Field(default=None, foreign_key="seat.id", index=True, ondelete="CASCADE")
+    post_title_id: int | None = Field(
+        default=None, foreign_key="post_title.id", index=True, ondelete="CASCADE"
+    )
 
 
 class Claim(SQLModel, table=True):

@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from app.core.dates import DatedFact, certainly_holds, holds_on, render
+from app.core.dates import DatedFact, certainly_holds, holds_on, latest, render
 from app.core.errors import NotFound
 from app.domain.answering import (
     as_written,
@@ -27,7 +27,7 @@ from app.domain.kinds.state import StateDetail, StateRec
 from app.domain.kinds.status_period import PeriodRec, StatusPeriodPublic
 from app.domain.kinds.summit import SummitPublic, SummitRec
 from app.domain.kinds.term import TermPublic, TermRec
-from app.domain.public import CitationPublic, ClaimPublic, Holds, Public
+from app.domain.public import CitationPublic, ClaimPublic, Holds, Names, Public
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import Post, Status, Verdict
@@ -169,7 +169,7 @@ def person_public(ds: Dataset, person: PersonRec) -> PersonPublic:
         name=person.name,
         names=names_of(person),
         aliases=list(person.aliases),
-        nationality=state_ref(ds, person.nationality_iso3),
+        nationality=state_ref(ds, person.nationality_iso3) if person.nationality_iso3 else None,
         wikidata=person.wikidata_qid,
         sources=sources_of(ds, ("person", person.id)),
     )
@@ -184,11 +184,23 @@ def people(ds: Dataset, search: str | None = None) -> list[PersonPublic]:
     ]
 
 
+def titles_at(ds: Dataset, post: str, day: date) -> Names:
+    """A post's title in each language on `day` (null where none is recorded)."""
+    held = {
+        t.language: t.title
+        for t in ds.records.get("post_title", {}).values()
+        if t.post == post and holds_on(t, day)
+    }
+    return Names(en=held.get("en"), ru=held.get("ru"), zh=held.get("zh"))
+
+
 @answers("term")
 def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
         id=term.id,
         revision=term.revision,
+        # the titles of its first day (of the last day its start may be, where imprecise)
+        titles=titles_at(ds, term.post, latest(term.start_date, term.start_precision)),
         person=person_public(ds, ds.persons[term.person_id]),
         holds=holds(term, as_of),
         sources=sources_of(ds, ("term", term.id)),
@@ -196,10 +208,13 @@ def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPu
     )
 
 
-def terms(ds: Dataset, post: Post, as_of: date | None, certain: bool = False) -> list[TermPublic]:
+def terms(
+    ds: Dataset, post: Post | None, as_of: date | None, certain: bool = False
+) -> list[TermPublic]:
+    """The terms of `post` (of every post: None), oldest first; with `as_of`, that day's."""
     return [
         term_public(ds, t, as_of)
-        for t in on_day([t for t in ds.terms if t.post == post], as_of, certain)
+        for t in on_day([t for t in ds.terms if post is None or t.post == post], as_of, certain)
     ]
 
 

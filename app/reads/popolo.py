@@ -231,7 +231,11 @@ def document(ds: Dataset) -> dict[str, Any]:
             "name": p.name,
             "other_names": _other_names(p),
             "identifiers": _wikidata(p.wikidata_qid),
-            "national_identity": ds.states[p.nationality_iso3].name,
+            **(
+                {"national_identity": ds.states[p.nationality_iso3].name}
+                if p.nationality_iso3
+                else {}
+            ),
             "sources": _sources(ds, ("person", p.id)),
         }
         for p in sorted(ds.persons.values(), key=lambda p: p.id)

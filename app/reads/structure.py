@@ -21,11 +21,13 @@ from app.domain.kinds.organisation import (
     Predecessor,
 )
 from app.domain.kinds.permanent_body import PermanentBodyPublic
+from app.domain.kinds.post_title import PostTitlePublic, PostTitleRec
 from app.domain.kinds.seat import SeatRec
 from app.domain.kinds.standing import StandingPublic, StandingRec
 from app.domain.public import BodyRef, DocumentRef, Names, OtherOrganisation
 from app.domain.snapshot import SnapshotDocument
-from app.reads.answers import answers, on_day, permanent_bodies, term_public
+from app.domain.tables import Post
+from app.reads.answers import answers, on_day, permanent_bodies, term_public, terms
 
 ORGANISATION = "sco"  # the id of the organisation's one fact
 
@@ -237,6 +239,7 @@ def snapshot_parts(ds: Dataset, day: date, certain: bool = False) -> dict[str, A
         "languages": languages(ds, day, certain),
         "standings": standings(ds, day, certain),
         "bodies": bodies(ds, day),
+        "rats_director": next(iter(terms(ds, Post.rats_director, day, certain)), None),
         "permanent_bodies": [*permanent_bodies(ds), *seated_bodies(ds, day)],
     }
 
@@ -260,3 +263,19 @@ def seated_bodies(ds: Dataset, day: date) -> list[PermanentBodyPublic]:
                 )
             )
     return shown
+
+
+@answers("post_title")
+def post_title_public(ds: Dataset, t: PostTitleRec, as_of: date | None = None) -> PostTitlePublic:
+    return PostTitlePublic(
+        id=t.id,
+        revision=t.revision,
+        holds=holds(t, as_of),
+        sources=sources_of(ds, ("post_title", t.id)),
+        **as_written(BY_NAME["post_title"], t),
+    )
+
+
+def post_titles(ds: Dataset, as_of: date | None, certain: bool = False) -> list[PostTitlePublic]:
+    held = on_day(_records(ds, "post_title"), as_of, certain)
+    return [post_title_public(ds, t, as_of) for t in held]

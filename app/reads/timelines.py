@@ -47,7 +47,10 @@ STATUS_WORDS = {
     Status.partner: "partner",
 }
 
-POST_TITLES = {Post.secretary_general: "Secretary-General"}
+POST_TITLES = {
+    Post.secretary_general: "Secretary-General",
+    Post.rats_director: "Director of the RATS Executive Committee",
+}
 FORMAT_WORDS = {
     SummitFormat.virtual: ", by video link",
     SummitFormat.hybrid: ", in person and by video link",
@@ -115,9 +118,13 @@ def status_events(ds: Dataset, iso3: str) -> Iterator[TimelineEvent]:
 def _term_events(ds: Dataset) -> Iterator[TimelineEvent]:
     for t in ds.terms:
         person = ds.persons[t.person_id]
-        who = f"{person.name} ({ds.states[person.nationality_iso3].name})"
+        who = (
+            f"{person.name} ({ds.states[person.nationality_iso3].name})"
+            if person.nationality_iso3
+            else person.name
+        )
         common = {
-            "state": state_ref(ds, person.nationality_iso3),
+            "state": state_ref(ds, person.nationality_iso3) if person.nationality_iso3 else None,
             "person": PersonRef(id=person.id, name=person.name, names=names_of(person)),
             "post": t.post,
             "note": t.note,

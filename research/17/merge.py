@@ -2,6 +2,7 @@
 research/17/canonical.sh: seed a scratch database from it and export it back).
 
     python3 research/17/merge.py organisation-documents
+    python3 research/17/merge.py bodies bodies          (one section of a file)
 """
 
 import sys
@@ -207,23 +208,60 @@ def quoted_aliases(facts: list[dict[str, Any]], research: dict[str, Any]) -> Non
         fact["aliases"] = kept
 
 
+def person(fact: dict[str, Any]) -> dict[str, Any]:
+    """A RATS director: a term a citation states keeps what is inferred of it in its note."""
+    for key in ("name_ru", "name_zh", "nationality"):
+        if fact.get(key) is None:
+            fact.pop(key, None)
+    for term in fact.get("terms", []):
+        stated = any(c.get("states") for c in term["sources"])
+        if stated and term.get("inferred"):
+            note = term.get("note")
+            term["note"] = (note + " " if note else "") + term.pop("inferred")
+        for key in ("end", "inferred", "note"):
+            if term.get(key) is None:
+                term.pop(key, None)
+    return fact
+
+
+def post_title(fact: dict[str, Any]) -> dict[str, Any]:
+    """A post's title; the words naming it are the title as the quote writes it."""
+    for c in fact["sources"]:
+        states = c.get("states")
+        quote = c.get("quote") or ""
+        at = quote.lower().find(fact["title"].lower())
+        if states and at >= 0:
+            states["subject"] = quote[at : at + len(fact["title"])]
+    for key in ("end", "inferred", "note"):
+        if fact.get(key) is None:
+            fact.pop(key, None)
+    return fact
+
+
 SECTIONS = {
     "organisation": organisation,
     "languages": language,
     "standings": standing,
     "documents": document,
     "bodies": body,
+    "people": person,
+    "post_titles": post_title,
 }
 
 
-def main(name: str) -> None:
+def main(name: str, only: list[str]) -> None:
     research = yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
     ds = yaml.safe_load(DATASET.read_text(encoding="utf-8"))
     by_id = {s["id"]: s for s in ds["sources"]}
     by_url = {s.get("url"): s for s in ds["sources"] if s.get("url")}
     renamed: dict[str, str] = {}
     for s in research.get("sources", []):
+        if "source" in s:  # more text of a source the dataset has: {source, add_text}
+            cites([s], by_id)
+            continue
         if s["id"] in by_id:
+            if by_id[s["id"]].get("url") == s.get("url"):
+                continue  # merged with an earlier section of this file
             raise SystemExit(f"source {s['id']} is already in the dataset")
         same = by_url.get(s.get("url"))
         if same is not None:  # a page another file cites already: one source, both texts
@@ -236,16 +274,18 @@ def main(name: str) -> None:
         ds["sources"].append(source)
         by_id[s["id"]] = source
     for section, transform in SECTIONS.items():
+        if only and section not in only:
+            continue
         for fact in research.get(section, []):
             fact = transform(dict(fact))
             fact["sources"] = cites(_renamed(fact["sources"], renamed), by_id)
-            for nested in fact.get("seats", []):
+            for nested in [*fact.get("seats", []), *fact.get("terms", [])]:
                 nested["sources"] = cites(_renamed(nested["sources"], renamed), by_id)
             fact.pop("end", None) if fact.get("end") is None else None
             ds.setdefault(section, []).append(fact)
-    if name == "bodies":
+    if name == "bodies" and not only:
         quoted_aliases(ds["bodies"], research)
-    if name == "bodies":  # the Secretariat was a permanent body: its citations come along
+    if name == "bodies" and not only:  # the Secretariat was a permanent body: its sources
         old = {b["id"]: b for b in ds.pop("permanent_bodies", [])}
         for b in ds["bodies"]:
             if b["id"] in old:
@@ -259,4 +299,4 @@ def main(name: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])

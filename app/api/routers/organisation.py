@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import Field
 
 from app.api.listing import COVERED_RESPONSES, RESPONSES, Listing, documented, respond_page
 from app.api.params import DatedPage, DayQuery, PeopleQuery, SummitsQuery, TimelineQuery, Versioned
@@ -34,6 +35,12 @@ PEOPLE = Table(PersonPublic)
 class TermsList(DatedPage, Listing):
     sort: str | None = TERMS.sort_param()
     fields: str | None = TERMS.fields_param()
+
+
+class AllTermsList(TermsList):
+    post: Post | None = Field(
+        default=None, description="Only the terms of this post; default: every post"
+    )
 
 
 class PresidenciesList(DatedPage, Listing):
@@ -71,6 +78,36 @@ async def list_secretaries_general(request: Request, q: Annotated[TermsList, Que
         TERMS,
         lambda ds: queries.terms(ds, Post.secretary_general, q.as_of, q.certain),
         [Post.secretary_general.value],
+    )
+
+
+@router.get("/terms", response_model=TERMS.page, responses=COVERED_RESPONSES)
+@documented(TERMS)
+async def list_terms(request: Request, q: Annotated[AllTermsList, Query()]) -> Response:
+    """Terms of every post that heads a body of the organisation (`secretary_general`, the
+    Secretariat's; `rats_director`, the RATS Executive Committee's), oldest first, each with
+    its person and the post's titles at its start; `post=` chooses one post; with `as_of`,
+    the terms of that day."""
+    return await respond_page(
+        request,
+        q,
+        TERMS,
+        lambda ds: queries.terms(ds, q.post, q.as_of, q.certain),
+        [q.post.value] if q.post else [p.value for p in Post],
+    )
+
+
+@router.get("/rats-directors", response_model=TERMS.page, responses=COVERED_RESPONSES)
+@documented(TERMS)
+async def list_rats_directors(request: Request, q: Annotated[TermsList, Query()]) -> Response:
+    """Terms of the Directors of the Executive Committee of the Regional Anti-Terrorist
+    Structure, oldest first, with their persons; with `as_of`, the one in office that day."""
+    return await respond_page(
+        request,
+        q,
+        TERMS,
+        lambda ds: queries.terms(ds, Post.rats_director, q.as_of, q.certain),
+        [Post.rats_director.value],
     )
 
 

@@ -11,11 +11,12 @@ from app.api.listing import COVERED_RESPONSES, Listing, documented, respond_page
 from app.api.params import DatedPage, DayQuery, PastDay, Versioned
 from app.api.responding import respond
 from app.core.errors import problem_responses
-from app.domain.kinds import body, document, language, standing
+from app.domain.kinds import body, document, language, post_title, standing
 from app.domain.kinds.body import BodyPublic, SeatPublic
 from app.domain.kinds.document import DocumentPublic
 from app.domain.kinds.language import LanguagePublic
 from app.domain.kinds.organisation import OrganisationPublic
+from app.domain.kinds.post_title import PostTitlePublic
 from app.domain.kinds.standing import StandingPublic
 from app.reads import answers as queries
 from app.reads import structure
@@ -190,3 +191,37 @@ async def get_seat(
     """One seat of a permanent body by its id (e.g. `rats-tashkent-2003-09-05`); a body
     lists its seats at /v1/bodies/{id}."""
     return await respond(request, q, lambda ds: queries.one(ds, "seat", seat_id))
+
+
+POST_TITLES = Table(PostTitlePublic)
+
+
+class PostTitlesList(DatedPage, Listing):
+    sort: str | None = POST_TITLES.sort_param()
+    fields: str | None = POST_TITLES.fields_param()
+
+
+@router.get("/post-titles", response_model=POST_TITLES.page, responses=COVERED_RESPONSES)
+@documented(POST_TITLES)
+async def list_post_titles(request: Request, q: Annotated[PostTitlesList, Query()]) -> Response:
+    """The titles of the posts that head the permanent bodies, by language, as they stood
+    (the Secretariat's head: Исполнительный секретарь, Executive Secretary, until 2006, then
+    Генеральный секретарь, Secretary-General; 秘书长 throughout), oldest first; with `as_of`,
+    those of that day."""
+    return await respond_page(
+        request,
+        q,
+        POST_TITLES,
+        lambda ds: structure.post_titles(ds, q.as_of, q.certain),
+        post_title.KIND.covers,
+    )
+
+
+@router.get("/post-titles/{post_title_id}", response_model=PostTitlePublic, responses=ONE)
+async def get_post_title(
+    request: Request,
+    post_title_id: Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")],
+    q: Annotated[Versioned, Query()],
+) -> Response:
+    """One title of a post by its id (e.g. `secretary-general-ru-2004-01-15`)."""
+    return await respond(request, q, lambda ds: queries.one(ds, "post_title", post_title_id))

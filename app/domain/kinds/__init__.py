@@ -12,6 +12,7 @@ from app.domain.kinds import (
     organisation,
     permanent_body,
     person,
+    post_title,
     presidency,
     seat,
     source,
@@ -38,6 +39,7 @@ KINDS: tuple[Kind, ...] = (
     standing.KIND,
     body.KIND,
     seat.KIND,
+    post_title.KIND,
 )
 BY_NAME = {k.name: k for k in KINDS}
 

@@ -23,7 +23,7 @@ class Person(SQLModel, table=True):
     name: str
     name_ru: str | None = None
     name_zh: str | None = None
-    nationality_iso3: str = TableField(foreign_key="state.iso3", max_length=3)
+    nationality_iso3: str | None = TableField(default=None, foreign_key="state.iso3", max_length=3)
     wikidata_qid: str | None = TableField(default=None, max_length=16)
     aliases: list[str] = aliases_column()
 
@@ -33,7 +33,7 @@ class PersonDocFields(f.In):
     name: f.Name
     name_ru: f.Name | None = None
     name_zh: f.Name | None = None
-    nationality: f.Iso3
+    nationality: f.Iso3 | None = None
     wikidata: f.Qid | None = None
     aliases: list[f.Name] = Field(default=[])
     sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
@@ -46,7 +46,7 @@ class PersonRec:
     name: str
     name_ru: str | None
     name_zh: str | None
-    nationality_iso3: str
+    nationality_iso3: str | None
     wikidata_qid: str | None
     aliases: tuple[str, ...]
 
@@ -62,7 +62,7 @@ class PersonPublic(Fact):
     name: str
     names: Names
     aliases: list[str] = Field(description="Other spellings and transliterations")
-    nationality: StateRef
+    nationality: StateRef | None = Field(description="null: no source gives it")
     wikidata: str | None = Field(description="Wikidata item id (QID)")
     sources: list[SourceRef] = Field(description="Sources of the names and aliases")
 
@@ -78,7 +78,7 @@ class NamesBody(Body):
 class PersonFields(Body):
     name: f.Name
     names: NamesBody = Field(default_factory=NamesBody)
-    nationality: StateCode
+    nationality: StateCode | None = None
     wikidata: f.Qid | None = None
     aliases: list[f.Name] = Field(default=[])
     sources: list[CiteBody] = Field(

@@ -12,7 +12,7 @@ from app.domain.bodies import DatedBody
 from app.domain.fields import DATED, Plain
 from app.domain.kind import Kind, slug, span
 from app.domain.kinds.person import PersonPublic
-from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, OpenPost, SourceRef
+from app.domain.public import HOLDS_DESCRIPTION, Dated, Fact, Holds, Names, OpenPost, SourceRef
 from app.domain.records import DatedRec
 from app.domain.tables import (
     DatedTable,
@@ -64,6 +64,11 @@ class TermPublic(Dated, Fact):
     """A term of office."""
 
     post: OpenPost
+    titles: Names = Field(
+        description="The post's title in each language at the term's start (the Secretariat's "
+        "head was Исполнительный секретарь, Executive Secretary, until 2006); null where none "
+        "is recorded"
+    )
     person: PersonPublic
     holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     note: str | None
@@ -72,7 +77,7 @@ class TermPublic(Dated, Fact):
 
 KIND = Kind(
     name="term",
-    listed="/v1/secretaries-general",
+    listed="/v1/terms",
     path="/v1/terms",
     param="term_id",
     one_at_a_time=("one person holds the post at a time ({})", lambda t: t.post),
@@ -80,7 +85,7 @@ KIND = Kind(
     table=Term,
     model=TermDoc,
     record=TermRec,
-    description="a term of office (the Secretary-General's)",
+    description="a term of office (the Secretary-General's, the RATS Director's)",
     references=(("person", "person"),),
     natural_key=lambda d: (d["person"], d["post"], d["start"]),
     fields=(Plain("person", "person_id"), Plain("post"), *DATED),
