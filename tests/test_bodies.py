@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.api.example_bodies import COUNCIL, SEAT, TITLE, TITLED
 from app.cli import alembic_config
+from app.domain.kinds.meeting import COUNCILS
 from app.writes.importing import import_file
 from tests.conftest import OpenClient, migrate, run_cli
 from tests.test_seed import copy_seed, correct_astana_city
@@ -221,9 +222,10 @@ async def test_the_migration_moves_the_secretariat_and_records_it(
             }
         ]
         # (nor the RATS directors and the posts' titles, which came after the bodies)
-        for name in ("body", "seat", "post_title", "rats_director"):
+        for name in ("body", "seat", "post_title", "rats_director", *COUNCILS):
             data["coverage"].pop(name)
         data.pop("post_titles")
+        data.pop("meetings")
         data["people"] = [
             p for p in data["people"] if all(t["post"] != "rats_director" for t in p["terms"])
         ]
@@ -361,3 +363,16 @@ class TestHeadsOfBodies:
         assert changed.json()["revision"] == 2
         gone = await c.client.delete(TITLED, headers={**c.auth(), "If-Match": await c.etag(TITLED)})
         assert gone.status_code == 204
+
+
+async def test_csv_columns_of_bodies_and_titles(client: httpx.AsyncClient) -> None:
+    bodies = await client.get("/v1/bodies?format=csv")
+    columns = bodies.text.splitlines()[0].split(",")
+    assert {"id", "names.en", "kind", "part_of.id", "head_post", "seat.city"} <= set(columns)
+    assert {"decided_on", "start_date", "basis", "source_ids"} <= set(columns)
+    titles = await client.get("/v1/post-titles?format=csv")
+    columns = titles.text.splitlines()[0].split(",")
+    assert {"id", "post", "language", "title", "start_date", "end_date", "basis"} <= set(columns)
+    directors = await client.get("/v1/rats-directors?format=csv")
+    columns = directors.text.splitlines()[0].split(",")
+    assert {"post", "titles.ru", "person.id", "person.nationality.iso3"} <= set(columns)

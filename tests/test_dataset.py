@@ -311,7 +311,9 @@ class TestSnapshotsGiveWhatTheSourcesState:
         self, client: httpx.AsyncClient
     ) -> None:
         body = (await client.get("/v1/snapshot?as_of=2001-06-15")).json()
-        assert body["not_covered"] == []
+        # Every kind is covered that day but the foreign ministers' meetings, whose coverage
+        # starts in 2005 (their 2004 session was not found).
+        assert body["not_covered"] == ["council-of-foreign-ministers"]
         assert len(body["member_states"]) == 6
         assert body["secretary_general"] is None  # the Secretariat opened on 2004-01-15
         assert body["presidency"] is None  # Russia's, the first, began the next day

@@ -55,6 +55,8 @@ GET_PATHS = [
     "/v1/snapshot?as_of=2022-03-17",
     "/v1/timeline",
     "/v1/organisation",
+    "/v1/meetings",
+    "/v1/meetings/council-of-foreign-ministers-2022-07-28",
     "/v1/terms",
     "/v1/rats-directors",
     "/v1/post-titles",

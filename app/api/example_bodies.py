@@ -16,7 +16,8 @@ EXAMPLE_TEXT = (
     "becomes an observer in the Example Union on 3 April 2027. English becomes a working "
     "language of the SCO on 1 July 2027. The Example Council begins work on 1 August 2027 "
     "and is seated in Example City from 2 August 2027. From 1 January 2003 the title "
-    "Chief Secretary was used in English, until 31 December 2003."
+    "Chief Secretary was used in English, until 31 December 2003. The heads of government "
+    "meet in Example City on 20-21 October 2027."
 )
 
 
@@ -217,3 +218,18 @@ TITLE = {
     ),
 }
 TITLED = "/v1/post-titles/secretary-general-en-2003-01-01"
+MEETING = {
+    "body": "council-of-heads-of-government",
+    "host": "KGZ",
+    "city": "Example City",
+    "start_date": "2027-10-20",
+    "end_date": "2027-10-21",
+    "sources": cite(
+        "The heads of government meet in Example City on 20-21 October 2027",
+        "Example City",
+        "20-21 October 2027",
+        "start_date",
+        "end_date",
+    ),
+}
+MET = "/v1/meetings/council-of-heads-of-government-2027-10-20"

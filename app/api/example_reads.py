@@ -143,6 +143,16 @@ REQUESTS: dict[str, dict[str, str]] = {
         "404": "/v1/post-titles/secretary-general-fr-2004-01-15",
         "422": "/v1/post-titles/Executive%20Secretary",
     },
+    "listMeetings": {
+        "200": "/v1/meetings?body=council-of-heads-of-government&year=2024",
+        "404": "/v1/meetings?version=999999",
+        "422": "/v1/meetings?body=council-of-defence-ministers",
+    },
+    "getMeeting": {
+        "200": "/v1/meetings/council-of-foreign-ministers-2022-07-28",
+        "404": "/v1/meetings/council-of-foreign-ministers-1999-01-01",
+        "422": "/v1/meetings/CFM",
+    },
     "getTerm": {
         "200": "/v1/terms/zhang-ming-secretary-general-2022-01-01",
         "404": "/v1/terms/nobody-secretary-general-2000-01-01",
@@ -225,6 +235,7 @@ REQUESTS: dict[str, dict[str, str]] = {
 # Accept header none of their media types satisfies.
 NEGOTIATED = {
     "listBodies",
+    "listMeetings",
     "listTerms",
     "listRatsDirectors",
     "listPostTitles",

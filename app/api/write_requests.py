@@ -29,7 +29,7 @@ from app.domain.kinds import BY_NAME
 from app.domain.public import ClaimPublic
 from app.http.read_cache import plain_tag
 from app.reads import answers as queries
-from app.reads import structure  # noqa: F401  (registers the answers of its kinds)
+from app.reads import meetings, structure  # noqa: F401  (they register their answers)
 from app.storage import keys
 from app.storage.idempotency import Retry
 from app.writes import bodies, refusals

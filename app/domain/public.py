@@ -188,6 +188,7 @@ class EventType(StrEnum):
     standing_ended = "standing_ended"
     body_established = "body_established"
     body_moved = "body_moved"
+    meeting = "meeting"
 
 
 OpenEventType = Annotated[EventType, open_list(EventType)]

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from app.domain.kinds.body import BodyPublic
 from app.domain.kinds.language import LanguagePublic
+from app.domain.kinds.meeting import MeetingPublic
 from app.domain.kinds.permanent_body import PermanentBodyPublic
 from app.domain.kinds.presidency import PresidencyPublic
 from app.domain.kinds.standing import StandingPublic
@@ -49,6 +50,11 @@ class Snapshot(Public):
     permanent_bodies: list[PermanentBodyPublic] = Field(
         description="The permanent bodies seated that day, each with its seat (as before the "
         "bodies were recorded; `bodies` shows them whole)"
+    )
+    meetings: list[MeetingPublic] = Field(
+        default=[],
+        description="The latest meeting of each council that began by that day (a summit: "
+        "the Council of Heads of State's)",
     )
     bodies: list[BodyPublic] = Field(
         default=[],

@@ -107,6 +107,7 @@ CITED_COLUMNS = (
     "body_id",
     "seat_id",
     "post_title_id",
+    "meeting_id",
 )
 
 
@@ -164,6 +165,9 @@ class Citation(SQLModel, table=True):
     seat_id: int | None = Field(default=None, foreign_key="seat.id", index=True, ondelete="CASCADE")
     post_title_id: int | None = Field(
         default=None, foreign_key="post_title.id", index=True, ondelete="CASCADE"
+    )
+    meeting_id: int | None = Field(
+        default=None, foreign_key="meeting.id", index=True, ondelete="CASCADE"
     )
 
 

@@ -194,9 +194,27 @@ def _standings(ds: Dataset) -> list[dict[str, Any]]:
     ]
 
 
+def _meetings(ds: Dataset) -> list[dict[str, Any]]:
+    """The meetings of the councils (of Heads of Government, of Foreign Ministers)."""
+    return [
+        {
+            "id": f"meeting/{m.id}",
+            "name": f"Meeting of the {m.body_id.replace('-', ' ')} in {m.city}",
+            "classification": "extraordinary meeting" if m.extraordinary else "meeting",
+            "start_date": render(m.start_date, m.start_precision),
+            **({"end_date": render(m.end_date, m.end_precision)} if m.end_date else {}),
+            "location": f"{m.city}, {ds.states[m.host_iso3].name}",
+            "organization_id": f"body/{m.body_id}",
+            "sources": _sources(ds, ("meeting", m.id)),
+        }
+        for m in ds.records.get("meeting", {}).values()
+    ]
+
+
 def _events(ds: Dataset) -> list[dict[str, Any]]:
-    """The founding acts: each signed (and, where known, entering into force) an event."""
-    events = []
+    """The founding acts: each signed (and, where known, entering into force) an event; and
+    the meetings of the councils."""
+    events = _meetings(ds)
     for d in ds.records.get("document", {}).values():
         sources = _sources(ds, ("document", d.id))
         events.append(

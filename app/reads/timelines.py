@@ -25,6 +25,7 @@ EVENT_ORDER = {
     for i, t in enumerate(
         [
             EventType.summit,
+            EventType.meeting,
             EventType.body_established,
             EventType.body_moved,
             EventType.document_signed,
@@ -237,6 +238,27 @@ def _standing_events(ds: Dataset) -> Iterator[TimelineEvent]:
             )
 
 
+def _meeting_events(ds: Dataset) -> Iterator[TimelineEvent]:
+    for m in ds.records.get("meeting", {}).values():
+        host = state_ref(ds, m.host_iso3)
+        council = ds.records["body"][m.body_id].name  # a meeting's council always exists
+        days = render(m.start_date, m.start_precision) or ""
+        if m.end_date is not None and m.end_date != m.start_date:
+            days += f" to {render(m.end_date, m.end_precision)}"
+        yield _event(
+            m.start_date,
+            m.start_precision,
+            EventType.meeting,
+            ("Extraordinary meeting" if m.extraordinary else "Meeting")
+            + f" of the {council} in {m.city} ({host.name}), {days}"
+            + FORMAT_WORDS.get(SummitFormat(m.format), ""),
+            state=host,
+            body=structure.body_ref(ds, m.body_id),
+            note=m.note,
+            sources=sources_of(ds, ("meeting", m.id)),
+        )
+
+
 def _body_events(ds: Dataset) -> Iterator[TimelineEvent]:
     for b in ds.records.get("body", {}).values():
         ref = structure.body_ref(ds, b.id)
@@ -300,5 +322,6 @@ def timeline(
         _document_events(ds),
         _standing_events(ds),
         _body_events(ds),
+        _meeting_events(ds),
     )
     return [e for e in _in_order(every) if wanted(e)]

@@ -238,6 +238,34 @@ def post_title(fact: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
+FORMATS = {"video": "virtual", "in_person": "in_person", "hybrid": "hybrid"}
+
+
+def meeting(fact: dict[str, Any]) -> dict[str, Any]:
+    """A council's meeting: the words naming its place in stating quotes become its aliases;
+    a one-day meeting's day, stated, is both its first and its last."""
+    fact["format"] = FORMATS[fact.get("format") or "in_person"]
+    fact["city_names"] = {k: v for k, v in (fact.get("city_names") or {}).items() if v}
+    places = {fact["city"], *fact["city_names"].values()}
+    aliases = list(fact.get("aliases") or [])
+    for c in fact["sources"]:
+        states = c.get("states")
+        if not states:
+            continue
+        if "\n" in states["subject"]:
+            c.pop("states")
+            continue
+        if states["subject"] not in places and states["subject"] not in aliases:
+            aliases.append(states["subject"])
+        if fact.get("end") == fact["start"] and states.get("dates") == ["start"]:
+            states["dates"] = ["start", "end"]
+    fact["aliases"] = aliases
+    for key in ("id", "ordinal", "end", "inferred", "note"):
+        if fact.get(key) is None:
+            fact.pop(key, None)
+    return fact
+
+
 SECTIONS = {
     "organisation": organisation,
     "languages": language,
@@ -246,6 +274,7 @@ SECTIONS = {
     "bodies": body,
     "people": person,
     "post_titles": post_title,
+    "meetings": meeting,
 }
 
 

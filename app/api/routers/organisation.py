@@ -21,7 +21,7 @@ from app.domain.public import TimelineEvent
 from app.domain.snapshot import Snapshot
 from app.domain.tables import Post, Status
 from app.reads import answers as queries
-from app.reads import structure, timelines
+from app.reads import meetings, structure, timelines
 from app.reads.tabular import Table
 
 router = APIRouter(tags=["organisation"])
@@ -150,7 +150,10 @@ def _snapshot(ds: Dataset, as_of: date, certain: bool) -> Snapshot:
             f"as_of {as_of} is before the SCO was founded ({founded})",
             [InvalidParam(name="as_of", reason=f"must be {founded} or later")],
         )
-    return queries.snapshot(ds, as_of, certain, **structure.snapshot_parts(ds, as_of, certain))
+    parts = structure.snapshot_parts(ds, as_of, certain)
+    return queries.snapshot(
+        ds, as_of, certain, meetings=meetings.latest_meetings(ds, as_of), **parts
+    )
 
 
 @router.get("/snapshot", response_model=Snapshot, responses=problem_responses(404, 422, 503))
@@ -175,7 +178,8 @@ async def get_timeline(request: Request, q: Annotated[TimelineList, Query()]) ->
     handovers (`presidency_handover`), summits (`summit`), founding acts signed and entering
     into force (`document_signed`, `document_in_force`) and the organisation's standings in
     other organisations (`standing_began`, `standing_ended`), and its bodies beginning work
-    or seated anew (`body_established`, `body_moved`). The list of types may grow:
+    or seated anew (`body_established`, `body_moved`), and the meetings of its councils of
+    Heads of Government and of Foreign Ministers (`meeting`). The list of types may grow:
     expect types you do not know. Filter with `from`, `to`
     (inclusive days) and `type` (comma-separated). An event known only to the month or year
     is dated so, and kept when it may fall in the range."""

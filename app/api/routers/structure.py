@@ -2,24 +2,25 @@
 its languages and standings on a day), its founding acts, its languages, its standings, and
 its bodies with their seats."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import Field
 
 from app.api.listing import COVERED_RESPONSES, Listing, documented, respond_page
-from app.api.params import DatedPage, DayQuery, PastDay, Versioned
+from app.api.params import DatedPage, Day, DayQuery, PastDay, Versioned, Year
 from app.api.responding import respond
-from app.core.errors import problem_responses
-from app.domain.kinds import body, document, language, post_title, standing
+from app.core.errors import InvalidParam, InvalidParameters, problem_responses
+from app.domain.kinds import body, document, language, meeting, post_title, standing
 from app.domain.kinds.body import BodyPublic, SeatPublic
 from app.domain.kinds.document import DocumentPublic
 from app.domain.kinds.language import LanguagePublic
+from app.domain.kinds.meeting import MeetingPublic
 from app.domain.kinds.organisation import OrganisationPublic
 from app.domain.kinds.post_title import PostTitlePublic
 from app.domain.kinds.standing import StandingPublic
 from app.reads import answers as queries
-from app.reads import structure
+from app.reads import meetings, structure
 from app.reads.tabular import Table
 
 router = APIRouter(tags=["organisation"])
@@ -225,3 +226,69 @@ async def get_post_title(
 ) -> Response:
     """One title of a post by its id (e.g. `secretary-general-ru-2004-01-15`)."""
     return await respond(request, q, lambda ds: queries.one(ds, "post_title", post_title_id))
+
+
+MEETINGS = Table(MeetingPublic)
+# The councils whose meetings are recorded (a request names one of them, or none).
+Council = Literal[
+    "council-of-heads-of-state", "council-of-heads-of-government", "council-of-foreign-ministers"
+]
+
+
+class MeetingsList(Listing):
+    body: Council | None = Field(
+        default=None,
+        description="Only the meetings of this council (council-of-heads-of-state: the summits)",
+        examples=["council-of-heads-of-government"],
+    )
+    as_of: PastDay | None = Field(
+        default=None, description="Only the meetings in session on this day (YYYY-MM-DD)"
+    )
+    since: Day | None = Field(
+        default=None, alias="from", description="Only meetings on or after this day"
+    )
+    until: Day | None = Field(
+        default=None, alias="to", description="Only meetings on or before this day"
+    )
+    year: Year | None = Field(default=None, description="Only meetings held in this year")
+    sort: str | None = MEETINGS.sort_param()
+    fields: str | None = MEETINGS.fields_param()
+
+
+@router.get("/meetings", response_model=MEETINGS.page, responses=COVERED_RESPONSES)
+@documented(MEETINGS)
+async def list_meetings(request: Request, q: Annotated[MeetingsList, Query()]) -> Response:
+    """The meetings of the councils, oldest first: of the Council of Heads of State (the
+    summits, with their ids), of the Council of Heads of Government and of the Council of
+    Foreign Ministers (extraordinary sessions included), each with its council, number
+    where a source gives it, host, city and days; `body=` chooses a council; `as_of`, those
+    in session that day; `from`/`to`, those whose days may fall in the range; `year`."""
+    if q.since is not None and q.until is not None and q.since > q.until:
+        raise InvalidParameters(
+            f"The range is empty: from ({q.since}) is later than to ({q.until})",
+            [InvalidParam(name="from", reason=f"must not be later than to ({q.until})")],
+        )
+    covers = (
+        [q.body if q.body != meetings.HEADS_OF_STATE else "summit"]
+        if q.body
+        else ["summit", *meeting.COUNCILS]
+    )
+    return await respond_page(
+        request,
+        q,
+        MEETINGS,
+        lambda ds: meetings.meetings(ds, q.body, q.as_of, q.since, q.until, q.year),
+        covers,
+    )
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingPublic, responses=ONE)
+async def get_meeting(
+    request: Request,
+    meeting_id: Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")],
+    q: Annotated[Versioned, Query()],
+) -> Response:
+    """One meeting of a council by its id (e.g.
+    `council-of-heads-of-government-2024-10-16`; a summit's, e.g. `2022-samarkand`, answers
+    the summit in this shape)."""
+    return await respond(request, q, lambda ds: meetings.one(ds, meeting_id))

@@ -9,6 +9,7 @@ from app.domain.kinds import (
     coverage,
     document,
     language,
+    meeting,
     organisation,
     permanent_body,
     person,
@@ -40,6 +41,7 @@ KINDS: tuple[Kind, ...] = (
     body.KIND,
     seat.KIND,
     post_title.KIND,
+    meeting.KIND,
 )
 BY_NAME = {k.name: k for k in KINDS}
 
