@@ -138,6 +138,10 @@ class TestWrites:
         assert (await c.client.get(f"{MET}?version={before}")).status_code == 404
         clash = await c.post("/v1/meetings", {**MEETING, "start_date": "2027-10-21"})
         assert clash.status_code == 409, clash.text
+        endless = {k: v for k, v in MEETING.items() if k != "end_date"}
+        refused = await c.post("/v1/meetings", {**endless, "start_date": "2027-12-01"})
+        assert refused.status_code == 422, refused.text
+        assert "end_date" in refused.text
         changed = await c.patch(MET, {"ordinal": 26}, etag=await c.etag(MET))
         assert (changed.json()["ordinal"], changed.json()["revision"]) == (26, 2)
         gone = await c.client.delete(MET, headers={**c.auth(), "If-Match": await c.etag(MET)})

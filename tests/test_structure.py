@@ -335,6 +335,11 @@ class TestWrites:
         unquoted = await c.post("/v1/change-sets", change({"aliases": [*aliases, "ShOS"]}, 2))
         assert unquoted.status_code == 422
         assert "'ShOS' occurs in none of its sources' quotes" in unquoted.text
+        # There is one organisation: a change set updates it, never creates another.
+        create = {"op": "create", "kind": "organisation", "data": {"names": {"en": "X"}}}
+        another = await c.post("/v1/change-sets", {"reason": "r", "operations": [create]})
+        assert another.status_code == 422, another.text
+        assert "organisation is only updated" in another.text
 
 
 async def test_created_changed_and_deleted_by_import(

@@ -142,7 +142,7 @@ def seats_of(ds: Dataset, body_id: str) -> list[SeatRec]:
 
 def seat_on(ds: Dataset, body_id: str, day: date) -> SeatRec | None:
     """A body's seat on `day` (None: none that day)."""
-    return next((s for s in on_day(seats_of(ds, body_id), day) if s), None)
+    return next(iter(on_day(seats_of(ds, body_id), day)), None)
 
 
 @answers("seat")

@@ -141,10 +141,12 @@ def _create(
     kind = w.kind
     data_name = data_of(prefix)
     if not kind.created:
-        raise invalid(
-            named(prefix, "op"),
-            f"{kind.name} is only updated: its kinds are fixed ({', '.join(COVERAGE_KINDS)})",
+        fixed = (
+            f"its kinds are fixed ({', '.join(COVERAGE_KINDS)})"
+            if kind.name == "coverage"
+            else "there is one, imported with the dataset"
         )
+        raise invalid(named(prefix, "op"), f"{kind.name} is only updated: {fixed}")
     if req.id is not None:
         raise invalid(
             named(prefix, "id"),

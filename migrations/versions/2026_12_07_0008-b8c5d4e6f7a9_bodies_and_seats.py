@@ -243,9 +243,11 @@ def _move_it_back(conn: sa.Connection) -> None:
     body as it was, its citations back, the change set gone."""
     moved = conn.execute(
         sa.text(
-            "SELECT seq, before FROM fact_change WHERE kind = 'permanent_body' "
-            "AND fact_id = 'secretariat' AND op = 'delete' ORDER BY seq DESC LIMIT 1"
-        )
+            "SELECT f.seq, f.before FROM fact_change f JOIN change_set c ON c.seq = f.seq "
+            "WHERE f.kind = 'permanent_body' AND f.fact_id = 'secretariat' AND f.op = 'delete' "
+            "AND c.channel = 'migration' AND c.reason = :reason ORDER BY f.seq DESC LIMIT 1"
+        ),
+        {"reason": REASON},
     ).first()
     if moved is None:
         return

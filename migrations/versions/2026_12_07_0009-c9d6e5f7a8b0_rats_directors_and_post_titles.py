@@ -87,11 +87,14 @@ def downgrade() -> None:
     # The earlier code knew no RATS director and no person without a nationality: their rows
     # go (the change log keeps them; an import of an earlier file brings the rest back).
     for sql in (
+        "UPDATE body SET head_post = NULL WHERE head_post = 'rats_director'",
         "DELETE FROM citation WHERE post_title_id IS NOT NULL",
         "DELETE FROM citation WHERE term_id IN (SELECT id FROM term WHERE post = 'rats_director')",
         "DELETE FROM term WHERE post = 'rats_director'",
         "DELETE FROM citation WHERE person_id IN "
         "(SELECT id FROM person WHERE nationality_iso3 IS NULL)",
+        "DELETE FROM citation WHERE term_id IN (SELECT id FROM term WHERE person_id IN "
+        "(SELECT id FROM person WHERE nationality_iso3 IS NULL))",
         "DELETE FROM term WHERE person_id IN (SELECT id FROM person WHERE nationality_iso3 IS NULL)",
         "DELETE FROM person WHERE nationality_iso3 IS NULL",
     ):

@@ -61,7 +61,9 @@ class PopoloExport(Public):
     posts: list[dict[str, Any]]
     memberships: list[dict[str, Any]]
     events: list[dict[str, Any]] = Field(
-        default=[], description="The founding acts signed, and entering into force"
+        default=[],
+        description="The founding acts signed, and entering into force; the meetings of the "
+        "Councils of Heads of Government and of Foreign Ministers",
     )
 
 

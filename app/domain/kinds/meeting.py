@@ -63,6 +63,7 @@ class Meeting(DatedTable, table=True):
 
 class MeetingIn(f.DatedIn):
     id: f.FactId | None = None
+    end: f.PartialDate  # a meeting's last day is always recorded (its first, for one day)
     body: f.Slug
     ordinal: Annotated[int, Field(ge=1, le=1000)] | None = None
     extraordinary: bool = False
@@ -104,8 +105,8 @@ class MeetingPublic(Fact):
     aliases: list[str] = Field(description="Other names of its place, as its sources write them")
     start_date: PartialDate
     start_date_precision: Precision
-    end_date: PartialDate | None
-    end_date_precision: Precision | None
+    end_date: PartialDate
+    end_date_precision: Precision
     format: Annotated[SummitFormat, open_list(SummitFormat)]
     holds: Holds | None = Field(description=HOLDS_DESCRIPTION)
     inference: str | None = None
@@ -117,6 +118,7 @@ class MeetingPublic(Fact):
 class MeetingBody(DatedBody):
     """A meeting of a council (its id is minted from the council and its first day)."""
 
+    end_date: f.PartialDate = Field(description="Its last day (its first, for one day)")
     body: f.Slug = Field(examples=["council-of-heads-of-government"])
     ordinal: Annotated[int, Field(ge=1, le=1000)] | None = None
     extraordinary: bool = False

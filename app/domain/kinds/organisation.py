@@ -146,6 +146,7 @@ KIND = Kind(
     name="organisation",
     path="/v1/organisation",
     listed="/v1/organisation",
+    created=False,  # one fact, `sco`: a change set updates it (the dataset file brings it)
     plural="organisation",
     table=Organisation,
     model=OrganisationIn,
