@@ -99,7 +99,9 @@ def _parsed(text: str, language: str, base: datetime, prefer: str) -> Said | Non
     """One reading of `text` as one date, counted from `base` where it is relative."""
     if _ORDINAL.search(text):
         return None
-    if language == "zh":
+    # Dates written in Han characters read alike in Chinese and Japanese (2009年5月15日, 15日);
+    # dateparser reads a Japanese `15日` as the 1st.
+    if language in ("zh", "ja"):
         found = _zh(text, base)
         if found is not None:
             return found
