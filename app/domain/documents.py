@@ -26,6 +26,7 @@ Iso3 = Annotated[str, Field(pattern="^[A-Z]{3}$")]
 Qid = Annotated[str, Field(pattern=r"^Q\d{1,15}$")]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
+Lang = Literal["en", "ru", "zh"]  # the SCO's working languages (and English), names' keys
 
 
 def _as_text(value: Any) -> Any:

@@ -74,6 +74,11 @@ def aliases_column() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+def names_column() -> Any:
+    """Texts by language (`{"en": …, "ru": …}`), stored as a JSON object."""
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 def public_id_column() -> Any:
     # Minted once, from the fact's natural key when it is created, and never changed.
     return Field(max_length=96, unique=True, index=True)

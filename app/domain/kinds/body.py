@@ -8,10 +8,10 @@ seats are app.domain.kinds.seat."""
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, model_validator
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import Text
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
@@ -35,9 +35,7 @@ from app.domain.public import (
     StateRef,
     open_list,
 )
-from app.domain.tables import Post, aliases_column, enum_column, revision_column
-
-Lang = Literal["en", "ru", "zh"]
+from app.domain.tables import Post, aliases_column, enum_column, names_column, revision_column
 
 
 class BodyKind(StrEnum):
@@ -55,7 +53,7 @@ class Organ(SQLModel, table=True):
 
     id: str = TableField(primary_key=True, max_length=64)
     revision: int = revision_column()
-    names: dict[str, str] = TableField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    names: dict[str, str] = names_column()
     aliases: list[str] = aliases_column()
     kind: BodyKind = enum_column(BodyKind)
     part_of_id: str | None = TableField(default=None, foreign_key="body.id", max_length=64)
@@ -79,7 +77,7 @@ def _in_order(decided: str | None, start: str | None, end: str | None) -> None:
 
 class BodyIn(f.Cited):
     id: f.Slug
-    names: dict[Lang, f.Name] = Field(min_length=1)
+    names: dict[f.Lang, f.Name] = Field(min_length=1)
     aliases: list[f.Name] = Field(default=[])
     kind: BodyKind
     part_of: f.Slug | None = None
@@ -129,7 +127,7 @@ class BodyRec:
 
 
 class BodyFields(Body):
-    names: dict[Lang, f.Name] = Field(
+    names: dict[f.Lang, f.Name] = Field(
         min_length=1, description="Its name by language (en, ru, zh)", examples=[{"en": "X"}]
     )
     aliases: list[f.Name] = Field(default=[], description="Other names its sources use")

@@ -4,10 +4,9 @@ declared once: the table, document, record, answer, write bodies and declaration
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from pydantic import Field, model_validator
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import Text
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
@@ -17,9 +16,7 @@ from app.domain.bodies import Body, Citations, StateCode
 from app.domain.fields import Many, Mapping, Partial, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.public import DocumentRef, Fact, Names, SourceRef, StateRef
-from app.domain.tables import aliases_column, enum_column, revision_column
-
-Lang = Literal["en", "ru", "zh"]
+from app.domain.tables import aliases_column, enum_column, names_column, revision_column
 
 
 class Document(SQLModel, table=True):
@@ -29,9 +26,7 @@ class Document(SQLModel, table=True):
 
     id: str = TableField(primary_key=True, max_length=64)
     revision: int = revision_column()
-    titles: dict[str, str] = TableField(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    titles: dict[str, str] = names_column()
     short_title: str | None = None
     aliases: list[str] = aliases_column()
     signed_on: date
@@ -54,7 +49,7 @@ def in_force_not_before_signing(signed: str | None, in_force: str | None) -> Non
 
 class DocumentIn(f.Cited):
     id: f.Slug
-    titles: dict[Lang, f.Name] = Field(min_length=1)
+    titles: dict[f.Lang, f.Name] = Field(min_length=1)
     short_title: f.Name | None = None
     aliases: list[f.Name] = Field(default=[])
     signed: f.PartialDate
@@ -141,7 +136,7 @@ class DocumentPublic(Fact):
 
 
 class DocumentFields(Body):
-    titles: dict[Lang, f.Name] = Field(
+    titles: dict[f.Lang, f.Name] = Field(
         min_length=1, description="Its title by language (en, ru, zh)", examples=[{"en": "X"}]
     )
     short_title: f.Name | None = Field(default=None, description="What it is called in short")

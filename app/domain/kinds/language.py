@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, field_validator
-from sqlalchemy import JSON, Column
 from sqlmodel import Field as TableField
 
 from app.core.dates import parse
@@ -30,6 +29,7 @@ from app.domain.tables import (
     DatedTable,
     aliases_column,
     end_after_start,
+    names_column,
     public_id_column,
     revision_column,
 )
@@ -51,7 +51,7 @@ class Language(DatedTable, table=True):
     revision: int = revision_column()
     language: str = TableField(max_length=8, index=True)
     roles: list[str] = aliases_column()
-    names: dict[str, str] = TableField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    names: dict[str, str] = names_column()
     aliases: list[str] = aliases_column()
 
 

@@ -4,10 +4,9 @@ document, record, answer, write body and declaration. The meetings of the Counci
 of State are the summits (app.domain.kinds.summit), shown in this shape too."""
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
-from sqlalchemy import JSON, Column
 from sqlmodel import Field as TableField
 
 from app.core.dates import PartialDate, Precision, parse
@@ -33,11 +32,11 @@ from app.domain.tables import (
     aliases_column,
     end_after_start,
     enum_column,
+    names_column,
     public_id_column,
     revision_column,
 )
 
-Lang = Literal["en", "ru", "zh"]
 # The councils whose meetings are this kind's (the Council of Heads of State's are summits);
 # each council's id is also the name under which the dataset says when it holds them all.
 COUNCILS = ("council-of-heads-of-government", "council-of-foreign-ministers")
@@ -54,9 +53,7 @@ class Meeting(DatedTable, table=True):
     extraordinary: bool = False
     host_iso3: str = TableField(foreign_key="state.iso3", max_length=3)
     city: str
-    city_names: dict[str, str] = TableField(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    city_names: dict[str, str] = names_column()
     aliases: list[str] = aliases_column()
     format: SummitFormat = enum_column(SummitFormat)
 
@@ -69,7 +66,7 @@ class MeetingIn(f.DatedIn):
     extraordinary: bool = False
     host: f.Iso3
     city: f.Name
-    city_names: dict[Lang, f.Name] = Field(default={})
+    city_names: dict[f.Lang, f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
     format: SummitFormat = SummitFormat.in_person
 
@@ -124,7 +121,7 @@ class MeetingBody(DatedBody):
     extraordinary: bool = False
     host: StateCode
     city: f.Name
-    city_names: dict[Lang, f.Name] = Field(default={})
+    city_names: dict[f.Lang, f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
     format: SummitFormat = SummitFormat.in_person
 

@@ -5,10 +5,9 @@ write body and declaration. Its languages and standings are facts of their own k
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import Text
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
@@ -20,13 +19,7 @@ from app.domain.kind import Kind, id_key
 from app.domain.kinds.language import LanguagePublic
 from app.domain.kinds.standing import StandingPublic
 from app.domain.public import DocumentRef, Fact, Names, Public, SourceRef, StateRef
-from app.domain.tables import aliases_column, enum_column, revision_column
-
-Lang = Literal["en", "ru", "zh"]
-
-
-def _names_column() -> dict[str, str]:
-    return TableField(default_factory=dict, sa_column=Column(JSON, nullable=False))  # type: ignore[no-any-return]
+from app.domain.tables import aliases_column, enum_column, names_column, revision_column
 
 
 class Organisation(SQLModel, table=True):
@@ -34,15 +27,15 @@ class Organisation(SQLModel, table=True):
 
     id: str = TableField(primary_key=True, max_length=64)
     revision: int = revision_column()
-    names: dict[str, str] = _names_column()
-    short_names: dict[str, str] = _names_column()
+    names: dict[str, str] = names_column()
+    short_names: dict[str, str] = names_column()
     aliases: list[str] = aliases_column()
     founded_on: date
     founded_precision: Precision = enum_column(Precision)
     founding_document_id: str | None = TableField(
         default=None, foreign_key="document.id", max_length=64
     )
-    predecessor_names: dict[str, str] = _names_column()
+    predecessor_names: dict[str, str] = names_column()
     predecessor_first_met_on: date | None = None
     predecessor_first_met_precision: Precision | None = enum_column(
         Precision, default=None, nullable=True
@@ -52,12 +45,12 @@ class Organisation(SQLModel, table=True):
 
 class OrganisationIn(f.Cited):
     id: f.Slug
-    names: dict[Lang, f.Name] = Field(min_length=1)
-    short_names: dict[Lang, f.Name] = Field(default={})
+    names: dict[f.Lang, f.Name] = Field(min_length=1)
+    short_names: dict[f.Lang, f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
     founded: f.PartialDate
     founding_document: f.Slug | None = None
-    predecessor: dict[Lang, f.Name] = Field(default={})
+    predecessor: dict[f.Lang, f.Name] = Field(default={})
     predecessor_first_met: f.PartialDate | None = None
 
 
@@ -131,12 +124,12 @@ class OrganisationPublic(Fact):
 class OrganisationBody(Body):
     """The organisation's names, founding and predecessor."""
 
-    names: dict[Lang, f.Name] = Field(min_length=1, examples=[{"en": "X"}])
-    short_names: dict[Lang, f.Name] = Field(default={})
+    names: dict[f.Lang, f.Name] = Field(min_length=1, examples=[{"en": "X"}])
+    short_names: dict[f.Lang, f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
     founded_on: f.PartialDate
     founding_document: f.Slug | None = None
-    predecessor: dict[Lang, f.Name] = Field(default={})
+    predecessor: dict[f.Lang, f.Name] = Field(default={})
     predecessor_first_met_on: f.PartialDate | None = None
     note: f.Note | None = None
     sources: Citations

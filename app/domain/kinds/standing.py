@@ -3,10 +3,8 @@ Nations General Assembly since 2004), each a dated fact; declared once: the tabl
 document, record, answer, write bodies and declaration."""
 
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import JSON, Column
 from sqlmodel import Field as TableField
 
 from app.core.dates import parse
@@ -20,11 +18,10 @@ from app.domain.tables import (
     DatedTable,
     aliases_column,
     end_after_start,
+    names_column,
     public_id_column,
     revision_column,
 )
-
-Lang = Literal["en", "ru", "zh"]
 
 
 class Standing(DatedTable, table=True):
@@ -34,9 +31,7 @@ class Standing(DatedTable, table=True):
     public_id: str = public_id_column()
     revision: int = revision_column()
     organisation: str = TableField(max_length=64, index=True)
-    organisation_names: dict[str, str] = TableField(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    organisation_names: dict[str, str] = names_column()
     aliases: list[str] = aliases_column()
     status: str = TableField(max_length=64)
     instrument: str | None = None
@@ -45,7 +40,7 @@ class Standing(DatedTable, table=True):
 class StandingIn(f.DatedIn):
     id: f.FactId | None = None
     organisation: f.Slug
-    organisation_names: dict[Lang, f.Name] = Field(min_length=1)
+    organisation_names: dict[f.Lang, f.Name] = Field(min_length=1)
     aliases: list[f.Name] = Field(default=[])
     status: f.Name
     instrument: f.Name | None = None
@@ -85,7 +80,7 @@ class StandingBody(DatedBody):
     organisation: f.Slug = Field(
         description="A slug naming the other organisation", examples=["un-general-assembly"]
     )
-    organisation_names: dict[Lang, f.Name] = Field(
+    organisation_names: dict[f.Lang, f.Name] = Field(
         min_length=1,
         description="Its names by language (en, ru, zh)",
         examples=[{"en": "United Nations General Assembly"}],

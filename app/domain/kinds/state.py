@@ -3,10 +3,8 @@ item and aliases, and, in the dataset file, their status periods; declared once:
 table, document, record, answer and declaration."""
 
 from dataclasses import dataclass
-from typing import Literal
 
 from pydantic import Field, model_validator
-from sqlalchemy import JSON, Column
 from sqlmodel import Field as TableField
 from sqlmodel import SQLModel
 
@@ -16,7 +14,7 @@ from app.domain.fields import Many, Mapping, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.kinds.status_period import StatusPeriodPublic
 from app.domain.public import Names, OpenStatus, Public, SourceRef
-from app.domain.tables import aliases_column, revision_column
+from app.domain.tables import aliases_column, names_column, revision_column
 
 
 class State(SQLModel, table=True):
@@ -32,16 +30,14 @@ class State(SQLModel, table=True):
     aliases: list[str] = aliases_column()
     # The names the SCO writes where ISO 3166's translations differ ({"zh": "柬埔寨"}), and
     # ISO's names they replace (derived: still searched, shown among the aliases).
-    sco_names: dict[str, str] = TableField(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    sco_names: dict[str, str] = names_column()
     iso_names: list[str] = aliases_column()
 
 
 class StateFields(f.In):
     wikidata: f.Qid | None = None
     # Its names as the SCO writes them, where ISO 3166's translations differ (by language).
-    names: dict[Literal["en", "ru", "zh"], f.Name] = Field(default={})
+    names: dict[f.Lang, f.Name] = Field(default={})
     aliases: list[f.Name] = Field(default=[])
     sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
 
