@@ -1,13 +1,15 @@
 """The `sco-api` command: serve, migrate, seed, check."""
 
+import errno
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from alembic import command
 from alembic.config import Config
+from typer.core import TyperGroup
 
 from app.core.settings import ROOT, get_settings
 
@@ -16,7 +18,69 @@ if TYPE_CHECKING:
 
     from app.writes.dataset_file import SeedError
 
+
+def plainly(exc: BaseException) -> str | None:
+    """A failure of the machine under a command (a full disk, a locked or unreachable
+    database, a missing file) in one line; None for anything else (a defect: traceback)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.core.errors import AppError
+
+    if isinstance(exc, AppError):  # the database unavailable, or busy with other writes
+        return exc.detail
+    if isinstance(exc, DBAPIError):
+        said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        if "disk is full" in said or "No space left" in said or _no_room_for_sqlite():
+            return f"the disk is full: the database cannot be written ({said})"
+        if "database is locked" in said:
+            return (
+                "the database is locked: another process is writing to it (or holds it for "
+                "a backup); try again when it is done"
+            )
+        return f"the database cannot be used: {said or type(exc.orig).__name__}"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"the disk is full{where}"
+        if exc.errno == errno.ENOENT:
+            return f"no such file or folder{where}"
+        return f"{exc.strerror or exc}{where}"
+    return None
+
+
+def _no_room_for_sqlite() -> bool:
+    """Whether the folder of the SQLite database (if it is one) has under 1 MiB free: SQLite
+    reports a full disk as "disk I/O error" when its write-ahead log cannot grow."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    try:
+        return shutil.disk_usage(Path(url.database).parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+class _Commands(TyperGroup):
+    """The commands, each answering a failure of the machine under it in one line on
+    stderr (exit 1), never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # a Context of typer's own Click
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            line = plainly(exc)
+            if line is None:
+                raise
+            typer.echo(f"sco-api {ctx.invoked_subcommand or ''}: {line}".strip(), err=True)
+            raise typer.Exit(1) from exc
+
+
 cli = typer.Typer(
+    cls=_Commands,
     help="SCO Data API: serve, migrate, seed and check the dataset.",
     no_args_is_help=True,
     add_completion=False,
@@ -350,7 +414,11 @@ def serve(
         log_config=config(settings.log_level, settings.access_log),
         access_log=False,  # app.http.middleware.Observe writes the access log
         server_header=False,
-        proxy_headers=True,
+        # httptools with bounds on request heads, targets and idle connections; named by
+        # import string, so that each worker process imports it.
+        http="app.http.server:EdgeProtocol",
+        # X-Forwarded-* are applied by the application (SCO_TRUSTED_PROXIES), not twice.
+        proxy_headers=False,
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import openapi, redoc
 from app.api.routers import (
@@ -30,6 +31,7 @@ from app.core.settings import Settings, get_settings
 from app.http.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
 from app.http.read_cache import ReadCache
 from app.storage.store import Store
+from app.storage.throttle import Limit
 
 DESCRIPTION = """
 Dated, cited facts about the Shanghai Cooperation Organisation: which states are members,
@@ -131,6 +133,11 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         validator=valid_id,
         update_request_header=False,  # the id is read from its context variable
     )
+    # Outermost: behind a trusted proxy, the client (throttled by app.api.auth, logged) and
+    # the scheme (the base URL of links and problem types) are those it forwards. In the
+    # application rather than uvicorn's own (`serve` turns that off), so that the setting
+    # is the service's and in-process clients go through it too.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -150,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redoc.install(app)
     app.state.public_url = settings.public_url
     app.state.database_url = settings.database_url
+    app.state.auth_limit = Limit(settings.auth_failure_limit, settings.auth_failure_window)
     errors.install(app)
     openapi.install(
         app,

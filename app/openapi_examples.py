@@ -21,9 +21,11 @@ from urllib.parse import quote
 import httpx
 
 from app.api.example_reads import NEGOTIATED, NOTHING_ACCEPTABLE, REQUESTS, UNAVAILABLE
-from app.api.example_writes import STALE_TAG, SUCCESS, WRITES, Write, refusals
-from app.api.openapi import EXAMPLES_FILE
+from app.api.example_writes import STALE_TAG, SUCCESS, THROTTLED, WRITES, Write, refusals
+from app.api.openapi import EDGES, EXAMPLES_FILE
 from app.api.write_requests import MERGE_PATCH
+from app.core.settings import get_settings
+from app.http.server import EdgeProtocol
 
 BASE_URL = "http://127.0.0.1:8000"
 SHOWN_ITEMS = 2
@@ -52,15 +54,19 @@ async def _current_etag(client: httpx.AsyncClient, path: str, seeded: bool) -> s
 
 
 async def record_writes(
-    writable: httpx.AsyncClient, empty: httpx.AsyncClient, secrets: dict[str, str]
+    writable: httpx.AsyncClient,
+    empty: httpx.AsyncClient,
+    throttled: httpx.AsyncClient,
+    secrets: dict[str, str],
 ) -> dict[str, dict[str, Any]]:
     """The answers of WRITES and their refusals: on a copy of the shipped dataset (`writable`,
     with a "writer" key of every scope and a "reader" one of audit:read alone), and on a
-    database not seeded (`empty`, with an "empty" key). Each operation's success also
-    records its request body, under "request"."""
+    database not seeded (`empty`, with an "empty" key); the 429s through `throttled`, a
+    client of the copy that failed too often. Each operation's success also records its
+    request body, under "request"."""
     recorded: dict[str, dict[str, Any]] = {}
     for w in [*refusals(), *WRITES]:
-        client = empty if w.key == "empty" else writable
+        client = throttled if w.status == THROTTLED else empty if w.key == "empty" else writable
         body, headers = _request_body(w)
         if w.key is not None:
             headers["Authorization"] = f"Bearer {secrets[w.key]}"
@@ -137,20 +143,73 @@ async def record_all(seeded_url: str, empty_url: str, writable_url: str) -> dict
     # "reader" may only manage keys: it lacks the scope of every operation here.
     secrets = _keys(writable_url, ("writer", list(SCOPES)), ("reader", ["keys:admin"]))
     secrets |= _keys(empty_url, ("empty", list(SCOPES)))
-    apps = [create_app(Settings(database_url=u)) for u in (seeded_url, empty_url, writable_url)]
+    # The recording clients' 401s must not get them throttled; the fourth app's client is
+    # throttled after one (its 429s are recorded).
+    settings = [
+        *(
+            Settings(database_url=u, auth_failure_limit=1_000_000)
+            for u in (seeded_url, empty_url, writable_url)
+        ),
+        Settings(database_url=writable_url, auth_failure_limit=1),
+    ]
     async with contextlib.AsyncExitStack() as stack:
-        clients = []
-        for app in apps:
+        clients: list[httpx.AsyncClient] = []
+        for setting in settings:
+            app = create_app(setting)
             await stack.enter_async_context(app.router.lifespan_context(app))
-            transport = httpx.ASGITransport(app=app)
+            transport = httpx.ASGITransport(app=app, client=(f"192.0.2.{len(clients) + 1}", 1))
             clients.append(
                 await stack.enter_async_context(
                     httpx.AsyncClient(transport=transport, base_url=BASE_URL)
                 )
             )
-        seeded, empty, writable = clients
+        seeded, empty, writable, throttled = clients
+        failed = await throttled.get("/v1/audit")  # no key: the one failure it may make
+        assert failed.status_code == 401, failed.text
         recorded = await record(seeded, empty)
-        return recorded | await record_writes(writable, empty, secrets)
+        recorded |= await record_writes(writable, empty, throttled, secrets)
+        recorded[EDGES] = await record_edges(create_app(settings[0]))
+        return recorded
+
+
+async def record_edges(app: Any) -> dict[str, Any]:
+    """The server's own refusals (app.http.server), which every operation may answer alike:
+    414 and 431 from a real server (`sco-api serve`'s protocol) on a free port of 127.0.0.1,
+    asked as if on BASE_URL."""
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, http=EdgeProtocol, log_level="error", access_log=False
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            assert not serving.done(), "the example server did not start"
+            await asyncio.sleep(0.01)
+        host = {"Host": BASE_URL.removeprefix("http://")}
+        limits = get_settings()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            long = await client.get("/v1/states?q=" + "x" * limits.max_target, headers=host)
+            large = await client.get(
+                "/v1/states", headers={**host, "X-Padding": "x" * limits.max_header_bytes}
+            )
+    finally:
+        server.should_exit = True
+        await serving
+    assert (long.status_code, large.status_code) == (414, 431), (long.text, large.text)
+    # A target refused before its Host header is read names the server's own address:
+    # this one's port is the free one it was given, not BASE_URL's.
+    here = f"http://127.0.0.1:{port}"
+    return {
+        code: {k: v.replace(here, BASE_URL) if k == "type" else v for k, v in answer.items()}
+        for code, answer in (("414", long.json()), ("431", large.json()))
+    }
 
 
 async def _record_anew() -> dict[str, Any]:

@@ -114,7 +114,10 @@ def _rss_kib(pid: int) -> int:
 @pytest.fixture
 def server(seeded_copy_url: str) -> Iterator[tuple[str, int]]:
     """`sco-api serve` in a process of its own, one worker, with a 1 MiB cache."""
-    with running_service(seeded_copy_url, "serve", SCO_CACHE_MB="1") as (base, process):
+    with running_service(seeded_copy_url, "serve", SCO_CACHE_MB="1", SCO_MAX_TARGET="8000") as (
+        base,
+        process,
+    ):
         yield base, process.pid
 
 

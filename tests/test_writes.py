@@ -556,13 +556,7 @@ async def test_content_type_size_and_syntax(curated: Curated) -> None:
 
 
 # Found by the write fuzz (a NUL drawn at random, answered 503 by PostgreSQL and stored by
-# SQLite): kept as explicit cases. Until the issue "The write API and the server's edges
-# hold under hostile and concurrent use" refuses such text, they are expected to fail.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 18: a NUL in a text field is stored by SQLite and a 503 on PostgreSQL",
-)
+# SQLite): kept as explicit cases (more in tests/test_hostile.py).
 @pytest.mark.parametrize(
     ("field", "body", "reason"),
     [

@@ -360,15 +360,21 @@ WRITES: list[Write] = [
 
 
 SUCCESS = {"201", "200", "204"}
+THROTTLED = "429"
 
 
 def refusals() -> list[Write]:
-    """For each write operation, the refusals every one of them has: no key (401), a key
-    without its scope (403), a body that is not JSON (400), too large (413) or of another
-    type (415), no If-Match (428), and, on a database not seeded, 503."""
+    """For each operation that needs a key, the refusals every one of them has: no key
+    (401), a key without its scope (403), a body that is not JSON (400), too large (413) or
+    of another type (415), no If-Match (428), a valid key from a client throttled after
+    failed ones (429: sent by the recorder's throttled client), and, on a database not
+    seeded, 503."""
     found = []
     for w in WRITES:
-        if w.status not in SUCCESS or w.method == "GET":
+        if w.status not in SUCCESS:
+            continue
+        found.append(replace(w, status=THROTTLED))
+        if w.method == "GET":
             continue
         found += [
             replace(w, status="401", key=None),

@@ -5,7 +5,8 @@ client from.
   clients get readable modules and methods.
 * Every operation documents every status it can send: 304 on the reads that carry an
   ETag, 404 and 422 where its routes declare them, 503 wherever it reads the database,
-  each with an example of its own; and the headers of its 200 answer.
+  429 wherever it needs a key, 414 and 431 everywhere (the server's own refusals), each
+  with an example; and the headers of its 200 answer.
 * Examples are real answers: app/api/openapi_examples.json holds, for each operation, the
   answers to a few requests on the shipped dataset (lists cut to two items, long texts
   shortened); `python -m app.openapi_examples` writes it anew and a test keeps it true.
@@ -26,6 +27,9 @@ from pydantic.json_schema import models_json_schema
 from app.core.errors import PROBLEM_JSON, PROBLEM_TYPES
 
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+# The examples of the answers the server gives every operation alike (414, 431), recorded
+# under this key instead of an operationId.
+EDGES = "*"
 
 TAGS = [
     {
@@ -133,10 +137,38 @@ def examples() -> dict[str, dict[str, Any]]:
     return recorded
 
 
+RETRY_AFTER = {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+
+
+def _problem_response(name: str, example: Any) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    if example is not None:
+        media["example"] = example
+    return {"description": PROBLEM_TYPES[name].meaning, "content": {PROBLEM_JSON: media}}
+
+
+def _refusals(
+    path: str, operation: dict[str, Any], responses: dict[str, Any], recorded: dict[str, Any]
+) -> None:
+    """The refusals an operation may send whatever its route declares: the server's own
+    (414, 431: app.http.server), 429 where it needs a key (app.api.auth), 503 where it reads
+    the database; each with its recorded example, and Retry-After where it is sent."""
+    edges = examples().get(EDGES, {})
+    for code, name in (("414", "uri-too-long"), ("431", "request-header-fields-too-large")):
+        responses[code] = _problem_response(name, edges.get(code))
+    if operation.get("security"):
+        throttled = responses["429"] = _problem_response("too-many-requests", recorded.get("429"))
+        throttled["headers"] = {"Retry-After": RETRY_AFTER}
+    if not path.startswith(NO_DATABASE):
+        problem = responses.setdefault("503", _problem_response("unavailable", None))
+        problem["headers"] = {"Retry-After": RETRY_AFTER}
+        if "503" in recorded:
+            problem["content"][PROBLEM_JSON]["example"] = recorded["503"]
+
+
 def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     recorded = examples().get(operation["operationId"], {})
-    reads_database = not path.startswith(NO_DATABASE)
     for code, response in responses.items():
         content = response.get("content", {})
         if PROBLEM_JSON in content:
@@ -175,22 +207,7 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
             "this answer; reuse the copy you hold",
             "headers": {name: {"description": CACHE_HEADERS[name], **STRING} for name in ("ETag",)},
         }
-    if reads_database:
-        problem = responses.setdefault(
-            "503",
-            {
-                "description": PROBLEM_TYPES["unavailable"].meaning,
-                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            },
-        )
-        problem["headers"] = {
-            "Retry-After": {
-                "description": "Seconds to wait before retrying",
-                "schema": {"type": "integer"},
-            }
-        }
-        if "503" in recorded:
-            problem["content"][PROBLEM_JSON]["example"] = recorded["503"]
+    _refusals(path, operation, responses, recorded)
     # Sorted by status, as readers and generators expect.
     operation["responses"] = dict(sorted(responses.items()))
 

@@ -114,6 +114,16 @@ PROBLEM_TYPES = {
             "Split the change into several change sets, or send a source's text in parts.",
         ),
         ProblemType(
+            "uri-too-long",
+            414,
+            "URI too long",
+            "The request target (path and query) is longer than the documented limit "
+            "(SCO_MAX_TARGET characters), refused before any work is done: the answers to such "
+            "a request, whose `Link` header repeats its query, would not pass common proxies.",
+            "Shorten the query: ask for fewer fields or filters per request, or page through "
+            "the collection.",
+        ),
+        ProblemType(
             "unsupported-media-type",
             415,
             "Unsupported media type",
@@ -137,6 +147,23 @@ PROBLEM_TYPES = {
             "Changing or deleting a fact needs an `If-Match` header with the ETag you read it "
             "with, so that nobody's change is overwritten unseen.",
             "GET the fact, and send its `ETag` as `If-Match`.",
+        ),
+        ProblemType(
+            "too-many-requests",
+            429,
+            "Too many requests",
+            "Too many requests with a wrong API key came from this client within a minute: "
+            "its writes are refused, even with a valid key, until the time passes.",
+            "Wait the seconds the `Retry-After` header gives, then send a valid key.",
+        ),
+        ProblemType(
+            "request-header-fields-too-large",
+            431,
+            "Request header fields too large",
+            "The request's header block is larger than the documented limit, refused before "
+            "the service reads it.",
+            "Send fewer or shorter headers (cookies of other sites sent to this host are a "
+            "common cause).",
         ),
         ProblemType(
             "internal-error",
@@ -258,6 +285,12 @@ class UnsupportedMediaType(AppError):
     title = "Unsupported media type"
 
 
+class TooManyRequests(AppError):
+    status_code = 429
+    type = "too-many-requests"
+    title = "Too many requests"
+
+
 class PreconditionRequired(AppError):
     status_code = 428
     type = "precondition-required"
@@ -300,7 +333,11 @@ def problem(
         invalid_params=invalid_params,
         conflicts_with=conflicts_with,
     )
-    extra = {"Retry-After": str(RETRY_AFTER)} if status == 503 else {}
+    # A problem is never kept as a fact: a shared cache must not answer a 404 after the
+    # fact is created, nor a 503 after the database is back.
+    extra = {"Cache-Control": "no-store"}
+    if status == 503:
+        extra["Retry-After"] = str(RETRY_AFTER)
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,

@@ -47,6 +47,20 @@ WRITES = Counter(
     "(committed, unchanged, dry_run, refused)",
     ["channel", "outcome"],
 )
+AUTH_FAILURES = Counter(
+    "sco_auth_failures_total",
+    "Requests refused for want of a valid API key (401), by reason (missing, malformed, "
+    "unknown, revoked)",
+    ["reason"],
+)
+AUTH_FAILURE_REASONS = ("missing", "malformed", "unknown", "revoked")
+for _reason in AUTH_FAILURE_REASONS:  # each series shown from the start, at 0
+    AUTH_FAILURES.labels(_reason)
+AUTH_THROTTLED = Counter(
+    "sco_auth_throttled_total",
+    "Requests refused (429) because their client failed too many API-key checks of late "
+    "(SCO_AUTH_FAILURE_LIMIT within SCO_AUTH_FAILURE_WINDOW seconds)",
+)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 

@@ -43,6 +43,60 @@ class Settings(BaseSettings):
     access_log: bool = Field(
         default=True, description="One JSON line per request on stderr (logger app.access)"
     )
+    trusted_proxies: list[str] = Field(
+        default=["127.0.0.1"],
+        description="Addresses and networks (JSON list, e.g. "
+        '["10.0.0.0/8", "127.0.0.1"]; ["*"]: any) of the reverse proxies whose '
+        "X-Forwarded-For and X-Forwarded-Proto are believed: behind one, a client is the "
+        "address it forwards (throttling, the base URL); otherwise the connecting address",
+    )
+    auth_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        description="Failed API-key checks (401) a client may make within the window; past "
+        "them, its requests that need a key are refused (429) until the oldest leaves it",
+    )
+    auth_failure_window: int = Field(
+        default=60,
+        ge=1,
+        description="Seconds over which a client's failed API-key checks are counted",
+    )
+    # The server's edges (app.http.server): what a client may send before a request is read.
+    max_header_bytes: int = Field(
+        default=16384,
+        ge=1024,
+        description="The largest request header block (request line and headers), in bytes; "
+        "a larger one is refused (431) as soon as it passes the limit, before it is read whole",
+    )
+    max_target: int = Field(
+        default=512,
+        ge=64,
+        description="The longest request target (path and query), in characters; a longer "
+        "one is refused (414) before any work. A collection's Link header repeats the "
+        "target up to four times: at 512 the largest answer's header block is some 3.6 KB, "
+        "within the 4 KB a proxy such as nginx buffers by default (proxy_buffer_size)",
+    )
+    idle_timeout: float = Field(
+        default=30,
+        gt=0,
+        description="Seconds within which a new connection must send a request head, and a "
+        "begun head must be complete; past them the connection is closed. Between requests "
+        "uvicorn's keep-alive timeout (5 s) holds",
+    )
+
+    # Writers' turns (app.storage.turns).
+    write_wait: float = Field(
+        default=30,
+        gt=0,
+        description="Seconds a write waits for its turn at most; past them it is refused "
+        "(503 with Retry-After)",
+    )
+    writers_waiting: int = Field(
+        default=32,
+        ge=1,
+        description="Writes that may wait for their turn at once in one worker; the next "
+        "is refused at once (503 with Retry-After)",
+    )
 
     @property
     def contact(self) -> dict[str, str]:

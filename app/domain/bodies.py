@@ -5,7 +5,15 @@ read-only or derived ones."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.domain import documents as f
 from app.domain.countries import country_of
@@ -62,7 +70,9 @@ class StatingBody(Body):
             "founded_on",
             "predecessor_first_met_on",
         ]
-    ] = Field(default=[], description="Which of the fact's dates the `date` words give")
+    ] = Field(
+        default=[], max_length=7, description="Which of the fact's dates the `date` words give"
+    )
 
 
 class CiteBody(Body):
@@ -81,7 +91,13 @@ class CiteBody(Body):
 
 Citations = Annotated[
     list[CiteBody],
-    Field(min_length=1, description="At least one source, each with its quote"),
+    Field(
+        min_length=1,
+        max_length=f.MAX_CITATIONS,
+        description=f"At least one source, each with its quote (at most {f.MAX_CITATIONS}, "
+        "none given twice)",
+    ),
+    AfterValidator(f.distinct),
 ]
 
 

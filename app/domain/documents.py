@@ -8,7 +8,7 @@ keeps its precision, and a day is a calendar date written YYYY-MM-DD.
 """
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -19,6 +19,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000  # a source's stored text
 MAX_NOTE_CHARS = 10_000  # a note, a quote, a claim's statement
 MAX_NAME_CHARS = 300  # a name, title, publisher, city, alias, URL
+MAX_CITATIONS = 50  # the citations of one fact (the most cited has 15)
+MAX_ALIASES = 50  # the other names of one fact (the most named has 9)
+MAX_REFS = 100  # the facts one fact names in a list (the documents a document amends)
+MAX_ROLES = 10  # the roles of one language
 
 Slug = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=64)]
 FactId = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=96)]
@@ -26,7 +30,10 @@ Iso3 = Annotated[str, Field(pattern="^[A-Z]{3}$")]
 Qid = Annotated[str, Field(pattern=r"^Q\d{1,15}$")]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
+Aliases = Annotated[list[Name], Field(max_length=MAX_ALIASES)]
+Refs = Annotated[list[Slug], Field(max_length=MAX_REFS)]
 Lang = Literal["en", "ru", "zh"]  # the SCO's working languages (and English), names' keys
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 def _as_text(value: Any) -> Any:
@@ -97,8 +104,21 @@ class Cite(In):
         return self
 
 
+def distinct(citations: list[_Model]) -> list[_Model]:
+    """Citations, each given once: a copy of one (the same source, quote and stating words)
+    is refused, not stored."""
+    seen: dict[str, int] = {}
+    for i, cite in enumerate(citations):
+        same = seen.setdefault(cite.model_dump_json(), i)
+        if same != i:
+            raise ValueError(f"citation {i} is a copy of citation {same}: cite each once")
+    return citations
+
+
 class Cited(In):
-    sources: list[Cite] = Field(min_length=1)
+    sources: Annotated[
+        list[Cite], Field(min_length=1, max_length=MAX_CITATIONS), AfterValidator(distinct)
+    ]
     note: Note | None = None
 
 

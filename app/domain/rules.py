@@ -23,6 +23,7 @@ from app.domain.fields import Doc
 from app.domain.kinds import BY_NAME, KINDS
 from app.domain.records import DatedRec, FactKey
 from app.domain.tables import Status, Verdict
+from app.domain.text import dotted, faults
 
 
 @dataclass(frozen=True)
@@ -333,11 +334,26 @@ def no_contradicted_claims(ds: Dataset) -> Iterator[Problem]:
 RULES = (*RULES, no_contradicted_claims)
 
 
+def text_is_kept(facts: Facts) -> list[Problem]:
+    """Every text and number of every fact is one both engines keep (app.domain.text): no
+    NUL, no control character but tab and newline, no unpaired surrogate, no integer
+    beyond the database's."""
+    problems = []
+    for kind, docs in facts.docs.items():
+        for fact_id, doc in docs.items():
+            for path, fault in faults(doc):
+                field = str(path[0]) if path else None
+                message = f"{kind} {fact_id}: {dotted(path) or 'its document'}: {fault}"
+                problems.append(Problem(message, (kind, fact_id), field))
+    return problems
+
+
 def check(facts: Facts, epoch: str = "", version: int = 0) -> tuple[Dataset | None, list[Problem]]:
     """Run the whole rule set on `facts`: the read model (None when references are broken
     and it cannot be built) and every problem found."""
+    texts = text_is_kept(facts)
     problems = references(facts)
     if problems:
-        return None, problems
+        return None, texts + problems
     ds = build(facts, epoch, version)
-    return ds, [problem for rule in RULES for problem in rule(ds)]
+    return ds, texts + [problem for rule in RULES for problem in rule(ds)]

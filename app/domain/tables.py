@@ -1,6 +1,6 @@
-"""The shared tables (citations, claims, the change log, keys, the dataset version) and what
-every table shares; each kind's own table is declared with it in app.domain.kinds. The
-schema itself is made only by the Alembic migrations in migrations/.
+"""The shared tables (citations, claims, the change log, keys, failed key checks, the dataset
+version) and what every table shares; each kind's own table is declared with it in
+app.domain.kinds. The schema itself is made only by the Alembic migrations in migrations/.
 
 Dates with a precision coarser than a day are stored as the widest span they can mean:
 a start (or decision) as the first day of its month or year, an end as the last day.
@@ -248,6 +248,21 @@ class ApiKey(SQLModel, table=True):
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AuthFailure(SQLModel, table=True):
+    """A request refused for want of a valid API key (401), by the client it came from: the
+    count of a client's recent failures throttles it, in every worker and replica at once
+    (app.storage.throttle). Rows older than the window are deleted as new ones come."""
+
+    __tablename__ = "auth_failure"
+    __table_args__ = (Index("ix_auth_failure_client_failed_at", "client", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(
+        max_length=255, description="Its address (behind a trusted proxy: the forwarded one)"
+    )
+    failed_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
 
 
 class IdempotentRequest(SQLModel, table=True):

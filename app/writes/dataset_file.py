@@ -7,6 +7,7 @@ reading is off, so an unquoted `2022-02-30` is refused by name rather than crash
 parser), and every size has a documented limit.
 """
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,11 @@ from app.domain.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS
 from app.domain.facts import DatasetFile
 from app.domain.kinds import KINDS
 from app.domain.kinds.source import TextScope
+from app.domain.text import faults, text_fault
 
 DATASET_FILE = "dataset.yaml"
+# The places at fault a refusal of a file names at most.
+MAX_NAMED = 50
 # The sections the dataset file nests inside the entries of another (a state's periods).
 NESTED_SECTIONS = tuple(k.section for k in KINDS if k.within)
 
@@ -134,6 +138,10 @@ def _texts(df: Any, folder: Path, path: Path, raw: Any) -> Any:
             except (OSError, UnicodeDecodeError) as exc:
                 problems.append(f"{where}: text_file {s.text_file!r}: {exc}")
                 continue
+            fault = text_fault(body)
+            if fault is not None:
+                problems.append(f"{where}: text_file {s.text_file!r} holds {fault}")
+                continue
             if too_big or len(body) > MAX_TEXT_CHARS:
                 problems.append(
                     f"{where}: text_file {s.text_file!r} holds more than the limit of "
@@ -163,8 +171,16 @@ def parse_file(
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise SeedError([f"{located(path, line)}: not valid YAML: {exc.problem}"]) from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError:
+        raise  # a file missing or unreadable: the command line names it in one line
+    except (ValueError, yaml.YAMLError) as exc:  # ValueError: an int of 5,000 digits
         raise SeedError([f"{path}: {exc}"]) from exc
+    found = [
+        f"{located(path, _line_of(raw, loc))}: {_label(raw, loc)}: {fault}"
+        for loc, fault in itertools.islice(faults(raw), MAX_NAMED)
+    ]
+    if found:
+        raise SeedError(found)
     try:
         df = DatasetFile.model_validate(raw)
     except ValidationError as exc:

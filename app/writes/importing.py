@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from app.core.db import snapshot
 from app.domain.dataset import Dataset
@@ -193,11 +192,8 @@ class SeedReport:
 def seed(engine: Engine, seed_dir: Path) -> SeedReport:
     """Import the shipped file into an empty database; on a seeded one, write nothing and
     say whether the file differs from what the database holds."""
-    try:
-        with engine.connect() as conn:
-            seeded = writes.any_change_set(conn)
-    except DBAPIError as exc:
-        raise writes.explain(exc) from exc
+    with writes.explained(), engine.connect() as conn:
+        seeded = writes.any_change_set(conn)
     if not seeded:
         outcome = import_file(
             engine, seed_dir, actor="sco-api seed", reason="the shipped dataset", channel="seed"
@@ -216,11 +212,8 @@ def current_version(engine: Engine) -> int:
 def export(engine: Engine, path: Path) -> int:
     """Write the database's dataset to `path` (full texts to sources/ beside it); answer
     the number of facts written."""
-    try:
-        with snapshot(engine) as session:
-            facts = read(session.connection())
-    except DBAPIError as exc:
-        raise writes.explain(exc) from exc
+    with writes.explained(), snapshot(engine) as session:
+        facts = read(session.connection())
     df, full = to_file(facts)
     path.parent.mkdir(parents=True, exist_ok=True)
     dataset_file.write(path, df, full)

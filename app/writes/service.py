@@ -8,14 +8,22 @@ only then are the changed rows and their change-log rows written, in one transac
 that also moves the dataset version to the new change set's seq.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from app.core import metrics
 from app.core.errors import AppError
@@ -26,7 +34,9 @@ from app.domain.kind import Kind
 from app.domain.kinds import KINDS
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
+from app.domain.text import text_fault
 from app.storage import rows
+from app.storage.turns import turns_of
 from app.writes.dataset_file import SeedError
 
 Op = Literal["create", "update", "delete"]
@@ -88,8 +98,20 @@ Plan = Callable[[Facts, Connection], list[Operation]]
 After = Callable[[Connection, Outcome], None]
 
 
-def _lock(conn: Connection) -> None:
+def _turn(engine: Engine) -> AbstractContextManager[float]:
+    """This writer's turn among the writers of `engine`'s database (app.storage.turns)."""
+    url = engine.url
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    return turns_of(
+        url.render_as_string(), file if file not in (None, "", ":memory:") else None
+    ).turn()
+
+
+def _lock(conn: Connection, left: float) -> None:
+    """The writers' lock across processes on PostgreSQL, waited for `left` seconds at most
+    (SQLite's is taken by BEGIN IMMEDIATE, and the turn's file lock before it)."""
     if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(int(left * 1000), 1)}")
         conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("sco-api write"))))
 
 
@@ -252,50 +274,64 @@ def _commit(
                 "must both be given"
             ]
         )
+    for name, text in (("actor", record.actor), ("reason", record.reason)):
+        fault = text_fault(text)
+        if fault is not None:
+            raise Refused([Problem(f"the change set's {name} holds {fault}", field=name)])
+    with explained(), _turn(engine) as left, engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with conn.begin() as tx:
+            _lock(conn, left)
+            if conn.execute(select(DatasetVersion.id)).first() is None:  # type: ignore[call-overload]
+                raise Refused(["the database is not migrated: run `sco-api migrate` first"], 503)
+            current = rows.read(conn)
+            ops = plan(current, conn)
+            candidate, changes = apply(current, ops, last_revisions(conn))
+            if not changes:
+                return Outcome(seq=None)
+            ds, problems = check(candidate)
+            if problems:
+                # A clash with another record is a conflict, whatever else it causes
+                # (a count a source gives that the clash now contradicts).
+                clashes = any(p.conflict is not None for p in problems)
+                raise Refused(problems, 409 if clashes else 422)
+            if dry_run:
+                tx.rollback()
+                return Outcome(seq=None, changes=changes, dataset=ds)
+            _write_rows(conn, ops, candidate.revisions)
+            seq, _ = _record(
+                conn,
+                changes,
+                record.actor,
+                record.reason,
+                record.channel,
+                record.request_id,
+                record.api_key,
+            )
+            outcome = Outcome(seq=seq, changes=changes, committed=True, dataset=ds)
+            if after is not None:
+                after(conn, outcome)
+        return outcome
+
+
+@contextmanager
+def explained() -> Iterator[None]:
+    """Database errors in the block raised as named refusals (`explain`); an error that is
+    none of those (a defect here) is raised as it is, to be answered 500 and logged."""
     try:
-        with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
-            with conn.begin() as tx:
-                _lock(conn)
-                if conn.execute(select(DatasetVersion.id)).first() is None:  # type: ignore[call-overload]
-                    raise Refused(
-                        ["the database is not migrated: run `sco-api migrate` first"], 503
-                    )
-                current = rows.read(conn)
-                ops = plan(current, conn)
-                candidate, changes = apply(current, ops, last_revisions(conn))
-                if not changes:
-                    return Outcome(seq=None)
-                ds, problems = check(candidate)
-                if problems:
-                    # A clash with another record is a conflict, whatever else it causes
-                    # (a count a source gives that the clash now contradicts).
-                    clashes = any(p.conflict is not None for p in problems)
-                    raise Refused(problems, 409 if clashes else 422)
-                if dry_run:
-                    tx.rollback()
-                    return Outcome(seq=None, changes=changes, dataset=ds)
-                _write_rows(conn, ops, candidate.revisions)
-                seq, _ = _record(
-                    conn,
-                    changes,
-                    record.actor,
-                    record.reason,
-                    record.channel,
-                    record.request_id,
-                    record.api_key,
-                )
-                outcome = Outcome(seq=seq, changes=changes, committed=True, dataset=ds)
-                if after is not None:
-                    after(conn, outcome)
-            return outcome
+        yield
     except DBAPIError as exc:
-        raise explain(exc) from exc
+        refusal = explain(exc)
+        if refusal is None:
+            raise
+        raise refusal from exc
 
 
-def explain(exc: DBAPIError) -> Refused:
-    """A database error as a named refusal: what it refused, or why it cannot be used."""
+def explain(exc: DBAPIError) -> Refused | None:
+    """A database error as a named refusal: what it refused, or why it cannot be used. Only
+    a database that cannot be reached or used is a 503 (worth retrying); a value it refuses
+    is a 422; None for any other error."""
     if isinstance(exc, IntegrityError):
         return Refused([f"the database refused the change: {_first_line(exc)}"], 409)
     if isinstance(exc, ProgrammingError | OperationalError) and (
@@ -304,7 +340,19 @@ def explain(exc: DBAPIError) -> Refused:
         return Refused(
             [f"the database is not migrated: run `sco-api migrate` ({_first_line(exc)})"], 503
         )
-    return Refused([f"the database cannot be used: {_first_line(exc)}"], 503)
+    if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available: _lock's bound
+        return Refused(
+            [
+                "the database did not take this write in time (other writes went first): send "
+                "it again in a few seconds"
+            ],
+            503,
+        )
+    if isinstance(exc, DataError):
+        return Refused([f"the database refused a value: {_first_line(exc)}"], 422)
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        return Refused([f"the database cannot be used: {_first_line(exc)}"], 503)
+    return None
 
 
 def _first_line(exc: DBAPIError) -> str:

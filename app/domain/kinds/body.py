@@ -78,7 +78,7 @@ def _in_order(decided: str | None, start: str | None, end: str | None) -> None:
 class BodyIn(f.Cited):
     id: f.Slug
     names: dict[f.Lang, f.Name] = Field(min_length=1)
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     kind: BodyKind
     part_of: f.Slug | None = None
     head_post: Post | None = None
@@ -130,7 +130,7 @@ class BodyFields(Body):
     names: dict[f.Lang, f.Name] = Field(
         min_length=1, description="Its name by language (en, ru, zh)", examples=[{"en": "X"}]
     )
-    aliases: list[f.Name] = Field(default=[], description="Other names its sources use")
+    aliases: f.Aliases = Field(default=[], description="Other names its sources use")
     kind: BodyKind
     part_of: f.Slug | None = Field(default=None, description="The id of the body it is part of")
     head_post: Post | None = Field(default=None, description="The post that heads it")

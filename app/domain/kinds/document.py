@@ -51,12 +51,12 @@ class DocumentIn(f.Cited):
     id: f.Slug
     titles: dict[f.Lang, f.Name] = Field(min_length=1)
     short_title: f.Name | None = None
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     signed: f.PartialDate
     place: f.Name | None = None
     place_state: f.Iso3 | None = None
     in_force: f.PartialDate | None = None
-    amends: list[f.Slug] = Field(default=[])
+    amends: f.Refs = Field(default=[])
     text_source: f.Slug | None = None
 
     @model_validator(mode="after")
@@ -140,12 +140,12 @@ class DocumentFields(Body):
         min_length=1, description="Its title by language (en, ru, zh)", examples=[{"en": "X"}]
     )
     short_title: f.Name | None = Field(default=None, description="What it is called in short")
-    aliases: list[f.Name] = Field(default=[], description="Other titles its sources use")
+    aliases: f.Aliases = Field(default=[], description="Other titles its sources use")
     signed_on: f.PartialDate
     place: f.Name | None = None
     place_state: StateCode | None = None
     in_force_on: f.PartialDate | None = None
-    amends: list[f.Slug] = Field(default=[], description="The ids of the documents it amends")
+    amends: f.Refs = Field(default=[], description="The ids of the documents it amends")
     text_source: f.Slug | None = Field(
         default=None, description="The id of a source storing its text"
     )

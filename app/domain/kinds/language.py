@@ -58,8 +58,8 @@ class Language(DatedTable, table=True):
 class LanguageIn(f.DatedIn):
     id: f.FactId | None = None
     language: Annotated[str, Field(pattern="^[a-z]{2}$")]
-    roles: list[LanguageRole] = Field(min_length=1)
-    aliases: list[f.Name] = Field(default=[])
+    roles: list[LanguageRole] = Field(min_length=1, max_length=f.MAX_ROLES)
+    aliases: f.Aliases = Field(default=[])
 
     @field_validator("language")
     @classmethod
@@ -97,8 +97,8 @@ class LanguageBody(DatedBody):
     """One of the organisation's languages (its id is minted from the language and start)."""
 
     language: Annotated[str, Field(pattern="^[a-z]{2}$", examples=["zh"])]
-    roles: list[LanguageRole] = Field(min_length=1)
-    aliases: list[f.Name] = Field(default=[], description="Other names its sources use")
+    roles: list[LanguageRole] = Field(min_length=1, max_length=f.MAX_ROLES)
+    aliases: f.Aliases = Field(default=[], description="Other names its sources use")
 
     @field_validator("language")
     @classmethod

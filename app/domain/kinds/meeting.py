@@ -67,7 +67,7 @@ class MeetingIn(f.DatedIn):
     host: f.Iso3
     city: f.Name
     city_names: dict[f.Lang, f.Name] = Field(default={})
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     format: SummitFormat = SummitFormat.in_person
 
 
@@ -122,7 +122,7 @@ class MeetingBody(DatedBody):
     host: StateCode
     city: f.Name
     city_names: dict[f.Lang, f.Name] = Field(default={})
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     format: SummitFormat = SummitFormat.in_person
 
 

@@ -47,7 +47,7 @@ class OrganisationIn(f.Cited):
     id: f.Slug
     names: dict[f.Lang, f.Name] = Field(min_length=1)
     short_names: dict[f.Lang, f.Name] = Field(default={})
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     founded: f.PartialDate
     founding_document: f.Slug | None = None
     predecessor: dict[f.Lang, f.Name] = Field(default={})
@@ -126,7 +126,7 @@ class OrganisationBody(Body):
 
     names: dict[f.Lang, f.Name] = Field(min_length=1, examples=[{"en": "X"}])
     short_names: dict[f.Lang, f.Name] = Field(default={})
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     founded_on: f.PartialDate
     founding_document: f.Slug | None = None
     predecessor: dict[f.Lang, f.Name] = Field(default={})

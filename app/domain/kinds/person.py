@@ -35,7 +35,7 @@ class PersonDocFields(f.In):
     name_zh: f.Name | None = None
     nationality: f.Iso3 | None = None
     wikidata: f.Qid | None = None
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
 
 
@@ -80,7 +80,7 @@ class PersonFields(Body):
     names: NamesBody = Field(default_factory=NamesBody)
     nationality: StateCode | None = None
     wikidata: f.Qid | None = None
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     sources: list[CiteBody] = Field(
         default=[], description="Sources of its Russian and Chinese names and aliases"
     )

@@ -41,7 +41,7 @@ class StandingIn(f.DatedIn):
     id: f.FactId | None = None
     organisation: f.Slug
     organisation_names: dict[f.Lang, f.Name] = Field(min_length=1)
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     status: f.Name
     instrument: f.Name | None = None
 
@@ -85,7 +85,7 @@ class StandingBody(DatedBody):
         description="Its names by language (en, ru, zh)",
         examples=[{"en": "United Nations General Assembly"}],
     )
-    aliases: list[f.Name] = Field(default=[], description="Other names its sources use")
+    aliases: f.Aliases = Field(default=[], description="Other names its sources use")
     status: f.Name = Field(examples=["observer"])
     instrument: f.Name | None = None
 

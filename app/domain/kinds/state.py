@@ -38,7 +38,7 @@ class StateFields(f.In):
     wikidata: f.Qid | None = None
     # Its names as the SCO writes them, where ISO 3166's translations differ (by language).
     names: dict[f.Lang, f.Name] = Field(default={})
-    aliases: list[f.Name] = Field(default=[])
+    aliases: f.Aliases = Field(default=[])
     sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
 
     @model_validator(mode="after")

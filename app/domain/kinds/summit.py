@@ -98,7 +98,7 @@ class SummitFields(Body):
     start_date: f.Day
     end_date: f.Day
     format: SummitFormat
-    aliases: list[f.Name] = Field(
+    aliases: f.Aliases = Field(
         default=[], description="Other names of its place, each in a quote of its sources"
     )
     note: f.Note | None = None

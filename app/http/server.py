@@ -1,0 +1,266 @@
+"""The server's edges: uvicorn's httptools protocol with bounds on what a client may send
+before the application sees a request (`sco-api serve` runs it, in every worker).
+
+* A request header block (request line and headers) over SCO_MAX_HEADER_BYTES is refused
+  with 431 as soon as it passes the limit, ended or not: the parser is never fed more of a
+  head than the limit, so an endless header costs a worker no more than that.
+* A request target (path and query) over SCO_MAX_TARGET characters is refused with 414
+  before any work is done (app.core.settings says why the limit is where it is).
+* A connection that sends nothing, or does not finish a request head, within
+  SCO_IDLE_TIMEOUT seconds is closed. Between requests uvicorn's keep-alive timeout holds.
+
+A refusal is a complete answer, problem details in the service's own shape, after which the
+connection is closed; one warning names the client and the limit (never what was sent).
+"""
+
+import asyncio
+import logging
+import re
+
+import httptools
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from app.core.errors import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem_type
+from app.core.settings import get_settings
+from app.http.middleware import API_CSP, SECURITY_HEADERS
+
+log = logging.getLogger("app")
+
+HEAD_END = b"\r\n\r\n"  # the empty line ending a head (the parser takes no bare LF)
+# A Host header worth building a URI on: a name or address, and a port.
+_HOST = re.compile(rb"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+# Seconds a refused connection stays half-open, what the client still sends dropped unread:
+# closed with data unread, it would be reset, and a reset can destroy the answer in transit
+# before the client reads it (a client still sending an endless header would never see it).
+LINGER = 5.0
+
+
+class _Refused(Exception):
+    """Raised in a parser callback to stop the parser: the request is refused."""
+
+
+class EdgeProtocol(HttpToolsProtocol):
+    """HttpToolsProtocol that bounds request heads, request targets and idle connections.
+
+    Head bytes are counted in `data_received`, before the parser sees them: while a head is
+    incomplete, the parser is fed at most what is left of the allowance, and each piece
+    ends where the head does (at its empty line), so that a request pipelined behind it
+    starts a count of its own. Bodies are fed in pieces of at most the limit too: a head
+    that begins within such a piece (a request pipelined right behind a body) is counted
+    from the next piece on, so it may pass the limit by at most one piece before it is
+    refused, and never holds more than twice the limit.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, object],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        settings = get_settings()
+        self.max_head = settings.max_header_bytes
+        self.max_target = settings.max_target
+        self.idle_timeout = settings.idle_timeout
+        self.public_url = settings.public_url
+        self.in_head = True  # awaiting or reading a request head (not a body)
+        self.head_bytes = 0  # bytes of the incomplete head fed to the parser so far
+        self.head_tail = b""  # its last 3 bytes: its empty line may span two reads
+        # The idle bound: when the head being awaited or read began (None: none is), and
+        # the timer that checks it. One timer per connection, not per request (arming one
+        # costs more than parsing a request): it is left to run when a head is complete,
+        # and armed again, for the time left, by the next head.
+        self.head_since: float | None = None
+        self.head_timer: asyncio.TimerHandle | None = None
+        self.refusal: tuple[str, str] | None = None  # (problem type, detail) from a callback
+        self.refused: bytes | None = None  # the answer, once refused: nothing more is read
+
+    # --- Connection events ---------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_begins()  # a connection that never sends a request is closed too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self.refused is not None:
+            return  # lingering after a refusal: dropped unread
+        self._unset_keepalive_if_required()
+        if self.in_head:
+            self._head_begins()  # even bytes the parser skips (empty lines) count
+        start = 0
+        while start < len(data) and not self.transport.is_closing():
+            stop = min(len(data), start + self.max_head - self.head_bytes)
+            end = self._head_end(data, start, stop) if self.in_head else -1
+            end = stop if end == -1 else end
+            if self.in_head:
+                self.head_bytes += end - start  # reset when the head is complete
+            whole = start == 0 and end == len(data)  # the usual read: one whole request
+            if not self._feed(data if whole else memoryview(data)[start:end]):
+                return
+            if self.in_head and self.head_bytes:  # the head goes on after this piece
+                if self.head_bytes >= self.max_head:
+                    # Past the limit: refuse it before reading any more of it.
+                    self._refuse(
+                        "request-header-fields-too-large",
+                        "The request's header block (request line and headers) is longer "
+                        f"than {self.max_head} bytes, the limit of this service.",
+                    )
+                    return
+                self.head_tail = (self.head_tail + data[max(start, end - 3) : end])[-3:]
+            start = end
+
+    def _head_end(self, data: bytes, start: int, stop: int) -> int:
+        """The offset just past the head's empty line in data[start:stop], or -1. The line
+        may have begun in the bytes fed before (`head_tail`)."""
+        if self.head_tail:
+            joined = self.head_tail + data[start : min(stop, start + 3)]
+            at = joined.find(HEAD_END)
+            if at != -1:
+                return start + at + len(HEAD_END) - len(self.head_tail)
+        at = data.find(HEAD_END, start, stop)
+        return -1 if at == -1 else at + len(HEAD_END)
+
+    def _feed(self, piece: bytes | memoryview) -> bool:
+        """Feed the parser; False when nothing more may be fed (the request was refused, or
+        could not be parsed: answered as uvicorn answers it)."""
+        try:
+            self.parser.feed_data(piece)
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return False
+        except httptools.HttpParserError:
+            if self.refusal is not None:
+                self._refuse(*self.refusal)
+            else:
+                msg = "Invalid HTTP request received."
+                self.logger.warning(msg)
+                self.send_400_response(msg)
+            return False
+        return True
+
+    # --- Parser callbacks ----------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_begins()  # also a head that begins right behind a body
+
+    def on_url(self, url: bytes) -> None:
+        # The target comes in fragments, one per piece fed: refuse as soon as they pass.
+        if len(self.url) + len(url) > self.max_target:
+            self.refusal = (
+                "uri-too-long",
+                f"The request target (path and query) is longer than {self.max_target} "
+                "characters, the limit of this service.",
+            )
+            raise _Refused
+        super().on_url(url)
+
+    def on_headers_complete(self) -> None:
+        self.in_head, self.head_bytes, self.head_tail, self.head_since = False, 0, b"", None
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self.in_head = True
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.refused is not None and not self._answering():
+            self._send_refusal()  # its turn, after the requests pipelined before it
+
+    # --- The idle bound ------------------------------------------------------------------
+
+    def _head_begins(self) -> None:
+        """A head is awaited, or its first bytes came: it has SCO_IDLE_TIMEOUT to be complete."""
+        if self.head_since is None:
+            self.head_since = self.loop.time()
+            if self.head_timer is None:
+                self.head_timer = self.loop.call_later(self.idle_timeout, self._check_head)
+
+    def _check_head(self) -> None:
+        """Close the connection if its head is overdue; wait for the time left if it is not
+        (it began after the timer was armed); let the timer go if no head is under way."""
+        self.head_timer = None
+        if self.head_since is None or self.transport.is_closing():
+            return
+        left = self.head_since + self.idle_timeout - self.loop.time()
+        if left > 0:
+            self.head_timer = self.loop.call_later(left, self._check_head)
+            return
+        if self.head_bytes:  # a head begun and left unfinished; a silent client is routine
+            log.warning(
+                "closed the connection from %s: its request head was not complete within "
+                "%g s (SCO_IDLE_TIMEOUT)",
+                self._client(),
+                self.idle_timeout,
+            )
+        self.transport.close()
+
+    # --- Refusals ------------------------------------------------------------------------
+
+    def _refuse(self, name: str, detail: str) -> None:
+        """Refuse the request being read with problem `name`: nothing more is read, and the
+        answer goes once the requests before it on the connection are answered."""
+        self.head_since = None  # no longer awaited: the connection lingers, then closes
+        kind = PROBLEM_TYPES[name]
+        body = Problem(
+            type=problem_type(name, self._base_url()),
+            title=kind.title,
+            status=kind.status,
+            detail=detail,
+        ).model_dump_json(exclude_none=True)
+        headers = [
+            *self.server_state.default_headers,  # Date
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"connection", b"close"),
+            *SECURITY_HEADERS,
+            (b"content-security-policy", API_CSP.encode()),
+        ]
+        head = b"".join(field + b": " + value + b"\r\n" for field, value in headers)
+        self.refused = STATUS_LINE[kind.status] + head + b"\r\n" + body.encode()
+        log.warning("refused a request from %s with %d: %s", self._client(), kind.status, detail)
+        if not self._answering():
+            self._send_refusal()
+
+    def _answering(self) -> bool:
+        """Whether requests before the one being read are still being answered."""
+        return bool(self.pipeline) or (self.cycle is not None and not self.cycle.response_complete)
+
+    def _send_refusal(self) -> None:
+        """Write the refusal, close the writing side, and close the connection once the
+        client has closed its own or after LINGER seconds, reading nothing meanwhile."""
+        if self.refused is None or self.transport.is_closing():
+            return  # closed meanwhile (an answer before it said `Connection: close`)
+        self.transport.write(self.refused)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.flow.resume_reading()  # dropped unread: see LINGER
+        self.loop.call_later(LINGER, self.transport.close)
+
+    def _base_url(self) -> str:
+        """SCO_PUBLIC_URL, or this connection's own: by its Host header if read (and sound),
+        else by the server's address."""
+        if self.public_url:
+            return self.public_url
+        host = next((v for n, v in self.headers or [] if n == b"host"), b"")
+        if _HOST.fullmatch(host):
+            return f"{self.scheme}://{host.decode('ascii')}"
+        address, port = self.server or ("localhost", None)
+        shown = f"[{address}]" if ":" in address else address
+        return f"{self.scheme}://{shown}" + (f":{port}" if port else "")
+
+    def _client(self) -> str:
+        return f"{self.client[0]}:{self.client[1]}" if self.client else "an unknown client"
