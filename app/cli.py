@@ -25,19 +25,21 @@ def plainly(exc: BaseException) -> str | None:
     from sqlalchemy.exc import DBAPIError
 
     from app.core.errors import AppError
+    from app.writes.service import first_line
 
     if isinstance(exc, AppError):  # the database unavailable, or busy with other writes
         return exc.detail
     if isinstance(exc, DBAPIError):
-        said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-        if "disk is full" in said or "No space left" in said or _no_room_for_sqlite():
+        said = first_line(exc)
+        full = "disk is full" in said or "No space left" in said
+        if full or ("disk I/O error" in said and _no_room_for_sqlite()):
             return f"the disk is full: the database cannot be written ({said})"
         if "database is locked" in said:
             return (
                 "the database is locked: another process is writing to it (or holds it for "
                 "a backup); try again when it is done"
             )
-        return f"the database cannot be used: {said or type(exc.orig).__name__}"
+        return f"the database cannot be used: {said}"
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""
         if exc.errno == errno.ENOSPC:
@@ -215,6 +217,7 @@ def check() -> None:
     from app.domain.rules import check as run_rules
     from app.storage.changelog import differences
     from app.storage.rows import read
+    from app.writes.importing import SeedError, exportable
 
     engine = _engine()
     try:
@@ -228,6 +231,10 @@ def check() -> None:
         engine.dispose()
     ds, found = run_rules(facts)
     problems = [str(p) for p in found] + drift
+    try:
+        exportable(facts)
+    except SeedError as exc:  # held under older limits: the dataset file refuses them
+        problems += exc.problems
     if not facts.docs["state"]:
         problems.append("the database holds no dataset: run `sco-api seed`")
     for claim in ds.claims if ds else []:

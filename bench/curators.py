@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, free_port, serve, wait_up
+from run import ROOT, free_port, sco_api, serve, wait_up
 
 FACT = "/v1/summits/2022-samarkand"
 CURATORS = 8
@@ -57,17 +56,6 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def cli(python: str, root: Path, env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [python, "-c", "from app.cli import main; main()", *args],
-        env=env,
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
 def measure(url: str, root: Path, workers: int, rounds: int) -> dict[str, object]:
     env = {
         **os.environ,
@@ -77,9 +65,9 @@ def measure(url: str, root: Path, workers: int, rounds: int) -> dict[str, object
         "PYTHONPATH": str(root),
     }
     python = sys.executable
-    cli(python, root, env, "migrate")
-    cli(python, root, env, "seed")
-    secret = cli(python, root, env, "keys", "create", "bench", "--scope", "facts:write")
+    sco_api(env, "migrate", root=root)
+    sco_api(env, "seed", root=root)
+    secret = sco_api(env, "keys", "create", "bench", "--scope", "facts:write", root=root)
     port = free_port()
     command = ["-c", "from app.cli import main; main()", "serve", "--port", str(port)]
     proc = serve([python, *command, "--workers", str(workers)], env, root)

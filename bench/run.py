@@ -126,6 +126,18 @@ def wrk(url: str, seconds: int) -> dict[str, float]:
     return {"rps": rps, "p99_ms": p99_ms, "non_2xx": float(errors.group(1)) if errors else 0.0}
 
 
+def sco_api(env: dict[str, str], *args: str, root: Path = ROOT) -> str:
+    """`sco-api ARGS` of the checkout at `root`, in this Python; what it printed."""
+    return subprocess.run(
+        [sys.executable, "-c", "from app.cli import main; main()", *args],
+        env=env,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 def serve(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -156,13 +168,7 @@ def main() -> None:
         for backend, url in databases.items():
             env = {**os.environ, "SCO_DATABASE_URL": url, "SCO_LOG_LEVEL": "warning"}
             for step in ("migrate", "seed"):
-                subprocess.run(
-                    [python, "-c", "from app.cli import main; main()", step],
-                    env=env,
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
+                sco_api(env, step)
             port = free_port()
             procs.append(
                 serve(
@@ -216,23 +222,7 @@ def main() -> None:
                     f"p99 {measured['p99_ms']:.1f} ms  ratio {ratio:.2f}"
                 )
             results[backend] = rows
-            secret = subprocess.run(
-                [
-                    python,
-                    "-c",
-                    "from app.cli import main; main()",
-                    "keys",
-                    "create",
-                    "bench",
-                    "--scope",
-                    "facts:write",
-                ],
-                env=env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
+            secret = sco_api(env, "keys", "create", "bench", "--scope", "facts:write")
             writes_rows = {}
             for path in WRITE_PATHS:
                 writer = Writer(base, secret)

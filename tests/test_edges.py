@@ -2,6 +2,7 @@
 an HTTP client cannot send what is tested: request heads over the limit, heads that never
 end, targets over the limit, pipelined requests, and connections that send nothing."""
 
+import contextlib
 import json
 import socket
 import time
@@ -322,6 +323,36 @@ def test_a_head_sent_too_slowly_is_closed(impatient: str) -> None:
         conn.send(request(impatient))
         assert conn.answer().status == 200
         assert 1.5 < _dribbled(conn) < 5
+
+
+@pytest.mark.serial  # timing bounds
+def test_a_body_that_stalls_is_closed(impatient: str) -> None:
+    """A body promised and never sent whole: answered (401: no key) without being read,
+    then one byte of it and no more. The connection does not stay open for ever."""
+    with Connection(impatient) as conn:
+        conn.send(
+            f"POST /v1/sources HTTP/1.1\r\nHost: {impatient}\r\nContent-Type: "
+            "application/json\r\nContent-Length: 100\r\n\r\n".encode()
+        )
+        assert conn.answer().status == 401
+        conn.send(b"{")
+        assert 1.5 < conn.closed_after() < 5
+
+
+def test_endless_trailers_are_not_kept(server: Server) -> None:
+    """The trailers of a chunked body are headers too: past the head's limit, the
+    connection is closed, with nothing more read."""
+    with Connection(server.host) as conn:
+        conn.send(
+            f"POST /v1/sources HTTP/1.1\r\nHost: {server.host}\r\nContent-Type: "
+            "application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n".encode()
+        )
+        conn.send((b"X-Trailer: " + b"t" * 1000 + b"\r\n") * (4 * MAX_HEAD // 1000))
+        # The answer read, then the connection closed (reset: with trailers unread); a
+        # connection left open would time out instead.
+        with contextlib.suppress(ConnectionResetError):
+            assert conn.closed_after() < 10
+    assert "trailers passed" in server.log.read_text()
 
 
 @pytest.mark.serial  # timing bounds

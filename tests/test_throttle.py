@@ -122,7 +122,7 @@ async def test_the_21st_failure_is_429_even_with_a_valid_key(service: OpenServic
     for reason in sent:
         assert metric("sco_auth_failures_total", reason=reason) == before[reason] + 5, reason
     retry = assert_throttled(await post_source(client, bearer(wrong_key())))
-    assert retry >= 55  # the oldest failure, a moment ago, leaves the minute's window then
+    assert 1 <= retry <= 60  # when the oldest failure counted leaves the minute's window
     # Every operation that needs a key is refused, with the right key too; reads are open.
     assert_throttled(await post_source(client, s.auth()))
     assert_throttled(await client.get("/v1/audit", headers=s.auth("auditor")))
@@ -195,8 +195,8 @@ async def test_the_time_passing_lifts_it(service: OpenService) -> None:
     client = await s.client()
     for _ in range(3):
         assert (await post_source(client, bearer(wrong_key()))).status_code == 401
-    retry = assert_throttled(await client.get("/v1/audit", headers=s.auth("auditor")), window=2)
-    await anyio.sleep(retry)
+    assert_throttled(await client.get("/v1/audit", headers=s.auth("auditor")), window=2)
+    await anyio.sleep(2.5)  # past the window: every failure in it has left, however slow
     # The failures have left the window: the key is checked again, and new failures count.
     assert (await client.get("/v1/audit", headers=s.auth("auditor"))).status_code == 200
     for _ in range(3):

@@ -13,13 +13,14 @@ from typing import ParamSpec, TypeVar
 
 from fastapi import Request
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
 from app.core import metrics
 from app.core.db import make_engine
 from app.core.errors import Forbidden, TooManyRequests, Unauthorized, Unavailable
 from app.storage import keys, throttle
+from app.writes.service import explain
 
 log = logging.getLogger("app.auth")
 P = ParamSpec("P")
@@ -40,17 +41,15 @@ def writer(request: Request) -> Engine:
 
 
 def _checked(query: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """`query(*args)` on the database of keys; a database that cannot answer is a 503."""
+    """`query(*args)` on the database of keys; a database that cannot be used (or is not
+    migrated) is a 503, named as the write service names it; any other error is a defect."""
     try:
         return query(*args, **kwargs)
-    except SQLAlchemyError as exc:
-        orig = getattr(exc, "orig", None) or exc
-        missing = "no such table" in str(orig) or "does not exist" in str(orig)
-        raise Unavailable(
-            "The database is not migrated: run `sco-api migrate`"
-            if missing
-            else "The database cannot be used to check the API key"
-        ) from exc
+    except DBAPIError as exc:
+        refusal = explain(exc)
+        if refusal is None or refusal.status != 503:
+            raise
+        raise Unavailable(f"{refusal.problems[0]} (checking the API key)") from exc
 
 
 def _find_key(engine: Engine, secret: str) -> keys.Key | None:
@@ -90,9 +89,10 @@ async def _failure(
         return _throttled(tally, rule)
     metrics.AUTH_FAILURES.labels(reason).inc()
     # The client's address and the reason, never the key sent (nor any part of it).
+    address = request.client.host if request.client else "-"
     log.warning(
         "API key refused for client %s: %s (%d failure(s) within %d s)",
-        who,
+        address if address == who else f"{address} (counted as {who})",
         reason,
         tally.failures,
         rule.window,

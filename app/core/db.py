@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, QueuePool, event
+from sqlalchemy import Connection, Engine, QueuePool, event, func, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -75,6 +75,11 @@ def _sqlite_begin(connection: Any) -> None:
     # A writer asks for `BEGIN IMMEDIATE` (execution option `sqlite_begin`): it takes the
     # write lock before it reads, so writers take turns instead of failing at commit.
     connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def advisory_lock(conn: Connection, name: str) -> None:
+    """PostgreSQL: take the transaction-level advisory lock named `name` (waiting for it)."""
+    conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 @contextmanager

@@ -7,6 +7,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each waiting writer holds a thread of the worker's pool (app.main makes the pool this much
+# larger than anyio's 40), so that key checks and dataset loads always find one free.
+MAX_WRITERS_WAITING = 200
 
 
 class Settings(BaseSettings):
@@ -44,11 +47,13 @@ class Settings(BaseSettings):
         default=True, description="One JSON line per request on stderr (logger app.access)"
     )
     trusted_proxies: list[str] = Field(
-        default=["127.0.0.1"],
+        default=["127.0.0.1", "::1"],
         description="Addresses and networks (JSON list, e.g. "
-        '["10.0.0.0/8", "127.0.0.1"]; ["*"]: any) of the reverse proxies whose '
+        '["10.0.0.5", "127.0.0.1"]; ["*"]: any) of the reverse proxies whose '
         "X-Forwarded-For and X-Forwarded-Proto are believed: behind one, a client is the "
-        "address it forwards (throttling, the base URL); otherwise the connecting address",
+        "address it forwards (throttling, the base URL); otherwise the connecting address. "
+        "List the proxies only: a client inside a listed network, or any client with "
+        '["*"], can forge the address it is counted by',
     )
     auth_failure_limit: int = Field(
         default=20,
@@ -94,6 +99,7 @@ class Settings(BaseSettings):
     writers_waiting: int = Field(
         default=32,
         ge=1,
+        le=MAX_WRITERS_WAITING,
         description="Writes that may wait for their turn at once in one worker; the next "
         "is refused at once (503 with Retry-After)",
     )

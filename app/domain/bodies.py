@@ -89,15 +89,24 @@ class CiteBody(Body):
     )
 
 
-Citations = Annotated[
+# Citations of a fact that may have none (a person's, of its names), and of one that must
+# have one: at most MAX_CITATIONS, none given twice.
+SomeCitations = Annotated[
     list[CiteBody],
     Field(
-        min_length=1,
         max_length=f.MAX_CITATIONS,
+        description=f"Its sources, each with its quote (at most {f.MAX_CITATIONS}, none "
+        "given twice)",
+    ),
+    AfterValidator(f.distinct),
+]
+Citations = Annotated[
+    SomeCitations,
+    Field(
+        min_length=1,
         description=f"At least one source, each with its quote (at most {f.MAX_CITATIONS}, "
         "none given twice)",
     ),
-    AfterValidator(f.distinct),
 ]
 
 

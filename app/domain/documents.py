@@ -23,6 +23,8 @@ MAX_CITATIONS = 50  # the citations of one fact (the most cited has 15)
 MAX_ALIASES = 50  # the other names of one fact (the most named has 9)
 MAX_REFS = 100  # the facts one fact names in a list (the documents a document amends)
 MAX_ROLES = 10  # the roles of one language
+MAX_CLAIMS = 100  # the claims of one source (the most claiming makes 12)
+MAX_PARAMS = 20  # the parameters of one claim
 
 Slug = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=64)]
 FactId = Annotated[str, Field(pattern="^[a-z0-9-]+$", max_length=96)]
@@ -115,10 +117,13 @@ def distinct(citations: list[_Model]) -> list[_Model]:
     return citations
 
 
+# The citations of a fact: at most MAX_CITATIONS, none twice (a fact that must have one
+# says `min_length=1` beside it).
+Cites = Annotated[list[Cite], Field(max_length=MAX_CITATIONS), AfterValidator(distinct)]
+
+
 class Cited(In):
-    sources: Annotated[
-        list[Cite], Field(min_length=1, max_length=MAX_CITATIONS), AfterValidator(distinct)
-    ]
+    sources: Annotated[Cites, Field(min_length=1)]
     note: Note | None = None
 
 

@@ -135,17 +135,22 @@ def _read(
             )
 
 
-def to_file(facts: Facts) -> tuple[BaseModel, dict[str, str]]:
-    """The dataset file of `facts` (every fact with its id), and the full texts that go to
-    files of their own, by source id."""
+def file_data(facts: Facts) -> dict[str, Any]:
+    """The dataset file of `facts` as plain data, before it is validated (to_file)."""
     d = facts.docs
-    full = {i: s["text"] for i, s in d["source"].items() if s["text_scope"] == "full" and s["text"]}
-    data = {
+    return {
         k.section: _written(k, list(d[k.name].values()), d)
         for k in KINDS
         if k.section and not k.within
     }
-    return DatasetFile.model_validate(data), full
+
+
+def to_file(facts: Facts, data: dict[str, Any] | None = None) -> tuple[BaseModel, dict[str, str]]:
+    """The dataset file of `facts` (every fact with its id; `data`: its file_data, if made
+    already), and the full texts that go to files of their own, by source id."""
+    d = facts.docs
+    full = {i: s["text"] for i, s in d["source"].items() if s["text_scope"] == "full" and s["text"]}
+    return DatasetFile.model_validate(file_data(facts) if data is None else data), full
 
 
 def _written(kind: Kind, docs: list[Doc], d: dict[str, dict[str, Doc]]) -> Any:

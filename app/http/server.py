@@ -73,8 +73,12 @@ class EdgeProtocol(HttpToolsProtocol):
         # the timer that checks it. One timer per connection, not per request (arming one
         # costs more than parsing a request): it is left to run when a head is complete,
         # and armed again, for the time left, by the next head.
+        # While a body is read, `head_since` is when its last bytes came instead: a body that
+        # stalls for SCO_IDLE_TIMEOUT (a client that sends one byte of it and no more) is
+        # closed too.
         self.head_since: float | None = None
         self.head_timer: asyncio.TimerHandle | None = None
+        self.trailer_bytes = 0  # of the trailers of a chunked body: bounded as a head is
         self.refusal: tuple[str, str] | None = None  # (problem type, detail) from a callback
         self.refused: bytes | None = None  # the answer, once refused: nothing more is read
 
@@ -95,6 +99,8 @@ class EdgeProtocol(HttpToolsProtocol):
         self._unset_keepalive_if_required()
         if self.in_head:
             self._head_begins()  # even bytes the parser skips (empty lines) count
+        else:
+            self.head_since = self.loop.time()  # the body goes on
         start = 0
         while start < len(data) and not self.transport.is_closing():
             stop = min(len(data), start + self.max_head - self.head_bytes)
@@ -153,6 +159,7 @@ class EdgeProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self.trailer_bytes = 0
         self._head_begins()  # also a head that begins right behind a body
 
     def on_url(self, url: bytes) -> None:
@@ -166,12 +173,30 @@ class EdgeProtocol(HttpToolsProtocol):
             raise _Refused
         super().on_url(url)
 
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self.in_head:
+            super().on_header(name, value)
+            return
+        # A trailer of a chunked body (the parser reports them as headers): never kept (the
+        # service reads none), counted against the head's limit, the connection closed past
+        # it, so that endless trailers cost nothing either.
+        self.trailer_bytes += len(name) + len(value)
+        if self.trailer_bytes > self.max_head and not self.transport.is_closing():
+            log.warning(
+                "closed the connection from %s: its trailers passed %d bytes "
+                "(SCO_MAX_HEADER_BYTES)",
+                self._client(),
+                self.max_head,
+            )
+            self.transport.close()
+
     def on_headers_complete(self) -> None:
-        self.in_head, self.head_bytes, self.head_tail, self.head_since = False, 0, b"", None
+        self.in_head, self.head_bytes, self.head_tail = False, 0, b""
+        self.head_since = self.loop.time()  # a body may follow: it must not stall
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self.in_head = True
+        self.in_head, self.head_since = True, None
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
@@ -185,24 +210,28 @@ class EdgeProtocol(HttpToolsProtocol):
         """A head is awaited, or its first bytes came: it has SCO_IDLE_TIMEOUT to be complete."""
         if self.head_since is None:
             self.head_since = self.loop.time()
-            if self.head_timer is None:
-                self.head_timer = self.loop.call_later(self.idle_timeout, self._check_head)
+        if self.head_timer is None:
+            self.head_timer = self.loop.call_later(self.idle_timeout, self._check_head)
 
     def _check_head(self) -> None:
-        """Close the connection if its head is overdue; wait for the time left if it is not
-        (it began after the timer was armed); let the timer go if no head is under way."""
+        """Close the connection if its head is overdue, or its body has stalled; wait for
+        the time left if it is not (it began after the timer was armed), or while the server
+        itself holds the client back (reading paused, earlier requests still answered); let
+        the timer go if neither a head nor a body is under way."""
         self.head_timer = None
         if self.head_since is None or self.transport.is_closing():
             return
         left = self.head_since + self.idle_timeout - self.loop.time()
+        if left <= 0 and (self.flow.read_paused or self._answering()):
+            self.head_since, left = self.loop.time(), self.idle_timeout
         if left > 0:
             self.head_timer = self.loop.call_later(left, self._check_head)
             return
-        if self.head_bytes:  # a head begun and left unfinished; a silent client is routine
+        if not self.in_head or self.head_bytes:  # a silent client between requests is routine
             log.warning(
-                "closed the connection from %s: its request head was not complete within "
-                "%g s (SCO_IDLE_TIMEOUT)",
+                "closed the connection from %s: its request %s within %g s (SCO_IDLE_TIMEOUT)",
                 self._client(),
+                "head was not complete" if self.in_head else "body sent nothing more",
                 self.idle_timeout,
             )
         self.transport.close()

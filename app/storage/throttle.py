@@ -3,8 +3,10 @@ process and every replica on the database sees the same count.
 
 A client whose failures within the window (a minute by default) reach the limit is
 throttled: its key is not looked at, valid or not, until the oldest failure counted leaves
-the window. A throttled request is not a failure (no key was checked), so a client cannot
-try more than `limit` keys in any window.
+the window. A throttled request is not a failure (no key was checked). Requests that
+arrive together just under the limit may each have their key looked at before any of
+their failures is recorded, so a client may try a few keys more than `limit` at once; each
+of them then counts.
 
 Recording a failure is one short write transaction, serialised per client (an advisory lock
 on PostgreSQL, `BEGIN IMMEDIATE` on SQLite): the count is taken and the failure added
@@ -13,12 +15,14 @@ transaction deletes the failures that have left the window (the client's own, an
 the others'), so the table holds little more than the last window's failures.
 """
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
+from app.core.db import advisory_lock
 from app.domain.tables import AuthFailure, table_of
 
 # The longest client identifier kept (an IPv6 address with a zone is at most 45 characters;
@@ -51,8 +55,19 @@ class Tally:
 
 
 def client_key(host: str | None) -> str:
-    """How a client is stored: its address, cut to the column's size ("-": none known)."""
-    return (host or "-")[:MAX_CLIENT]
+    """How a client is counted: its IPv4 address, or its IPv6 /64 network (a host is given
+    a whole /64, so a client could otherwise take a new address for every 20 tries);
+    anything else (a name a proxy forwards) as it is, cut to the column's size; "-": none
+    known."""
+    try:
+        address = ipaddress.ip_address((host or "").split("%")[0])
+    except ValueError:
+        return (host or "-")[:MAX_CLIENT]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _utc(value: datetime) -> datetime:
@@ -98,9 +113,7 @@ def fail(engine: Engine, client: str, limit: Limit) -> tuple[bool, Tally]:
             conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.execute(
-                    select(func.pg_advisory_xact_lock(func.hashtext("sco-auth " + client)))
-                )
+                advisory_lock(conn, "sco-auth " + client)
             now = datetime.now(UTC)
             before = _tally(conn, client, limit, now)
             if before.throttled:

@@ -40,6 +40,9 @@ class Turns:
         self._queue: deque[object] = deque()
         self._busy = False
         self._changed = threading.Condition()
+        # When this process last let the file lock go: its next writer leaves the lock to
+        # the other processes' pollers for one of their pauses first (see _lock_file).
+        self._released = -1.0
 
     def waiting(self) -> int:
         with self._changed:
@@ -58,6 +61,7 @@ class Turns:
             finally:
                 if fd is not None:
                     os.close(fd)  # closing the file releases its lock
+                    self._released = time.monotonic()
         finally:
             with self._changed:
                 self._busy = False
@@ -85,7 +89,18 @@ class Turns:
 
     def _lock_file(self, deadline: float) -> int:
         assert self.lock_file is not None
-        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # read-only is enough to lock it (and works on a file another user made)
+            fd = os.open(self.lock_file, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise Unavailable(
+                f"The writers' lock file {self.lock_file} cannot be opened ({exc.strerror}): "
+                "the database's folder must be writable by the service"
+            ) from exc
+        # Let a writer of another process, polling, have the turn this process just ended
+        # (in turns, not this process's queue first), then poll as they do.
+        lull = self._released + _POLL[1] - time.monotonic()
+        if lull > 0:
+            time.sleep(lull)
         pause = _POLL[0]
         try:
             while True:

@@ -38,7 +38,9 @@ class ClaimFields(ClaimNote):
         "term_boundary, nationality, presidency_after, summit_hosted or seat",
         examples=["status_count"],
     )
-    params: dict[str, Any] = Field(default={}, examples=[{"status": "member", "count": 9}])
+    params: dict[str, Any] = Field(
+        default={}, max_length=f.MAX_PARAMS, examples=[{"status": "member", "count": 9}]
+    )
 
 
 class ClaimNew(ClaimFields):

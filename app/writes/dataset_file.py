@@ -96,7 +96,7 @@ def _line_of(raw: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _label(raw: Any, loc: tuple[Any, ...]) -> str:
+def label(raw: Any, loc: tuple[Any, ...]) -> str:
     """The fact a path points into, in words: `states[3] (IND) periods[1] (member from 2017)`."""
     words = []
     node = raw
@@ -176,7 +176,7 @@ def parse_file(
     except (ValueError, yaml.YAMLError) as exc:  # ValueError: an int of 5,000 digits
         raise SeedError([f"{path}: {exc}"]) from exc
     found = [
-        f"{located(path, _line_of(raw, loc))}: {_label(raw, loc)}: {fault}"
+        f"{located(path, _line_of(raw, loc))}: {label(raw, loc)}: {fault}"
         for loc, fault in itertools.islice(faults(raw), MAX_NAMED)
     ]
     if found:
@@ -187,7 +187,7 @@ def parse_file(
         raise SeedError(
             [
                 f"{located(path, _line_of(raw, tuple(err['loc'])))}: "
-                f"{_label(raw, tuple(err['loc']))}: {err['msg']}"
+                f"{label(raw, tuple(err['loc']))}: {err['msg']}"
                 for err in exc.errors()
             ]
         ) from exc

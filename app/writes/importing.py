@@ -10,13 +10,15 @@ empty database; on a seeded one it only says whether the file differs.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from app.core.db import snapshot
 from app.domain.dataset import Dataset
-from app.domain.facts import Facts, from_file, mint_id, normalise, to_file
+from app.domain.facts import Facts, file_data, from_file, mint_id, normalise, to_file
 from app.domain.fields import Doc
 from app.domain.kind import Kind
 from app.domain.kinds import BY_NAME, KINDS
@@ -214,10 +216,27 @@ def export(engine: Engine, path: Path) -> int:
     the number of facts written."""
     with writes.explained(), snapshot(engine) as session:
         facts = read(session.connection())
-    df, full = to_file(facts)
+    df, full = exportable(facts)
     path.parent.mkdir(parents=True, exist_ok=True)
     dataset_file.write(path, df, full)
     return facts.count()
+
+
+def exportable(facts: Facts) -> tuple[Any, dict[str, str]]:
+    """The dataset file of `facts` (app.domain.facts.to_file), or SeedError naming each
+    fact the file's limits refuse: a database written before a limit was set (50 citations
+    a fact, none twice...) may hold one; `sco-api check` names them too."""
+    data = file_data(facts)
+    try:
+        return to_file(facts, data)
+    except ValidationError as exc:
+        raise SeedError(
+            [
+                f"{dataset_file.label(data, tuple(err['loc']))}: {err['msg']} (correct it "
+                "through the write API, then export)"
+                for err in exc.errors()
+            ]
+        ) from exc
 
 
 def describe(outcome: Outcome) -> Iterator[str]:

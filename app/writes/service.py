@@ -26,6 +26,7 @@ from sqlalchemy.exc import (
 )
 
 from app.core import metrics
+from app.core.db import advisory_lock
 from app.core.errors import AppError
 from app.domain.dataset import Dataset
 from app.domain.facts import Facts
@@ -112,7 +113,8 @@ def _lock(conn: Connection, left: float) -> None:
     (SQLite's is taken by BEGIN IMMEDIATE, and the turn's file lock before it)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(int(left * 1000), 1)}")
-        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("sco-api write"))))
+        advisory_lock(conn, "sco-api write")
+        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")  # the bound was the wait's only
 
 
 def changed_fields(before: Doc, after: Doc) -> tuple[str, ...]:
@@ -333,12 +335,12 @@ def explain(exc: DBAPIError) -> Refused | None:
     a database that cannot be reached or used is a 503 (worth retrying); a value it refuses
     is a 422; None for any other error."""
     if isinstance(exc, IntegrityError):
-        return Refused([f"the database refused the change: {_first_line(exc)}"], 409)
+        return Refused([f"the database refused the change: {first_line(exc)}"], 409)
     if isinstance(exc, ProgrammingError | OperationalError) and (
         "no such table" in str(exc.orig) or "does not exist" in str(exc.orig)
     ):
         return Refused(
-            [f"the database is not migrated: run `sco-api migrate` ({_first_line(exc)})"], 503
+            [f"the database is not migrated: run `sco-api migrate` ({first_line(exc)})"], 503
         )
     if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available: _lock's bound
         return Refused(
@@ -349,13 +351,14 @@ def explain(exc: DBAPIError) -> Refused | None:
             503,
         )
     if isinstance(exc, DataError):
-        return Refused([f"the database refused a value: {_first_line(exc)}"], 422)
+        return Refused([f"the database refused a value: {first_line(exc)}"], 422)
     if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-        return Refused([f"the database cannot be used: {_first_line(exc)}"], 503)
+        return Refused([f"the database cannot be used: {first_line(exc)}"], 503)
     return None
 
 
-def _first_line(exc: DBAPIError) -> str:
+def first_line(exc: DBAPIError) -> str:
+    """The first line of what the database said (or the name of its error)."""
     return (
         str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
     )

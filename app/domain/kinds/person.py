@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from app.core.dates import parse
 from app.domain import documents as f
-from app.domain.bodies import Body, CiteBody, StateCode
+from app.domain.bodies import Body, SomeCitations, StateCode
 from app.domain.fields import Doc, Many, Plain
 from app.domain.kind import Kind, id_key
 from app.domain.public import Fact, Names, SourceRef, StateRef
@@ -36,7 +36,7 @@ class PersonDocFields(f.In):
     nationality: f.Iso3 | None = None
     wikidata: f.Qid | None = None
     aliases: f.Aliases = Field(default=[])
-    sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
+    sources: f.Cites = Field(default=[])  # the sources of its names and aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ class PersonFields(Body):
     nationality: StateCode | None = None
     wikidata: f.Qid | None = None
     aliases: f.Aliases = Field(default=[])
-    sources: list[CiteBody] = Field(
+    sources: SomeCitations = Field(
         default=[], description="Sources of its Russian and Chinese names and aliases"
     )
 

@@ -51,7 +51,7 @@ class Source(SQLModel, table=True):
 class ClaimIn(f.In):
     statement: f.Note
     kind: str = Field(max_length=32)
-    params: dict[str, Any] = Field(default={})
+    params: dict[str, Any] = Field(default={}, max_length=f.MAX_PARAMS)
     note: f.Note | None = None  # context for the claim, e.g. how its words were read
 
 
@@ -66,7 +66,7 @@ class SourceIn(f.In):
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
     text_file: str | None = None
     text_scope: TextScope | None = None
-    claims: list[ClaimIn] = Field(default=[])
+    claims: list[ClaimIn] = Field(default=[], max_length=f.MAX_CLAIMS)
 
 
 def _scope_of(doc: Doc) -> str | None:

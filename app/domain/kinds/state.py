@@ -39,7 +39,7 @@ class StateFields(f.In):
     # Its names as the SCO writes them, where ISO 3166's translations differ (by language).
     names: dict[f.Lang, f.Name] = Field(default={})
     aliases: f.Aliases = Field(default=[])
-    sources: list[f.Cite] = Field(default=[])  # the sources of its names and aliases
+    sources: f.Cites = Field(default=[])  # the sources of its names and aliases
 
     @model_validator(mode="after")
     def _aliases_cited(self) -> "StateFields":
