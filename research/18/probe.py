@@ -107,10 +107,15 @@ def probe(url: str, root: Path) -> None:
                 ),
             )
             etag = c.get("/v1/people/zhang-ming").headers["ETag"]
-            cite = c.get("/v1/people/zhang-ming").json()["sources"][0]
-            copies = [{"id": cite["id"], "quote": cite.get("quote")}] * 10_000
+            cited = [
+                {"id": x["id"], "quote": x.get("quote"), "states": x.get("states")}
+                for x in c.get("/v1/people/zhang-ming").json()["sources"]
+            ]
+            # Its citations, and as many copies of the first as a body of 1.9 MB holds.
+            extra = min(10_000, 1_900_000 // len(json.dumps(cited[0])))
+            copies = cited + [cited[0]] * extra
             show(
-                "10,000 copies of one citation",
+                f"{extra:,} copies of one citation",
                 c.patch(
                     "/v1/people/zhang-ming",
                     content=json.dumps({"sources": copies}),
@@ -145,7 +150,7 @@ def probe(url: str, root: Path) -> None:
             )
             valid = c.post("/v1/sources", json={**SOURCE, "id": "p3"}, headers=auth)
             show("then a valid key, same client", valid)
-        big = b"GET /v1 HTTP/1.1\r\nHost: x\r\nX-Big: " + b"x" * (64 << 20)
+        big = b"GET /v1 HTTP/1.1\r\nHost: x\r\nX-Big: " + b"x" * (64 << 20) + b"\r\n\r\n"
         print(f"{engine:10} {'a 64 MiB header':42} {raw(port, big)}", flush=True)
         long = b"GET /v1/states?q=" + b"x" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
         print(f"{engine:10} {'a 20 KB target':42} {raw(port, long)}", flush=True)
