@@ -89,6 +89,11 @@ class Turns:
 
     def _lock_file(self, deadline: float) -> int:
         assert self.lock_file is not None
+        # Let a writer of another process, polling, have the turn this process just ended
+        # (in turns, not this process's queue first), then poll as they do.
+        lull = self._released + _POLL[1] - time.monotonic()
+        if lull > 0:
+            time.sleep(lull)
         try:  # read-only is enough to lock it (and works on a file another user made)
             fd = os.open(self.lock_file, os.O_RDONLY | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -96,11 +101,6 @@ class Turns:
                 f"The writers' lock file {self.lock_file} cannot be opened ({exc.strerror}): "
                 "the database's folder must be writable by the service"
             ) from exc
-        # Let a writer of another process, polling, have the turn this process just ended
-        # (in turns, not this process's queue first), then poll as they do.
-        lull = self._released + _POLL[1] - time.monotonic()
-        if lull > 0:
-            time.sleep(lull)
         pause = _POLL[0]
         try:
             while True:

@@ -1,8 +1,9 @@
 """The one write service: every change to the dataset — the seed, an import, any later
 channel — is a change set that goes through `commit`.
 
-Writers take turns: the writer lock is taken first (SQLite `BEGIN IMMEDIATE`, a PostgreSQL
-advisory lock), then the current facts are read, the change set is planned against them,
+Writers take turns: each waits in the writers' queue (app.storage.turns, bounded in count
+and time), then the writer lock is taken (SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory
+lock), then the current facts are read, the change set is planned against them,
 the candidate dataset is built in memory and checked by the one rule set (app.domain.rules), and
 only then are the changed rows and their change-log rows written, in one transaction
 that also moves the dataset version to the new change set's seq.
