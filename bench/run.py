@@ -110,9 +110,10 @@ def wait_up(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def wrk(url: str, seconds: int) -> dict[str, float]:
+def wrk(url: str, seconds: int, *extra: str) -> dict[str, float]:
+    """wrk's figures for `url` (32 connections; `extra`: its -H and -s options)."""
     out = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

@@ -1,0 +1,302 @@
+"""Read benchmark of issue 19: what users do, against three ceilings, in one run.
+
+Scenarios (wrk, 32 connections, 127.0.0.1 only), each on SQLite and PostgreSQL, through a
+service of 1 and of 2 workers:
+  hit       five cached reads, round robin            304      If-None-Match of a hit
+  as_of     a new `as_of` day every request           version  `version=` cycling over 24
+  csv       a collection as text/csv                   br       a collection compressed
+  writer    the hits beside a curator committing one change a second
+Ceilings, serving the bytes of the first hit with as many workers: a minimal FastAPI route
+and a bare ASGI callable on the same uvicorn (httptools, uvloop), and nginx from disk.
+Each figure is the median of ROUNDS rounds; in a round every scenario and every ceiling is
+measured once, in turn, so that the machine's drift falls on all alike.
+
+    ./dev python bench/reads.py            the full run (minutes; for the note)
+    ./dev python bench/reads.py --quick    SQLite, one worker, one round: about a minute
+
+Needs wrk and nginx (apt-get install wrk nginx-light). Results are printed as a table and
+written to bench/results/reads.json. Ratios, not absolute numbers, are the result.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import BASELINE_APP, ROOT, Writer, free_port, sco_api, serve, wait_up, wrk
+
+HITS = [
+    "/v1/member-states",
+    "/v1/member-states?as_of=2022-03-17",
+    "/v1/states/IND",
+    "/v1/presidencies",
+    "/v1/snapshot?as_of=2024-01-01",
+]
+COLLECTION = "/v1/member-states"
+HISTORY = 24  # change sets made before measuring, so that `version=` has that many to cycle
+ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+BARE_APP = """
+BODY = open({path!r}, "rb").read()
+HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+
+async def app(scope, receive, send):
+    await send({{"type": "http.response.start", "status": 200, "headers": HEADERS}})
+    await send({{"type": "http.response.body", "body": BODY}})
+"""
+NGINX_CONF = """
+worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {folder}; default_type application/json; try_files /body.json =404; }}
+    }}
+}}
+"""
+# wrk scripts: requests that each differ (a path per request), written to the run's folder.
+ROUND_ROBIN = """
+paths = {{{paths}}}
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
+NEW_DAY = """
+-- A day not asked before in this run (as_of is at most today): counting on from a random
+-- start over the 119,000 days from 1700 to 2025, so that rounds seldom meet.
+local n = 0
+local first = os.time{year=1700, month=1, day=1, hour=12}
+math.randomseed(os.time())
+local start = math.random(0, 118999)
+request = function()
+  n = n + 1
+  local day = os.date("!%Y-%m-%d", first + ((start + n) % 119000) * 86400)
+  return wrk.format("GET", "/v1/member-states?as_of=" .. day)
+end
+"""
+
+
+def lua(folder: Path, name: str, text: str) -> str:
+    path = folder / f"{name}.lua"
+    path.write_text(text)
+    return str(path)
+
+
+class Ceilings:
+    """The three ceilings, serving `body` with `workers` workers, started and stopped."""
+
+    def __init__(self, folder: Path, body: bytes, workers: int) -> None:
+        folder.chmod(0o755)  # nginx's workers run as another user
+        (folder / "body.json").write_bytes(body)
+        (folder / "fastapi_app.py").write_text(BASELINE_APP.format(path=str(folder / "body.json")))
+        (folder / "bare_app.py").write_text(BARE_APP.format(path=str(folder / "body.json")))
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.urls: dict[str, str] = {}
+        try:
+            self._start(folder, workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, folder: Path, workers: int) -> None:
+        for name, target, path in (
+            ("fastapi", "fastapi_app:app", "/bytes"),
+            ("asgi", "bare_app:app", "/"),
+        ):
+            port = free_port()
+            command = [sys.executable, "-m", "uvicorn", target, "--port", str(port)]
+            command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+            self.procs.append(serve(command, os.environ.copy(), folder))
+            self.urls[name] = f"http://127.0.0.1:{port}{path}"
+        port = free_port()
+        conf = folder / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(workers=workers, folder=folder, port=port))
+        nginx = shutil.which("nginx") or "nginx"
+        self.procs.append(
+            serve([nginx, "-c", str(conf), "-p", str(folder)], dict(os.environ), folder)
+        )
+        self.urls["nginx"] = f"http://127.0.0.1:{port}/"
+        for url in self.urls.values():
+            wait_up(url)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def make_history(base: str, secret: str) -> None:
+    """HISTORY change sets, so that `version=` has as many versions to cycle over."""
+    headers = {
+        "Authorization": f"Bearer {secret}",
+        "Change-Reason": "benchmark history",
+        "Content-Type": "application/merge-patch+json",
+        "If-Match": "*",
+    }
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for n in range(HISTORY):
+            body = json.dumps({"note": f"history {n}"})
+            answer = client.patch("/v1/summits/2022-samarkand", content=body, headers=headers)
+            answer.raise_for_status()
+
+
+Load = Callable[[int], dict[str, float]]  # seconds -> wrk's figures
+
+
+def scenarios(base: str, folder: Path, version: int) -> dict[str, Load]:
+    """Each scenario: a function of the seconds to load it for, answering wrk's figures."""
+    etag = httpx.get(f"{base}{HITS[0]}", headers={"Accept-Encoding": "identity"}).headers["ETag"]
+    hits = lua(folder, "hits", ROUND_ROBIN.format(paths=", ".join(f'"{p}"' for p in HITS)))
+    versions = [f'"{COLLECTION}?version={v}"' for v in range(version - HISTORY + 1, version + 1)]
+    cycle = lua(folder, "versions", ROUND_ROBIN.format(paths=", ".join(versions)))
+    days = lua(folder, "days", NEW_DAY)
+    plain = {"Accept-Encoding": "identity"}
+
+    def run(script: str | None = None, **headers: str) -> Load:
+        extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+        extra += ["-s", script] if script else []
+        return lambda seconds: wrk(f"{base}{HITS[0]}", seconds, *extra)
+
+    return {
+        "hit": run(hits, **plain),
+        "304": run(**{"If-None-Match": etag, **plain}),
+        "as_of": run(days, **plain),
+        "version": run(cycle, **plain),
+        "csv": run(**{"Accept": "text/csv", **plain}),
+        "br": run(**{"Accept-Encoding": "br"}),
+    }
+
+
+def measure(
+    url: str, workers: int, rounds: int, seconds: int, folder: Path
+) -> dict[str, dict[str, float]]:
+    """Every scenario and ceiling on the database at `url`, median of `rounds` rounds."""
+    env = {**os.environ, "SCO_DATABASE_URL": url, "SCO_LOG_LEVEL": "warning"}
+    sco_api(env, "migrate")
+    sco_api(env, "seed")
+    secret = sco_api(env, "keys", "create", "bench", "--scope", "facts:write")
+    port = free_port()
+    command = [sys.executable, "-c", "from app.cli import main; main()", "serve"]
+    service = serve([*command, "--port", str(port), "--workers", str(workers)], env, ROOT)
+    base = f"http://127.0.0.1:{port}"
+    ceilings = None
+    try:
+        wait_up(f"{base}/healthz")
+        make_history(base, secret)
+        version = int(httpx.get(f"{base}/v1").headers["Dataset-Version"])
+        body = httpx.get(f"{base}{HITS[0]}", headers={"Accept-Encoding": "identity"}).content
+        ceilings = Ceilings(folder, body, workers)
+        loads = scenarios(base, folder, version)
+        hits = loads["hit"]
+
+        def beside_writer(seconds: int) -> dict[str, float]:
+            writer = Writer(base, secret)
+            writer.start()
+            try:
+                return {**hits(seconds), "writes": float(writer.committed)}
+            finally:
+                writer.stop.set()
+                writer.join()
+
+        loads["writer"] = beside_writer
+        for name, ceiling in ceilings.urls.items():
+            loads[f"ceiling:{name}"] = lambda s, u=ceiling: wrk(u, s)  # type: ignore[misc]
+        found: dict[str, list[dict[str, float]]] = {name: [] for name in loads}
+        for _ in range(rounds):
+            for name, load in loads.items():
+                if not found[name]:
+                    load(1)  # a warm-up, the first time
+                found[name].append(load(seconds))
+        return {
+            name: {
+                "rps": statistics.median(r["rps"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "non_2xx": max(r["non_2xx"] for r in runs),
+            }
+            for name, runs in found.items()
+        }
+    finally:
+        if ceilings is not None:
+            ceilings.stop()
+        service.terminate()
+        service.wait(timeout=30)
+
+
+def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """The results as a markdown table: each scenario's req/s, p99, and its ratios to the
+    ceilings measured in the same run."""
+    lines = [
+        "| run | read | req/s | p99 ms | ÷ FastAPI | ÷ bare ASGI | ÷ nginx | ÷ hit |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run_name, figures in results.items():
+        ceiling = {n: figures[f"ceiling:{n}"]["rps"] for n in ("fastapi", "asgi", "nginx")}
+        hit = figures["hit"]["rps"]
+        for name, f in figures.items():
+            ratios = " | ".join(f"{f['rps'] / ceiling[n]:.2f}" for n in ceiling)
+            errors = f" ({f['non_2xx']:.0f} not 2xx/3xx)" if f["non_2xx"] else ""
+            lines.append(
+                f"| {run_name} | {name}{errors} | {f['rps']:.0f} | {f['p99_ms']:.1f} | "
+                f"{ratios} | {f['rps'] / hit:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="SQLite, 1 worker, 1 round, 3 s")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is needed: apt-get install wrk nginx-light")
+    rounds, seconds = (1, 3) if args.quick else (args.rounds, args.seconds)
+    engines = ["sqlite"] if args.quick else ["sqlite", "postgresql"]
+    worker_counts = [1] if args.quick else [1, 2]
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    made: list[str] = []
+    try:
+        for workers in worker_counts:
+            for engine in engines:
+                folder = Path(tempfile.mkdtemp(prefix="sco-reads-"))
+                if engine == "sqlite":
+                    url = f"sqlite:///{folder / 'bench.db'}"
+                else:
+                    name = f"sco_bench_{uuid.uuid4().hex[:8]}"
+                    with psycopg.connect(ADMIN, autocommit=True) as conn:
+                        conn.execute(f'CREATE DATABASE "{name}"')
+                    made.append(name)
+                    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+                key = f"{engine}, {workers} worker{'s' if workers > 1 else ''}"
+                results[key] = measure(url, workers, rounds, seconds, folder)
+                print(f"measured {key}", flush=True)
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        with psycopg.connect(ADMIN, autocommit=True) as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(table(results))
+    out = ROOT / "bench" / "results" / "reads.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"rounds": rounds, "seconds": seconds, **results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
