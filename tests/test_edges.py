@@ -365,13 +365,4 @@ def test_a_kept_alive_connection_is_reused_within_uvicorns_wait(impatient: str) 
         assert conn.answer().status == 200
 
 
-# --- Several workers, started as the image starts them -----------------------------------
-
-
-def test_the_limits_hold_in_every_worker_of_sco_api_start(seeded_copy_url: str) -> None:
-    with running_service(seeded_copy_url, "start", SCO_WORKERS="2") as (base, _):
-        host = urlsplit(base).netloc
-        for _ in range(6):  # connections go to either worker
-            assert ask(host, padded(host, 17 * 1024)).status == 431
-            assert ask(host, request(host, target(MAX_TARGET + 1))).status == 414
-            assert ask(host, request(host, target(MAX_TARGET))).status == 200
+# The limits in every worker of `sco-api start`, on both engines: tests/test_hostile.py.

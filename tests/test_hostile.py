@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -35,6 +35,7 @@ from tests.conftest import (
     running_service,
     sqlite_only,
 )
+from tests.test_edges import MAX_TARGET, ask, padded, request, target
 from tests.test_seed import copy_seed
 from tests.test_writes import MERGE, Curated, add_source, make_keys, names
 
@@ -477,3 +478,15 @@ def test_writers_are_served_in_turn_and_refused_promptly_past_the_bounds() -> No
     slow.join()
     writer(5)
     assert served == [1, 2, 5]
+
+
+# --- 5. The server's edges in every worker, on either engine (the rest: tests/test_edges.py) --
+
+
+def test_the_limits_hold_in_every_worker_of_sco_api_start(seeded_copy_url: str) -> None:
+    with running_service(seeded_copy_url, "start", SCO_WORKERS="2") as (base, _):
+        host = urlsplit(base).netloc
+        for _ in range(6):  # connections go to either worker
+            assert ask(host, padded(host, 17 * 1024)).status == 431
+            assert ask(host, request(host, target(MAX_TARGET + 1))).status == 414
+            assert ask(host, request(host, target(MAX_TARGET))).status == 200
