@@ -100,7 +100,10 @@ def alembic_config(url: str | None = None) -> Config:
 def migrate() -> None:
     """Upgrade the database schema to the latest migration (Alembic `upgrade head`).
     To go back, use Alembic itself: `alembic downgrade REVISION`."""
+    from app.storage.beacon import ring
+
     command.upgrade(alembic_config(), "head")
+    ring(get_settings().database_url)  # workers serving it read its version again
     typer.echo("migrated to head")
 
 

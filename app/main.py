@@ -4,6 +4,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
+from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import openapi, redoc
@@ -29,8 +31,17 @@ from app.api.routers import (
 from app.core import errors
 from app.core.errors import AppError
 from app.core.settings import Settings, get_settings
-from app.http.middleware import CompressOthers, HeadAsGet, Observe, SecurityHeaders, Unexpected
-from app.http.read_cache import ReadCache
+from app.http.access import AccessLog, Tally
+from app.http.front import Front
+from app.http.middleware import (
+    CompressOthers,
+    HeadAsGet,
+    Observe,
+    RouteLabels,
+    SecurityHeaders,
+    Unexpected,
+)
+from app.http.read_cache import Answers, ReadCache
 from app.storage.store import Store
 from app.storage.throttle import Limit
 
@@ -96,8 +107,8 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         # beside them, the pool keeps anyio's 40 for key checks and dataset loads.
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 40 + settings.writers_waiting)
-        store = Store.open(settings.database_url)
-        app.state.store = store
+        store = Store.open(settings.database_url, settings.stale_seconds, settings.beacon_dir)
+        app.state.store = app.state.front.store = store
         # Read the dataset before the first request rather than during it; a database not
         # ready yet is fine here (requests answer 503 until it is).
         with contextlib.suppress(AppError):
@@ -105,6 +116,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         try:
             yield
         finally:
+            app.state.front.store = None
             await store.close()
             writer = getattr(app.state, "writer", None)
             if writer is not None:
@@ -113,25 +125,31 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
     return lifespan
 
 
+def _cors_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "allow_origins": settings.cors_origins,
+        "allow_methods": CORS_METHODS,
+        "allow_headers": CORS_REQUEST_HEADERS,
+        "expose_headers": CORS_EXPOSED_HEADERS,
+        "allow_credentials": False,
+        "max_age": 600,
+    }
+
+
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    """What every answer goes through on its way out (app.http.middleware)."""
+    """What every answer goes through on its way out (app.http.middleware), and in front
+    of it all the cached answers' front (app.http.front)."""
+    answers = Answers(settings.cache_mb * 1024 * 1024)
+    route_of, access, tally = RouteLabels(), AccessLog(), Tally()
     # Each middleware added wraps those added before it; the last is outermost.
     app.add_middleware(Unexpected)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(ReadCache, max_bytes=settings.cache_mb * 1024 * 1024)
+    app.add_middleware(ReadCache, answers=answers, route_of=route_of, tally=tally)
     app.add_middleware(CompressOthers)
     app.add_middleware(HeadAsGet)
     # Outside the cache, so cached answers carry the CORS headers too.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=CORS_METHODS,
-        allow_headers=CORS_REQUEST_HEADERS,
-        expose_headers=CORS_EXPOSED_HEADERS,
-        allow_credentials=False,
-        max_age=600,
-    )
-    app.add_middleware(Observe, log_requests=settings.access_log)
+    app.add_middleware(CORSMiddleware, **_cors_options(settings))
+    app.add_middleware(Observe, route_of=route_of, access=access, tally=tally)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name="X-Request-ID",
@@ -143,6 +161,22 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # application rather than uvicorn's own (`serve` turns that off), so that the setting
     # is the service's and in-process clients go through it too.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    # In front of them all, the cached answers (built now: nothing is added later).
+    cors = CORSMiddleware(_unused, **_cors_options(settings))
+    front = Front(
+        app.build_middleware_stack(),
+        answers,
+        cors,
+        access,
+        tally,
+    )
+    app.middleware_stack = app.state.front = front  # the server's protocol asks it too
+    app.state.tally = tally  # /metrics hands it what it counted first
+
+
+async def _unused(scope: Scope, receive: Receive, send: Send) -> None:
+    """The application of the front's CORS middleware, which only ever adds headers."""
+    raise AssertionError("never called")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -171,7 +205,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         curation.PATCH_MODELS,
         settings.contact,
     )
-    _add_middleware(app, settings)
     for router in (
         states.router,
         organisation.router,
@@ -190,4 +223,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    _add_middleware(app, settings)
     return app

@@ -146,3 +146,34 @@ def test_distinct_long_queries_grow_a_worker_by_no_more_than_its_bound(
     growth_mib = (after - before) / 1024
     print(f"worker RSS {before / 1024:.1f} -> {after / 1024:.1f} MiB (+{growth_mib:.1f} MiB)")
     assert growth_mib <= 1 + 6, f"grew {growth_mib:.1f} MiB with a 1 MiB cache"
+
+
+@pytest.mark.anyio
+async def test_the_front_answers_what_the_stack_cached_and_counts_it(seeded_url: str) -> None:
+    """In the application itself (as ASGI, as every in-process client and other servers
+    call it), a hit is answered by the front (app.http.front) with the stack's headers,
+    for requests with and without Origin, and counted in the metrics as the stack counts."""
+    app = create_app(Settings(database_url=seeded_url))
+    path, query = "/v1/member-states", "limit=77&offset=1"
+    sent = {"accept": "*/*", "accept-encoding": "identity"}
+    async with client_of(app) as client:
+        for origin in ({}, {"origin": "https://example.org"}):
+            miss = await client.get(f"{path}?{query}", headers={**sent, **origin})
+            hits = _hits(await client.get("/metrics"))
+            hit = await client.get(f"{path}?{query}", headers={**sent, **origin})
+            assert (hit.status_code, hit.content) == (200, miss.content)
+            varying = {"x-request-id", "date"}
+            assert {k: v for k, v in hit.headers.items() if k not in varying} == {
+                k: v for k, v in miss.headers.items() if k not in varying
+            }
+            assert _hits(await client.get("/metrics")) == hits + 1
+        raw = {k.encode(): v.encode() for k, v in sent.items()}
+        assert app.state.front.find("GET", path, query.encode(), raw, 0.0) is not None
+
+
+def _hits(metrics: httpx.Response) -> float:
+    """The read cache's hits, as /metrics says."""
+    for line in metrics.text.splitlines():
+        if line.startswith('sco_read_cache_lookups_total{result="hit"}'):
+            return float(line.rpartition(" ")[2])
+    return 0.0

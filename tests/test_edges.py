@@ -366,3 +366,98 @@ def test_a_kept_alive_connection_is_reused_within_uvicorns_wait(impatient: str) 
 
 
 # The limits in every worker of `sco-api start`, on both engines: tests/test_hostile.py.
+
+
+# --- Cached answers, sent by the protocol itself (app.http.front) -------------------------
+
+
+def exchange(host: str, data: bytes, *, head_only: bool = False) -> Answer:
+    """One request on a fresh connection; its answer (only its head for HEAD and 304)."""
+    with Connection(host) as conn:
+        conn.send(data)
+        if not head_only:
+            return conn.answer()
+        while b"\r\n\r\n" not in conn.received:
+            conn._more()
+        head = conn.received[: conn.received.index(b"\r\n\r\n") + 4]
+        status_line, *lines = head.decode("latin-1").split("\r\n")[:-2]
+        headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+        return Answer(head, int(status_line.split()[1]), headers, b"")
+
+
+_QUERIES = iter(range(1, 101))
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "headers", "version"),
+    [
+        ("plain", "GET", {}, "1.1"),
+        ("head", "HEAD", {}, "1.1"),
+        ("brotli", "GET", {"Accept-Encoding": "br"}, "1.1"),
+        ("CSV", "GET", {"Accept": "text/csv"}, "1.1"),
+        ("request id", "GET", {"X-Request-ID": "trace-1.2:3"}, "1.1"),
+        ("origin", "GET", {"Origin": "https://example.org"}, "1.1"),
+        ("HTTP/1.0", "GET", {}, "1.0"),
+    ],
+)
+def test_a_cached_answer_is_the_one_the_application_gave(
+    server: Server, case: str, method: str, headers: dict[str, str], version: str
+) -> None:
+    """The first request to a target goes through the application (a miss); the second is
+    answered from the cache before it (by the protocol, or the front's ASGI way when CORS
+    must read the request): the same status, headers and body, but for Date and a request
+    id of its own (or the client's, echoed)."""
+    host = server.host
+    target = f"/v1/member-states?limit={next(_QUERIES)}"  # a target no test asked before
+    lines = [f"{method} {target} HTTP/{version}", f"Host: {host}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    data = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    head_only = method == "HEAD"
+    miss, hit = exchange(host, data, head_only=head_only), exchange(host, data, head_only=head_only)
+    assert miss.status == hit.status == 200, case
+    assert hit.body == miss.body
+    varying = {"date", "x-request-id"}
+    assert {k: v for k, v in hit.headers.items() if k not in varying} == {
+        k: v for k, v in miss.headers.items() if k not in varying
+    }, case
+    given = headers.get("X-Request-ID")
+    assert hit.headers["x-request-id"] == (given or hit.headers["x-request-id"])
+    assert given or hit.headers["x-request-id"] != miss.headers["x-request-id"]
+    if version == "1.0":
+        assert hit.headers["connection"] == "close"
+    # A 304 for the tag it was given, with the headers a 304 keeps.
+    tag = hit.headers["etag"]
+    match = data.replace(b"\r\n\r\n", f"\r\nIf-None-Match: {tag}\r\n\r\n".encode(), 1)
+    not_modified = exchange(host, match, head_only=True)
+    assert not_modified.status == 304, case
+    assert not_modified.headers["etag"] == tag
+    assert "content-length" not in not_modified.headers
+    assert not_modified.headers["vary"] == hit.headers["vary"]
+
+
+def test_pipelined_hits_and_misses_are_answered_in_order(server: Server) -> None:
+    """A hit behind a miss on one connection waits its turn (answered by the application's
+    way then); hits before and after are answered at once, in order."""
+    host = server.host
+    hit_target = "/v1/states/IND"
+    ask(host, request(host, hit_target))  # cached now
+    miss_target = f"/v1/member-states?limit={next(_QUERIES)}"
+    with Connection(host) as conn:
+        conn.send(
+            request(host, hit_target) + request(host, miss_target) + request(host, hit_target)
+        )
+        answers = [conn.answer() for _ in range(3)]
+    assert [a.status for a in answers] == [200, 200, 200]
+    assert json.loads(answers[0].body)["iso3"] == json.loads(answers[2].body)["iso3"] == "IND"
+    assert json.loads(answers[1].body)["limit"] == int(miss_target.rpartition("=")[2])
+
+
+@pytest.mark.serial  # timing bounds
+def test_a_kept_alive_connection_idle_past_uvicorns_wait_is_closed(impatient: str) -> None:
+    """After an answer (a cached one too), an idle connection is closed after uvicorn's
+    keep-alive wait (5 s): one timer per connection keeps it (app.http.server)."""
+    with Connection(impatient) as conn:
+        for _ in range(2):
+            conn.send(request(impatient, "/v1/states/IND"))
+            assert conn.answer().status == 200
+        assert 4.5 < conn.closed_after() < 8

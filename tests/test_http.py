@@ -6,18 +6,26 @@ the HTTP layer alone (marked engine_independent) on SQLite."""
 import gzip
 import json
 import logging
+import os
 import re
+import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
 
 import brotli
 import httpx
 import pytest
+from prometheus_client import REGISTRY, CollectorRegistry, Histogram
 from sqlalchemy import Engine, text
 
+from app.core import metrics
+from app.core.logs import BatchedStreamHandler
 from app.core.settings import Settings
 from app.http import read_cache
+from app.http.access import Tally
 from app.http.middleware import UNMATCHED, RouteLabels
 from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, create_app
 from app.writes.dataset_file import SeedError
@@ -508,3 +516,64 @@ async def test_writes_are_counted_by_outcome(
     for result in ("unchanged", "refused"):
         counted = _sample(after, "sco_writes_total", channel="import", outcome=result)
         assert counted == _sample(before, "sco_writes_total", channel="import", outcome=result) + 1
+
+
+def test_request_metrics_tallied_in_batches_read_as_observed_one_by_one() -> None:
+    """The front's tally (app.http.access.Tally) hands the Prometheus client its counts in
+    batches (app.core.metrics.observe_many): /metrics reads as though each request had been
+    observed on its own."""
+    durations = [0.0001, 0.0005, 0.0007, 0.003, 0.02, 0.4, 7.0, 30.0]
+    registry = CollectorRegistry()
+    alone = Histogram(
+        "alone", "d", ["route"], buckets=metrics.LATENCY_BUCKETS, registry=registry
+    ).labels("/t")
+    for duration in durations:
+        alone.observe(duration)
+    tally = Tally()
+    route = f"/test-tally-{uuid.uuid4().hex}"
+    for duration in durations:
+        tally.count("GET", route, 200, duration)
+    tally.flush()
+
+    def samples(family: str, labels: dict[str, str]) -> dict[str, float]:
+        found = {}
+        for metric in family_of(family):
+            for sample in metric.samples:
+                if all(sample.labels.get(k) == v for k, v in labels.items()):
+                    le = sample.labels.get("le", "")
+                    found[sample.name.rpartition("_")[2] + le] = sample.value
+        return {k: v for k, v in found.items() if not k.startswith("created")}
+
+    def family_of(name: str) -> list[Any]:
+        return [m for m in REGISTRY.collect() if m.name == name] + [
+            m for m in registry.collect() if m.name == name
+        ]
+
+    assert samples("sco_http_request_duration_seconds", {"route": route}) == samples(
+        "alone", {"route": "/t"}
+    )
+    requests = samples("sco_http_requests", {"route": route, "status": "200"})
+    assert requests["total"] == len(durations)
+
+
+def test_the_access_log_is_written_in_whole_lines() -> None:
+    """Lines written in batches (app.core.logs.BatchedStreamHandler), each write whole lines
+    and no more than a pipe takes whole: with no event loop, at once."""
+    read, write = os.pipe()
+    received: list[str] = []
+
+    def reading() -> None:
+        with os.fdopen(read, "rb") as pipe:
+            received.extend(pipe.read().decode().splitlines())
+
+    reader = threading.Thread(target=reading)
+    reader.start()
+    stream = os.fdopen(write, "w", encoding="utf-8")
+    handler = BatchedStreamHandler(stream)
+    lines = [json.dumps({"n": n, "pad": "é" * (n % 300)}) for n in range(2000)]
+    for line in lines:
+        handler.write_line(line)
+    handler.flush()
+    stream.close()
+    reader.join(timeout=10)
+    assert received == lines

@@ -142,6 +142,7 @@ async def write(
             request_id=correlation_id.get(),
             api_key=key.name,
             after=keep,
+            ring=lambda _url: request.app.state.store.ring(),  # the beacon the workers read
         )
     except Replayed as replayed:
         return replay_answer(replayed.row)

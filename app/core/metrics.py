@@ -21,11 +21,12 @@ REQUESTS = Counter(
     "HTTP requests answered, by method, route template and status",
     ["method", "route", "status"],
 )
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 LATENCY = Histogram(
     "sco_http_request_duration_seconds",
     "Time from a request's arrival to its last byte, by route template",
     ["route"],
-    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    buckets=LATENCY_BUCKETS,
 )
 CACHE = Counter(
     "sco_read_cache_lookups_total", "Read-cache lookups, by result (hit or miss)", ["result"]
@@ -62,6 +63,17 @@ AUTH_THROTTLED = Counter(
     "(SCO_AUTH_FAILURE_LIMIT within SCO_AUTH_FAILURE_WINDOW seconds)",
 )
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+def observe_many(histogram: Histogram, buckets: list[int], seconds: float) -> None:
+    """Observations made elsewhere (app.http.access.Tally), added to a histogram's child at
+    once: `buckets[i]` of them within its i-th bucket (its own, not cumulative), `seconds`
+    their sum. The client has no call for this: the child's bucket and sum values are
+    those its `observe` adds to (tests/test_http.py checks that both ways agree)."""
+    histogram._sum.inc(seconds)
+    for value, count in zip(histogram._buckets, buckets, strict=True):
+        if count:
+            value.inc(count)
 
 
 def exposition() -> bytes:

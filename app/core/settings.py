@@ -89,6 +89,24 @@ class Settings(BaseSettings):
         "uvicorn's keep-alive timeout (5 s) holds",
     )
 
+    # Freshness (app.storage.beacon, app.storage.store).
+    stale_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Seconds a worker may answer from the dataset version it last confirmed "
+        "for changes it is not told of: writes through another host sharing the database, "
+        "or a database changed outside the service (a SQLite file restored). Writes through "
+        "this host's service or `sco-api` are seen at once, by every worker. 0: the version "
+        "is read from the database on every request",
+    )
+    beacon_dir: Path | None = Field(
+        default=None,
+        description="The folder of the beacons by which this host's writers tell its workers "
+        "of a change (app.storage.beacon); default /dev/shm, else the temporary folder. "
+        "Processes that share a database on one host must share this folder",
+    )
+
     # Writers' turns (app.storage.turns).
     write_wait: float = Field(
         default=30,

@@ -10,6 +10,7 @@ collation; claim verdicts are computed then too, never stored.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from app.domain.facts import Facts
@@ -24,6 +25,7 @@ from app.domain.kinds.status_period import PeriodRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.kinds.term import TermRec
 from app.domain.records import CitationRec, ClaimRec, FactKey
+from app.domain.turning import turning_points
 
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]
@@ -72,6 +74,12 @@ class Dataset:
             if kind.counted:  # facts, not coverage
                 for fact_id, fact in self.records.get(kind.name, {}).items():
                     self.by_id[(kind.name, fact_id)] = fact
+
+    @cached_property
+    def turning_points(self) -> tuple[str, ...]:
+        """The days on which an answer for a day can change (app.domain.turning), as sorted
+        ISO dates: worked out once per dataset, when first asked."""
+        return turning_points((self.records, self.citations, self.claims, self.coverage))
 
     def count(self, kind: str) -> int:
         """How many facts of `kind` the dataset holds."""

@@ -1,7 +1,7 @@
 """What every answer goes through on its way out, outermost first (see app.main):
 
-* `Observe`: one JSON access-log line per request, the Prometheus request metrics, the
-  security headers; the request id comes from asgi-correlation-id, one layer further out.
+* `Observe`: one JSON access-log line per request, the Prometheus request metrics
+  (app.http.access); the request id comes from asgi-correlation-id, one layer further out.
 * CORS (Starlette's), so every answer a browser app sees carries its headers.
 * `HeadAsGet`: HEAD is answered on every GET path as that GET would be, without its body.
 * `CompressOthers`: Starlette's GZip for the paths the read cache does not answer (the
@@ -10,12 +10,8 @@
 
 import base64
 import hashlib
-import logging
 import re
 import time
-from datetime import UTC, datetime
-from json.encoder import encode_basestring
-from typing import Any
 
 from asgi_correlation_id import correlation_id
 from fastapi.routing import iter_route_contexts
@@ -23,12 +19,10 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import errors, metrics
+from app.core import errors
+from app.http.access import AccessLog, Tally
 from app.http.negotiation import accepts
 from app.http.read_cache import COMPRESS_OVER, is_cached_path
-
-access_log = logging.getLogger("app.access")
-_json = encode_basestring  # a str as a JSON string literal (the C encoder json.dumps uses)
 
 # API answers run no script and load nothing: the strictest policy. HTML pages (the docs,
 # the problem pages) load their scripts and styles from this service only; their inline
@@ -119,14 +113,15 @@ class HttpMiddleware:
 
 
 class Observe(HttpMiddleware):
-    """Logs and counts every HTTP answer."""
+    """Logs and counts every HTTP answer the front (app.http.front) did not."""
 
-    def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
+    def __init__(
+        self, app: ASGIApp, route_of: RouteLabels, access: AccessLog, tally: Tally
+    ) -> None:
         super().__init__(app)
-        self.log_requests = log_requests
-        self.route_of = RouteLabels()
-        # The metric children of each (method, route, status): looked up once, not per request.
-        self._counted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self.route_of = route_of
+        self.access = access
+        self.tally = tally
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         began = time.perf_counter()
@@ -145,27 +140,11 @@ class Observe(HttpMiddleware):
         try:
             await self.app(scope, receive, sending)
         finally:
-            duration = time.perf_counter() - began
             route = self.route_of(scope)
-            counted = self._counted.get((method, route, status))
-            if counted is None:
-                counted = self._counted[(method, route, status)] = (
-                    metrics.REQUESTS.labels(method, route, str(status)),
-                    metrics.LATENCY.labels(route),
-                )
-            counted[0].inc()
-            counted[1].observe(duration)
-            if self.log_requests:
-                query = scope.get("query_string", b"").decode("latin-1")
-                # One JSON object, written out field by field: json.dumps of a dict costs more
-                # than the rest of a cached answer. Strings that a client chooses are encoded.
-                path = scope["path"] + (f"?{query}" if query else "")
-                access_log.info(
-                    f'{{"time": "{datetime.now(UTC).isoformat(timespec="milliseconds")}", '
-                    f'"request_id": {_json(correlation_id.get() or "")}, '
-                    f'"method": "{method}", "route": {_json(route)}, "path": {_json(path)}, '
-                    f'"status": {status}, "duration_ms": {duration * 1000:.3f}, "bytes": {sent}}}'
-                )
+            self.tally.count(method, route, status, time.perf_counter() - began)
+            request_id = correlation_id.get() or ""
+            path, query = scope["path"], scope["query_string"]
+            self.access.write(request_id, method, route, path, query, status, began, sent)
 
 
 class SecurityHeaders(HttpMiddleware):

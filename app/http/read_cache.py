@@ -21,18 +21,21 @@ answers nor many distinct long query strings can grow a worker past its bound.
 
 import gzip
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import brotli
-from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE
 
-from app.core import metrics
 from app.core.dates import today
 from app.core.errors import AppError
 from app.domain.dataset import Stamp
+from app.http.access import Tally
 from app.http.negotiation import coding
 from app.storage.store import Store
 
@@ -45,7 +48,6 @@ ENTRY_OVERHEAD = 600
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 COMPRESS_OVER = 1024  # bytes: smaller answers are sent as they are
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
-_HIT, _MISS = metrics.CACHE.labels("hit"), metrics.CACHE.labels("miss")
 COMPRESSORS = {
     b"br": lambda body: brotli.compress(body, quality=5),
     b"gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
@@ -56,7 +58,33 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
 
 
-Variant = tuple[list[tuple[bytes, bytes]], bytes]  # the headers to send, and the body
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What an answer sends in one content coding: the headers and body of its 200, and
+    the headers of its 304."""
+
+    headers: Headers
+    body: bytes
+    not_modified: Headers
+    # What the front (app.http.front) sends for a 200 or a 304 of this variant to a request
+    # without Origin, worked out on its first such hit: the headers and their lines encoded.
+    sent: dict[str, tuple[Headers, bytes | None]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, headers: Headers, body: bytes) -> "Variant":
+        return cls(headers, body, [(k, v) for k, v in headers if k in _NOT_MODIFIED_HEADERS])
+
+
+def encode(headers: Headers) -> bytes | None:
+    """Header lines as HTTP/1.1 sends them; None when a name or value is one the server
+    would refuse (checked by the server's own patterns)."""
+    for name, value in headers:
+        if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
+            return None
+    return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +95,9 @@ class Answer:
     etag: bytes | None
     size: int
     last_modified: bytes | None = None
+    route: str = ""  # its route template, as the access log and the metrics name it
+    # Its access-log lines' middles, by method and status (app.http.access.AccessLog).
+    notes: dict[tuple[str, int], str] = field(default_factory=dict)
     # What is sent, per content coding (None: identity), headers complete (Vary,
     # Content-Encoding, the coding's ETag, Content-Length): made once, not on every hit.
     variants: dict[bytes | None, Variant] = field(default_factory=dict)
@@ -85,7 +116,8 @@ class Answer:
                 headers = [(k, tag if k == b"etag" else v) for k, v in headers]
         headers.append((b"content-length", str(len(body)).encode()))
         size = self.size + (len(body) if name is not None else 0)
-        return replace(self, variants={**self.variants, name: (headers, body)}, size=size)
+        variants = {**self.variants, name: Variant.of(headers, body)}
+        return replace(self, variants=variants, size=size)
 
 
 def _header(
@@ -105,17 +137,20 @@ def plain_tag(tag: bytes) -> bytes:
     return tag
 
 
-def _not_modified(scope: Scope, answer: Answer) -> bool:
+@lru_cache(maxsize=1024)  # clients send the tags they were given: few distinct values
+def _names(value: bytes, etag: bytes) -> bool:
+    """Whether an If-None-Match value names `etag` (or is `*`)."""
+    tags = {plain_tag(t) for t in value.split(b",")}
+    return etag in tags or b"*" in tags
+
+
+def not_modified(value: bytes | None, since: bytes | None, answer: Answer) -> bool:
     """Whether the request's validators say the client holds this answer already: an
-    If-None-Match naming it (weak comparison, lists and `*` included), or, with no
-    If-None-Match (RFC 9110 13.2.2), an If-Modified-Since no older than Last-Modified."""
-    value = _header(scope["headers"], b"if-none-match")
+    If-None-Match (`value`) naming it (weak comparison, lists and `*` included), or, with no
+    If-None-Match (RFC 9110 13.2.2), an If-Modified-Since (`since`) no older than
+    Last-Modified."""
     if value is not None:
-        if answer.etag is None:
-            return False
-        tags = {plain_tag(t) for t in value.split(b",")}
-        return answer.etag in tags or b"*" in tags
-    since = _header(scope["headers"], b"if-modified-since")
+        return answer.etag is not None and _names(value, answer.etag)
     if since is None or answer.last_modified is None:
         return False
     try:
@@ -140,12 +175,52 @@ def _shared(headers: list[tuple[bytes, bytes]]) -> bool:
     return names <= set(VARY)
 
 
+class Answers:
+    """The cached answers of one worker, bounded by what they hold in all (Answer.size),
+    the least recently used going first. An OrderedDict's own `move_to_end` keeps the order:
+    a hit's lookup is two calls in C (cachetools' LRUCache makes four in Python, which on
+    the front's path (app.http.front) cost more than the rest of the lookup)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[Key, Answer] = OrderedDict()
+
+    def get(self, key: Key) -> Answer | None:
+        answer = self._entries.get(key)
+        if answer is not None:
+            self._entries.move_to_end(key)
+        return answer
+
+    def keep(self, key: Key, answer: Answer) -> None:
+        """Keep `answer` (unless it alone is over the bound), letting the least recently
+        used go until all fit."""
+        if answer.size > self.max_bytes:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= old.size
+        self._entries[key] = answer
+        self.size += answer.size
+        while self.size > self.max_bytes:
+            _, gone = self._entries.popitem(last=False)
+            self.size -= gone.size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class ReadCache:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """Answers from the cache, and fills it (app.http.front answers the hits before any
+    other layer: this one sees the requests it passed on)."""
+
+    def __init__(
+        self, app: ASGIApp, answers: Answers, route_of: Callable[[Scope], str], tally: Tally
+    ) -> None:
         self.app = app
-        self.answers: LRUCache[Key, Answer] = LRUCache(
-            maxsize=max_bytes, getsizeof=lambda answer: answer.size
-        )
+        self.answers = answers
+        self.route_of = route_of
+        self.tally = tally
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_cached_path(scope["path"]):
@@ -173,10 +248,9 @@ class ReadCache:
         elif scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        varying = tuple(_header(scope["headers"], name) or b"" for name in VARY)
-        key = (version, today(), scope["path"], scope["query_string"], varying)
+        key = (version, today(), scope["path"], scope["query_string"], _varying(scope))
         answer = self.answers.get(key)
-        (_MISS if answer is None else _HIT).inc()
+        self.tally.looked_up(answer is not None)
         if answer is None:
             answer = await self._through_app(scope, receive, send, key, stamp)
             if answer is None:
@@ -189,8 +263,7 @@ class ReadCache:
         await self._send(scope, answer, send, name)
 
     def _keep(self, key: Key, answer: Answer) -> None:
-        if answer.size <= self.answers.maxsize:
-            self.answers[key] = answer
+        self.answers.keep(key, answer)
 
     async def _through_app(
         self, scope: Scope, receive: Receive, send: Send, key: Key, stamp: bytes | None
@@ -209,7 +282,7 @@ class ReadCache:
                 headers.append((b"dataset-version", stamp))
             if start["status"] == 200 and _shared(headers):
                 body = b"".join(m.get("body", b"") for m in messages[1:])
-                return _answer(key, headers, body)
+                return _answer(key, headers, body, self.route_of(scope))
             messages[0] = {**start, "headers": headers}
         for message in messages:
             await send(message)
@@ -217,19 +290,27 @@ class ReadCache:
 
     @staticmethod
     async def _send(scope: Scope, answer: Answer, send: Send, name: bytes | None) -> None:
-        headers, body = answer.variants[name]
-        if _not_modified(scope, answer):
-            kept = [(k, v) for k, v in headers if k in _NOT_MODIFIED_HEADERS]
+        variant = answer.variants[name]
+        headers = scope["headers"]
+        since = _header(headers, b"if-modified-since")
+        # Copies: the layers outside (CORS) add their headers to the list they are sent.
+        if not_modified(_header(headers, b"if-none-match"), since, answer):
+            kept = [*variant.not_modified]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
-        # A copy: the layers outside (CORS) add their headers to the list they are sent.
-        start = {"type": "http.response.start", "status": answer.status, "headers": [*headers]}
-        await send(start)
-        await send({"type": "http.response.body", "body": body})
+        headers_sent = [*variant.headers]
+        await send(
+            {"type": "http.response.start", "status": answer.status, "headers": headers_sent}
+        )
+        await send({"type": "http.response.body", "body": variant.body})
 
 
-def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+def _varying(scope: Scope) -> tuple[bytes, ...]:
+    return tuple(_header(scope["headers"], name) or b"" for name in VARY)
+
+
+def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes, route: str) -> Answer:
     """A 200 answer to keep, with an ETag of its body if the application gave none."""
     kept = [(k, v) for k, v in headers if k != b"content-length"]
     etag = _header(kept, b"etag")
@@ -246,7 +327,7 @@ def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes) -> Answer
         + sum(len(v) for v in key[4])
         + ENTRY_OVERHEAD
     )
-    return Answer(200, tuple(kept), body, etag, size, _header(kept, b"last-modified"))
+    return Answer(200, tuple(kept), body, etag, size, _header(kept, b"last-modified"), route)
 
 
 def _add_vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:

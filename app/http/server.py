@@ -24,6 +24,7 @@ from uvicorn.server import ServerState
 
 from app.core.errors import PROBLEM_JSON, PROBLEM_TYPES, Problem, problem_type
 from app.core.settings import get_settings
+from app.http.front import Front
 from app.http.middleware import API_CSP, SECURITY_HEADERS
 
 log = logging.getLogger("app")
@@ -35,6 +36,12 @@ _HOST = re.compile(rb"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 # closed with data unread, it would be reset, and a reset can destroy the answer in transit
 # before the client reads it (a client still sending an endless header would never see it).
 LINGER = 5.0
+
+
+_VERSIONS = ("1.1", "1.0")
+_BODY_HEADERS = (b"content-length", b"transfer-encoding")
+# The Date line(s) of the list of default headers uvicorn last made, kept with that list.
+_DEFAULT_LINES: list[object] = [None, b""]
 
 
 class _Refused(Exception):
@@ -81,6 +88,13 @@ class EdgeProtocol(HttpToolsProtocol):
         self.trailer_bytes = 0  # of the trailers of a chunked body: bounded as a head is
         self.refusal: tuple[str, str] | None = None  # (problem type, detail) from a callback
         self.refused: bytes | None = None  # the answer, once refused: nothing more is read
+        # The application's front (app.http.front), which answers cached reads here.
+        self.front: Front | None = getattr(getattr(self.app, "state", None), "front", None)
+        self.answered = False  # the request being read was answered by the front
+        # The keep-alive wait: since when the connection is idle after an answer (None: it
+        # is not), and the one timer that checks it.
+        self.kept_since: float | None = None
+        self.keep_timer: asyncio.TimerHandle | None = None
 
     # --- Connection events ---------------------------------------------------------------
 
@@ -89,11 +103,25 @@ class EdgeProtocol(HttpToolsProtocol):
         self._head_begins()  # a connection that never sends a request is closed too
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.head_timer is not None:
-            self.head_timer.cancel()
+        for timer in (self.head_timer, self.keep_timer):
+            if timer is not None:
+                timer.cancel()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if (
+            self.in_head
+            and not self.head_bytes
+            and self.refused is None
+            and len(data) <= self.max_head
+            and data.endswith(HEAD_END)
+        ):
+            # The usual read: whole heads (a GET, or a few pipelined), within the limit
+            # together, so none of them can pass it: fed at once, uncounted.
+            self._unset_keepalive_if_required()
+            self._head_begins()
+            self._feed(data)
+            return
         if self.refused is not None:
             return  # lingering after a refusal: dropped unread
         self._unset_keepalive_if_required()
@@ -193,16 +221,104 @@ class EdgeProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.in_head, self.head_bytes, self.head_tail = False, 0, b""
         self.head_since = self.loop.time()  # a body may follow: it must not stall
-        super().on_headers_complete()
+        if not self._answered_now():
+            super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         self.in_head, self.head_since = True, None
+        if self.answered:
+            self.answered = False
+            self.on_response_complete()  # the next pipelined request, or the keep-alive wait
+            return
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        # uvicorn's, but for the keep-alive wait: see _check_keep_alive.
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        else:
+            self.kept_since = self.loop.time()
+            if self.keep_timer is None:
+                self.keep_timer = self.loop.call_later(
+                    self.timeout_keep_alive, self._check_keep_alive
+                )
         if self.refused is not None and not self._answering():
             self._send_refusal()  # its turn, after the requests pipelined before it
+
+    # --- Keep-alive ----------------------------------------------------------------------
+
+    def _unset_keepalive_if_required(self) -> None:
+        self.kept_since = None  # a request came: the connection is not idle
+
+    def _check_keep_alive(self) -> None:
+        """uvicorn's keep-alive bound (a connection idle for timeout_keep_alive seconds
+        after an answer is closed), timed by one timer per connection, armed again for the
+        time left when it fires early, rather than one timer made and cancelled per request
+        (which costs more than a cached answer's own work)."""
+        self.keep_timer = None
+        if self.kept_since is None or self.transport.is_closing():
+            return
+        left = self.kept_since + self.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self.keep_timer = self.loop.call_later(left, self._check_keep_alive)
+        else:
+            self.timeout_keep_alive_handler()
+
+    # --- Cached answers ------------------------------------------------------------------
+
+    def _answered_now(self) -> bool:
+        """Answer the request from the cache (app.http.front) here and now, when nothing is
+        before it on the connection and it has no body: True when answered."""
+        front = self.front
+        if (
+            front is None
+            or (self.cycle is not None and not self.cycle.response_complete)
+            or self.pipeline
+            or self.flow.write_paused
+            or self.expect_100_continue
+            or self.parser.should_upgrade()
+        ):
+            return False
+        method = self.parser.get_method()
+        if method not in (b"GET", b"HEAD") or self.parser.get_http_version() not in _VERSIONS:
+            return False
+        for name, _ in self.headers:
+            if name in _BODY_HEADERS:
+                return False  # a GET with a body: uvicorn reads it (and the app ignores it)
+        parsed = httptools.parse_url(self.url)
+        path = parsed.path.decode("ascii")
+        if "%" in path or self.root_path:
+            return False  # uvicorn's own scope makes these right
+        keep_alive = self.parser.should_keep_alive()
+        answer = front.answer_now(
+            method.decode("ascii"),
+            path,
+            parsed.query or b"",
+            self.headers,
+            self._date_lines(),
+            keep_alive,
+        )
+        if answer is None:
+            return False
+        self.transport.writelines(answer)  # one system call, the body not copied
+        if not keep_alive:
+            self.transport.close()
+        self.answered = True
+        return True
+
+    def _date_lines(self) -> bytes:
+        """The server's own headers (Date), as lines: encoded once per list uvicorn makes
+        (once a second)."""
+        default = self.server_state.default_headers
+        if _DEFAULT_LINES[0] is not default:
+            lines = b"".join(name + b": " + value + b"\r\n" for name, value in default)
+            _DEFAULT_LINES[:] = [default, lines]
+        return _DEFAULT_LINES[1]  # type: ignore[return-value]
 
     # --- The idle bound ------------------------------------------------------------------
 

@@ -1,10 +1,14 @@
 """The dataset held in memory, as of the version stored in the database.
 
-Every request reads the version (app/storage/probes.py). The write service moves the version to
-the seq of each change set in the transaction that writes it, so no worker ever answers
-from data older than the request. When the version moves, the dataset is read again, in a
-thread. An earlier version is rebuilt from the change log on demand and kept in a small
-bounded cache.
+The write service moves the version to the seq of each change set in the transaction that
+writes it, and rings the database's beacon (app/storage/beacon.py) once it has committed,
+before it answers. A request takes the version the store last read from the database
+(app/storage/probes.py) as long as the beacon has not rung since and that read is at most
+SCO_STALE_SECONDS old; otherwise it reads the version again. So on one host no worker
+answers from data older than a write whose answer was sent, and changes the beacon does not
+tell of (another host's writes) are seen within SCO_STALE_SECONDS. When the version moves,
+the dataset is read again, in a thread. An earlier version is rebuilt from the change log on
+demand and kept in a small bounded cache.
 """
 
 import asyncio
@@ -15,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from cachetools import LRUCache
@@ -31,6 +36,7 @@ from app.domain.building import build
 from app.domain.dataset import Dataset, Stamp
 from app.domain.tables import ChangeSet, DatasetVersion
 from app.storage import changelog
+from app.storage.beacon import Beacon, beacon_of
 from app.storage.probes import NOT_MIGRATED, NOT_SEEDED, SqliteProbe, VersionProbe, make_probe
 from app.storage.rows import read
 from app.storage.sqlite_file import FileFault
@@ -75,9 +81,18 @@ class Store:
 
     PAST_VERSIONS = 8  # datasets of earlier versions kept in memory, least recently used go
 
-    def __init__(self, engine: Engine, probe: VersionProbe) -> None:
+    def __init__(
+        self, engine: Engine, probe: VersionProbe, beacon: Beacon, stale_seconds: float
+    ) -> None:
         self._engine = engine
         self._probe = probe
+        self._beacon = beacon
+        self._stale = stale_seconds
+        # The version last read, when the request that read it arrived, and the beacon's
+        # word noted before that read: it holds while the word is unchanged, for _stale s.
+        self._stamp: Stamp | None = None
+        self._read_at = float("-inf")
+        self._word = -1
         self._dataset: Dataset | None = None
         self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
@@ -88,11 +103,28 @@ class Store:
         probe.on_reopen(engine.dispose)  # a replaced SQLite file: the engine's go too
 
     @classmethod
-    def open(cls, url: str) -> "Store":
-        """The store of a serving process: a read-only engine and a probe of one database."""
+    def open(cls, url: str, stale_seconds: float = 1.0, beacon_dir: Path | None = None) -> "Store":
+        """The store of a serving process: a read-only engine, a probe and the beacon of one
+        database."""
         probe = make_probe(url)
         connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
-        return cls(make_reader(url, connect), probe)
+        return cls(make_reader(url, connect), probe, beacon_of(url, beacon_dir), stale_seconds)
+
+    def ring(self) -> None:
+        """Tell every worker on this host that the database changed (this process's writes
+        do, after they commit and before they answer)."""
+        self._beacon.ring()
+
+    def confirmed(self) -> Stamp | None:
+        """The version, when the last one read still holds (the beacon has not rung since,
+        and it is at most SCO_STALE_SECONDS old); None when it must be read again. Reads
+        nothing: the cached answers' front (app.http.front) asks it on every request."""
+        if (
+            self._beacon.read() == self._word >= 0
+            and time.monotonic() - self._read_at <= self._stale
+        ):
+            return self._stamp
+        return None
 
     @contextlib.contextmanager
     def budget(self) -> Iterator[None]:
@@ -104,20 +136,31 @@ class Store:
         finally:
             _BUDGET.reset(token)
 
-    async def version(self) -> Stamp:
-        """The (epoch, version) committed when this request arrived (or later)."""
+    async def version(self, *, fresh: bool = False) -> Stamp:
+        """The (epoch, version) committed when this request arrived (or later), as far as
+        the beacon and SCO_STALE_SECONDS tell; with `fresh`, read from the database now."""
         budget = _BUDGET.get()
         if budget is not None and budget.failure is not None:
             raise Unavailable(budget.failure.detail)
+        if not fresh:
+            stamp = self.confirmed()
+            if stamp is not None:
+                return stamp
+        arrived, word = time.monotonic(), self._beacon.read()  # noted before the read
         try:
             with metrics.VERSION_READ.time():
                 if self._probe.local:
-                    return await self._reported(self._probe.version())
-                return await self._bounded(self._probe.version(), "the version")
+                    stamp = await self._reported(self._probe.version())
+                else:
+                    stamp = await self._bounded(self._probe.version(), "the version")
         except Unavailable as exc:
+            self._stamp = None  # a database that failed is asked again by the next request
             if budget is not None:
                 budget.failure = exc
             raise
+        if arrived >= self._read_at:  # a read that began later may have finished first
+            self._stamp, self._read_at, self._word = stamp, arrived, word
+        return stamp
 
     async def dataset(self) -> Dataset:
         """The dataset as of this request's arrival, read again only when it changed."""
@@ -140,6 +183,11 @@ class Store:
     async def dataset_at(self, version: int) -> Dataset:
         """The dataset right after change set `version`; 404 for one not recorded yet."""
         current = await self.dataset()
+        if version > current.version and self.confirmed() is not None:
+            # Perhaps written on another host since the version was last read (a writer
+            # reading its own write by the version its answer gave): read it now.
+            await self.version(fresh=True)
+            current = await self.dataset()
         if version == current.version:
             return current
         if not 1 <= version < current.version:

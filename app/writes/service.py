@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -37,7 +37,7 @@ from app.domain.kinds import KINDS
 from app.domain.rules import Problem, check
 from app.domain.tables import ChangeSet, DatasetVersion, FactChange, table_of
 from app.domain.text import text_fault
-from app.storage import rows
+from app.storage import beacon, rows
 from app.storage.turns import turns_of
 from app.writes.dataset_file import SeedError
 
@@ -239,10 +239,13 @@ def commit(
     dry_run: bool = False,
     api_key: str | None = None,
     after: After | None = None,
+    ring: Callable[[URL], None] | None = None,
 ) -> Outcome:
     """Plan a change set against the current facts, check the candidate, and write it with
-    its change-log rows in one transaction; refuse it whole (Refused) on any problem. Each
-    outcome is counted (metric sco_writes_total). Whatever else `plan` or `after` raise
+    its change-log rows in one transaction; refuse it whole (Refused) on any problem. Once
+    it is committed, `ring` tells this host's workers (default: the beacon in
+    SCO_BEACON_DIR, app.storage.beacon). Each outcome is counted (metric
+    sco_writes_total). Whatever else `plan` or `after` raise
     leaves nothing written too."""
     try:
         outcome = _commit(
@@ -251,6 +254,9 @@ def commit(
     except (Refused, AppError):  # refused by the rule set, or by the plan itself
         metrics.WRITES.labels(channel, "refused").inc()
         raise
+    if outcome.committed:
+        # Every worker on this host reads the new version from now on.
+        (ring or beacon.ring)(engine.url)
     result = "committed" if outcome.committed else "dry_run" if dry_run else "unchanged"
     metrics.WRITES.labels(channel, result).inc()
     return outcome

@@ -63,5 +63,6 @@ async def ready(request: Request, q: Annotated[NoQuery, Query()]) -> Ready:
     holds a migrated, seeded dataset; else 503 saying what is wrong (with Retry-After)."""
     store: Store = request.app.state.store
     with store.budget():
+        await store.version(fresh=True)  # asked now, whatever the beacon says
         ds = await store.dataset()
     return Ready(status="ready", version=ds.version)

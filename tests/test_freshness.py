@@ -1,0 +1,152 @@
+"""How soon a worker serves a change (app.storage.beacon, app.storage.store), on both
+engines: two applications on one database stand for two workers (or two hosts, when their
+beacons are apart).
+
+* A write through this host's service is served by every worker from the moment its answer
+  is sent: the beacon tells them.
+* A change the beacon does not tell of (made by hand, or on another host) is served within
+  SCO_STALE_SECONDS, and not later; a writer reads its own write at once by the version its
+  answer gave, wherever it wrote.
+* Without a beacon (a folder that cannot hold one), every request reads the version."""
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.core.db import make_engine
+from app.core.settings import Settings
+from app.storage import beacon
+from tests.conftest import client_with
+from tests.test_writes import MERGE, REASON, make_keys
+
+pytestmark = pytest.mark.anyio
+SUMMIT = "/v1/summits/2022-samarkand"
+
+
+async def note_of(client: object, path: str = SUMMIT, **params: str) -> str:
+    response = await client.get(path, params=params)  # type: ignore[attr-defined]
+    assert response.status_code == 200, response.text
+    return str(response.json()["note"])
+
+
+async def write_note(client: object, secret: str, note: str) -> int:
+    """PATCH the summit's note; the version the write's answer names."""
+    response = await client.patch(  # type: ignore[attr-defined]
+        SUMMIT,
+        content=json.dumps({"note": note}),
+        headers={
+            "Authorization": f"Bearer {secret}",
+            "Content-Type": MERGE,
+            "If-Match": "*",
+            **REASON,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return int(response.headers["Dataset-Version"])
+
+
+def by_hand(url: str, note: str) -> None:
+    """A change the service is not told of: the summit's note and the version moved in SQL."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE summit SET note = :note WHERE id = '2022-samarkand'"), {"note": note}
+            )
+            conn.execute(text("UPDATE dataset_version SET version = version + 1 WHERE id = 1"))
+    finally:
+        engine.dispose()
+
+
+async def test_a_write_through_one_worker_is_served_by_another_at_once(
+    seeded_copy_url: str,
+) -> None:
+    secret = make_keys(seeded_copy_url)["writer"]
+    one, other = Settings(database_url=seeded_copy_url), Settings(database_url=seeded_copy_url)
+    async with client_with(one) as writer, client_with(other) as reader:
+        before = await note_of(reader)
+        assert await note_of(reader) == before  # now a cached answer in the reader
+        for n in range(3):
+            await write_note(writer, secret, f"written {n}")
+            assert await note_of(reader) == f"written {n}"  # no wait: the beacon rang
+
+
+async def test_a_change_the_beacon_is_not_told_of_is_served_within_the_bound(
+    seeded_copy_url: str,
+) -> None:
+    bound = 1.5
+    settings = Settings(database_url=seeded_copy_url, stale_seconds=bound)
+    opened = time.monotonic()  # the version is read after this: it stands until read + bound
+    async with client_with(settings) as client:
+        before = await note_of(client)
+        by_hand(seeded_copy_url, "changed by hand")
+        changed = time.monotonic()
+        while (seen := await note_of(client)) != "changed by hand":
+            assert seen == before
+            assert time.monotonic() - changed < bound + 0.5, "not served within the bound"
+            await asyncio.sleep(0.05)
+        # Not before the bound was over: the bound is what made the change seen.
+        assert time.monotonic() - opened >= bound
+
+
+async def test_a_writer_on_another_host_reads_its_own_write_by_its_version(
+    seeded_copy_url: str, tmp_path: Path
+) -> None:
+    """Hosts apart (beacons in folders apart), a reader that takes its version for a minute:
+    the version a write's answer names is read at once."""
+    secret = make_keys(seeded_copy_url)["writer"]
+    here = Settings(database_url=seeded_copy_url, beacon_dir=tmp_path / "here")
+    there = Settings(database_url=seeded_copy_url, beacon_dir=tmp_path / "there", stale_seconds=60)
+    for folder in (tmp_path / "here", tmp_path / "there"):
+        folder.mkdir()
+    beacon._beacon.cache_clear()
+    try:
+        async with client_with(here) as writer, client_with(there) as reader:
+            before = await note_of(reader)
+            version = await write_note(writer, secret, "written on another host")
+            assert await note_of(reader) == before  # the bound allows it: a minute here
+            assert await note_of(reader, version=str(version)) == "written on another host"
+            assert await note_of(reader) == "written on another host"  # and it moved on
+    finally:
+        beacon._beacon.cache_clear()
+
+
+async def test_without_a_beacon_every_request_reads_the_version(
+    seeded_copy_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    settings = Settings(database_url=seeded_copy_url, beacon_dir=blocked, stale_seconds=60)
+    beacon._beacon.cache_clear()
+    try:
+        async with client_with(settings) as client:
+            await note_of(client)
+            by_hand(seeded_copy_url, "changed by hand")
+            assert await note_of(client) == "changed by hand"
+        assert any("no beacon at" in r.getMessage() for r in caplog.records)
+    finally:
+        beacon._beacon.cache_clear()
+
+
+def test_a_beacon_is_named_after_the_database_not_the_credentials(tmp_path: Path) -> None:
+    base = "postgresql+psycopg://{}@db.example:5433/sco"
+    assert beacon.path_for(base.format("alice:one"), tmp_path) == beacon.path_for(
+        base.format("bob:two"), tmp_path
+    )
+    assert beacon.path_for(base.format("a"), tmp_path) != beacon.path_for(
+        "postgresql+psycopg://a@db.example:5433/other", tmp_path
+    )
+    assert beacon.path_for(f"sqlite:///{tmp_path}/x/../a.db", tmp_path) == beacon.path_for(
+        f"sqlite:///{tmp_path}/a.db", tmp_path
+    )
+    # One word, read and rung by any process that maps it.
+    one, two = beacon.Beacon(tmp_path / "b"), beacon.Beacon(tmp_path / "b")
+    word = two.read()
+    one.ring()
+    assert two.read() != word
+    one.close()
+    two.close()
