@@ -32,6 +32,7 @@ from app.core import errors
 from app.core.errors import AppError
 from app.core.settings import Settings, get_settings
 from app.http.access import AccessLog, Tally
+from app.http.answers import Answers
 from app.http.front import Front
 from app.http.middleware import (
     CompressOthers,
@@ -41,7 +42,7 @@ from app.http.middleware import (
     SecurityHeaders,
     Unexpected,
 )
-from app.http.read_cache import Answers, ReadCache
+from app.http.read_cache import ReadCache
 from app.storage.store import Store
 from app.storage.throttle import Limit
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, text
 from app.core import metrics
 from app.core.logs import BatchedStreamHandler
 from app.core.settings import Settings
-from app.http import read_cache
+from app.http import answers
 from app.http.access import Tally
 from app.http.middleware import UNMATCHED, RouteLabels
 from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, create_app
@@ -182,13 +182,13 @@ async def test_a_cached_answer_is_compressed_once(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = read_cache.COMPRESSORS[b"gzip"]
+    real = answers.COMPRESSORS[b"gzip"]
 
     def counted(body: bytes) -> bytes:
         calls.append(len(body))
         return real(body)
 
-    monkeypatch.setitem(read_cache.COMPRESSORS, b"gzip", counted)
+    monkeypatch.setitem(answers.COMPRESSORS, b"gzip", counted)
     path = "/v1/timeline?limit=500"
     bodies = [
         (await client.get(path, headers={"Accept-Encoding": "gzip"})).content for _ in range(3)

@@ -29,7 +29,7 @@ from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME
 from app.domain.public import ClaimPublic
 from app.domain.text import dotted, faults, read_int, text_fault
-from app.http.read_cache import plain_tag
+from app.http.answers import plain_tag
 from app.reads import answers as queries
 from app.reads import meetings, structure  # noqa: F401  (they register their answers)
 from app.storage import keys

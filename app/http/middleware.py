@@ -21,8 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import errors
 from app.http.access import AccessLog, Tally
+from app.http.answers import COMPRESS_OVER
 from app.http.negotiation import accepts
-from app.http.read_cache import COMPRESS_OVER, is_cached_path
+from app.http.read_cache import is_cached_path
 
 # API answers run no script and load nothing: the strictest policy. HTML pages (the docs,
 # the problem pages) load their scripts and styles from this service only; their inline

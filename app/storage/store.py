@@ -110,6 +110,12 @@ class Store:
         connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
         return cls(make_reader(url, connect), probe, beacon_of(url, beacon_dir), stale_seconds)
 
+    def turning_points(self, stamp: Stamp) -> tuple[str, ...] | None:
+        """The turning points of the dataset at `stamp` (app.domain.turning), if it is the
+        one held; None if it is not (yet)."""
+        ds = self._dataset
+        return ds.turning_points if ds is not None and ds.stamp == stamp else None
+
     def ring(self) -> None:
         """Tell every worker on this host that the database changed (this process's writes
         do, after they commit and before they answer)."""
