@@ -6,8 +6,11 @@ service of 1 and of 2 workers:
   as_of     a new `as_of` day every request           version  `version=` cycling over 24
   csv       a collection as text/csv                   br       a collection compressed
   writer    the hits beside a curator committing one change a second
-Ceilings, serving the bytes of the first hit with as many workers: a minimal FastAPI route
-and a bare ASGI callable on the same uvicorn (httptools, uvloop), and nginx from disk.
+Ceilings, serving the same bytes with as many workers: a minimal FastAPI route and a bare
+ASGI callable on the same uvicorn (httptools, uvloop), and nginx from disk; each serves the
+five hits' bodies in turn (the hits and the writer's rows are compared with those, "x5") and
+the first hit's alone (every other row). Every load, ceilings included, is asked by a wrk
+script, so that wrk's own cost per request is the same in each.
 Each figure is the median of ROUNDS rounds; in a round every scenario and every ceiling is
 measured once, in turn, so that the machine's drift falls on all alike.
 
@@ -34,7 +37,7 @@ import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BASELINE_APP, ROOT, Writer, free_port, sco_api, serve, wait_up, wrk
+from run import ROOT, Writer, free_port, sco_api, serve, wait_up, wrk
 
 HITS = [
     "/v1/member-states",
@@ -46,13 +49,34 @@ HITS = [
 COLLECTION = "/v1/member-states"
 HISTORY = 24  # change sets made before measuring, so that `version=` has that many to cycle
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# The ceilings serve the bytes of the five hits, body N at /N (the server ignores the rest).
+BODIES = [f"/{n}" for n in range(len(HITS))]
 BARE_APP = """
-BODY = open({path!r}, "rb").read()
-HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+import pathlib
+FOLDER = pathlib.Path({folder!r})
+ANSWERS = {{}}
+for n in range({count}):
+    body = (FOLDER / str(n)).read_bytes()
+    ANSWERS[f"/{{n}}"] = [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())
+    ], body
 
 async def app(scope, receive, send):
-    await send({{"type": "http.response.start", "status": 200, "headers": HEADERS}})
-    await send({{"type": "http.response.body", "body": BODY}})
+    headers, body = ANSWERS.get(scope["path"], ANSWERS["/0"])
+    await send({{"type": "http.response.start", "status": 200, "headers": headers}})
+    await send({{"type": "http.response.body", "body": body}})
+"""
+FASTAPI_APP = """
+import pathlib
+from fastapi import FastAPI
+from fastapi.responses import Response
+FOLDER = pathlib.Path({folder!r})
+BODIES = [(FOLDER / str(n)).read_bytes() for n in range({count})]
+app = FastAPI()
+
+@app.get("/{{n}}")
+async def constant(n: int) -> Response:
+    return Response(BODIES[n], media_type="application/json")
 """
 NGINX_CONF = """
 worker_processes {workers};
@@ -64,7 +88,7 @@ http {{
     access_log off;
     server {{
         listen 127.0.0.1:{port};
-        location / {{ root {folder}; default_type application/json; try_files /body.json =404; }}
+        location / {{ root {folder}/bodies; default_type application/json; }}
     }}
 }}
 """
@@ -99,13 +123,19 @@ def lua(folder: Path, name: str, text: str) -> str:
 
 
 class Ceilings:
-    """The three ceilings, serving `body` with `workers` workers, started and stopped."""
+    """The three ceilings, serving `bodies` (body N at /N) with `workers` workers."""
 
-    def __init__(self, folder: Path, body: bytes, workers: int) -> None:
+    def __init__(self, folder: Path, bodies: list[bytes], workers: int) -> None:
         folder.chmod(0o755)  # nginx's workers run as another user
-        (folder / "body.json").write_bytes(body)
-        (folder / "fastapi_app.py").write_text(BASELINE_APP.format(path=str(folder / "body.json")))
-        (folder / "bare_app.py").write_text(BARE_APP.format(path=str(folder / "body.json")))
+        served = folder / "bodies"
+        served.mkdir(exist_ok=True)
+        served.chmod(0o755)
+        for n, body in enumerate(bodies):
+            (served / str(n)).write_bytes(body)
+        apps = {"fastapi_app": FASTAPI_APP, "bare_app": BARE_APP}
+        for name, text in apps.items():
+            code = text.format(folder=str(served), count=len(bodies))
+            (folder / f"{name}.py").write_text(code)
         self.procs: list[subprocess.Popen[bytes]] = []
         self.urls: dict[str, str] = {}
         try:
@@ -115,15 +145,12 @@ class Ceilings:
             raise
 
     def _start(self, folder: Path, workers: int) -> None:
-        for name, target, path in (
-            ("fastapi", "fastapi_app:app", "/bytes"),
-            ("asgi", "bare_app:app", "/"),
-        ):
+        for name, target in (("fastapi", "fastapi_app:app"), ("asgi", "bare_app:app")):
             port = free_port()
             command = [sys.executable, "-m", "uvicorn", target, "--port", str(port)]
             command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
             self.procs.append(serve(command, os.environ.copy(), folder))
-            self.urls[name] = f"http://127.0.0.1:{port}{path}"
+            self.urls[name] = f"http://127.0.0.1:{port}"
         port = free_port()
         conf = folder / "nginx.conf"
         conf.write_text(NGINX_CONF.format(workers=workers, folder=folder, port=port))
@@ -131,9 +158,9 @@ class Ceilings:
         self.procs.append(
             serve([nginx, "-c", str(conf), "-p", str(folder)], dict(os.environ), folder)
         )
-        self.urls["nginx"] = f"http://127.0.0.1:{port}/"
+        self.urls["nginx"] = f"http://127.0.0.1:{port}"
         for url in self.urls.values():
-            wait_up(url)
+            wait_up(f"{url}/0")
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -159,28 +186,49 @@ def make_history(base: str, secret: str) -> None:
 Load = Callable[[int], dict[str, float]]  # seconds -> wrk's figures
 
 
+def round_robin(folder: Path, name: str, paths: list[str]) -> str:
+    """A wrk script asking `paths` in turn. Every load is made by such a script, ceilings
+    included (one path or several), so that wrk's own cost per request is the same in each."""
+    return lua(folder, name, ROUND_ROBIN.format(paths=", ".join(f'"{p}"' for p in paths)))
+
+
 def scenarios(base: str, folder: Path, version: int) -> dict[str, Load]:
     """Each scenario: a function of the seconds to load it for, answering wrk's figures."""
     etag = httpx.get(f"{base}{HITS[0]}", headers={"Accept-Encoding": "identity"}).headers["ETag"]
-    hits = lua(folder, "hits", ROUND_ROBIN.format(paths=", ".join(f'"{p}"' for p in HITS)))
-    versions = [f'"{COLLECTION}?version={v}"' for v in range(version - HISTORY + 1, version + 1)]
-    cycle = lua(folder, "versions", ROUND_ROBIN.format(paths=", ".join(versions)))
+    hits = round_robin(folder, "hits", HITS)
+    one = round_robin(folder, "one", HITS[:1])
+    versions = [f"{COLLECTION}?version={v}" for v in range(version - HISTORY + 1, version + 1)]
+    cycle = round_robin(folder, "versions", versions)
     days = lua(folder, "days", NEW_DAY)
     plain = {"Accept-Encoding": "identity"}
 
-    def run(script: str | None = None, **headers: str) -> Load:
+    def run(script: str, **headers: str) -> Load:
         extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
-        extra += ["-s", script] if script else []
-        return lambda seconds: wrk(f"{base}{HITS[0]}", seconds, *extra)
+        return lambda seconds: wrk(base + HITS[0], seconds, *extra, "-s", script)
 
     return {
         "hit": run(hits, **plain),
-        "304": run(**{"If-None-Match": etag, **plain}),
+        "304": run(one, **{"If-None-Match": etag, **plain}),
         "as_of": run(days, **plain),
         "version": run(cycle, **plain),
-        "csv": run(**{"Accept": "text/csv", **plain}),
-        "br": run(**{"Accept-Encoding": "br"}),
+        "csv": run(one, **{"Accept": "text/csv", **plain}),
+        "br": run(one, **{"Accept-Encoding": "br"}),
     }
+
+
+# The rows compared with the ceilings serving the five hits' bodies in turn; the others are
+# compared with the ceilings serving the first hit's body alone.
+MIXED = ("hit", "writer")
+
+
+def ceiling_loads(ceilings: Ceilings, folder: Path) -> dict[str, Load]:
+    mixed = round_robin(folder, "bodies", BODIES)
+    one = round_robin(folder, "body", BODIES[:1])
+    loads: dict[str, Load] = {}
+    for name, url in ceilings.urls.items():
+        loads[f"ceiling:{name}"] = lambda s, u=url: wrk(u + "/0", s, "-s", one)  # type: ignore[misc]
+        loads[f"ceiling:{name} x5"] = lambda s, u=url: wrk(u + "/0", s, "-s", mixed)  # type: ignore[misc]
+    return loads
 
 
 def measure(
@@ -200,8 +248,9 @@ def measure(
         wait_up(f"{base}/healthz")
         make_history(base, secret)
         version = int(httpx.get(f"{base}/v1").headers["Dataset-Version"])
-        body = httpx.get(f"{base}{HITS[0]}", headers={"Accept-Encoding": "identity"}).content
-        ceilings = Ceilings(folder, body, workers)
+        plain = {"Accept-Encoding": "identity"}
+        bodies = [httpx.get(f"{base}{path}", headers=plain).content for path in HITS]
+        ceilings = Ceilings(folder, bodies, workers)
         loads = scenarios(base, folder, version)
         hits = loads["hit"]
 
@@ -215,8 +264,7 @@ def measure(
                 writer.join()
 
         loads["writer"] = beside_writer
-        for name, ceiling in ceilings.urls.items():
-            loads[f"ceiling:{name}"] = lambda s, u=ceiling: wrk(u, s)  # type: ignore[misc]
+        loads.update(ceiling_loads(ceilings, folder))
         found: dict[str, list[dict[str, float]]] = {name: [] for name in loads}
         for _ in range(rounds):
             for name, load in loads.items():
@@ -246,9 +294,13 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for run_name, figures in results.items():
-        ceiling = {n: figures[f"ceiling:{n}"]["rps"] for n in ("fastapi", "asgi", "nginx")}
         hit = figures["hit"]["rps"]
         for name, f in figures.items():
+            mixed = name in MIXED or name.endswith("x5")
+            ceiling = {
+                n: figures[f"ceiling:{n}" + (" x5" if mixed else "")]["rps"]
+                for n in ("fastapi", "asgi", "nginx")
+            }
             ratios = " | ".join(f"{f['rps'] / ceiling[n]:.2f}" for n in ceiling)
             errors = f" ({f['non_2xx']:.0f} not 2xx/3xx)" if f["non_2xx"] else ""
             lines.append(

@@ -2,6 +2,7 @@
 never keeps an answer that is not the same for every client, and stays within its memory
 bound however many distinct queries arrive."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -49,6 +50,12 @@ async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClien
         who = request.headers.get("authorization", "nobody")
         return Response(who, media_type="text/plain", headers={"Vary": "Authorization"})
 
+    async def slow(request: Request) -> Response:
+        calls.append("slow")
+        await asyncio.sleep(0.2)  # long enough for the others to arrive meanwhile
+        return Response("made once", media_type="text/plain")
+
+    app.add_api_route("/v1/test-slow", slow, include_in_schema=False)
     app.add_api_route("/v1/test-csv", csv, include_in_schema=False)
     app.add_api_route("/v1/test-private", private, include_in_schema=False)
     app.add_api_route("/v1/test-language", by_language, include_in_schema=False)
@@ -60,6 +67,19 @@ async def custom_client(seeded_url: str) -> AsyncIterator[tuple[httpx.AsyncClien
 @pytest.mark.anyio
 @engine_independent
 class TestWhatIsKept:
+    async def test_requests_that_arrive_while_an_answer_is_made_share_it(
+        self, custom_client: tuple[httpx.AsyncClient, list[str]]
+    ) -> None:
+        """After a write every connection asks for the same answers at once: the
+        application makes each once, and the requests that came meanwhile wait for it."""
+        client, calls = custom_client
+        answers = await asyncio.gather(*(client.get("/v1/test-slow") for _ in range(10)))
+        assert [a.text for a in answers] == ["made once"] * 10
+        assert calls == ["slow"]
+        private = await asyncio.gather(*(client.get("/v1/test-private") for _ in range(3)))
+        assert [a.status_code for a in private] == [200] * 3
+        assert calls.count("private") == 3  # not kept: each asked for itself
+
     async def test_a_cached_answer_keeps_its_content_type_and_headers(
         self, custom_client: tuple[httpx.AsyncClient, list[str]]
     ) -> None:

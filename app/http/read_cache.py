@@ -19,6 +19,7 @@ Memory is bounded by everything an entry holds (key, headers and body), so neith
 answers nor many distinct long query strings can grow a worker past its bound.
 """
 
+import asyncio
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -78,6 +79,8 @@ class ReadCache:
         # The stretches (app.http.days) whose first day the application answered, and that
         # day: a second day makes the template.
         self.days: dict[tuple[object, ...], bytes] = {}
+        # The answers being made, each awaited by the requests for it that came meanwhile.
+        self.flights: dict[Key, asyncio.Future[Answer | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_cached_path(scope["path"]):
@@ -108,11 +111,18 @@ class ReadCache:
         key = (version, today(), scope["path"], scope["query_string"], _varying(scope))
         answer = self.answers.get(key)
         self.tally.looked_up(answer is not None)
-        made = answer is None
+        made = False
         if answer is None:
-            answer = await self._through_app(scope, receive, send, key, stamp)
+            flight = self.flights.get(key)
+            if flight is not None:
+                # The same answer is being made for another request: wait for it, rather
+                # than make it again (after a write, every connection asks at once).
+                answer = await asyncio.shield(flight)
             if answer is None:
-                return
+                made = True
+                answer = await self._made(scope, receive, send, key, stamp)
+                if answer is None:
+                    return
         wanted = coding((header(scope["headers"], b"accept-encoding") or b"").decode("latin-1"))
         name = wanted.encode() if wanted and len(answer.body) > COMPRESS_OVER else None
         if name not in answer.variants:
@@ -121,6 +131,21 @@ class ReadCache:
         if made and version is not None:
             self._learn(store, version, key, answer)
         await self._send(scope, answer, send, name)
+
+    async def _made(
+        self, scope: Scope, receive: Receive, send: Send, key: Key, stamp: bytes | None
+    ) -> Answer | None:
+        """The answer the application gives, shared with the requests for the same key that
+        arrive meanwhile (None: it was not one to keep, and each of them asks for itself)."""
+        flight: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
+        self.flights[key] = flight
+        answer = None
+        try:
+            answer = await self._through_app(scope, receive, send, key, stamp)
+        finally:
+            del self.flights[key]
+            flight.set_result(answer)
+        return answer
 
     def _learn(self, store: Store, version: Stamp, key: Key, answer: Answer) -> None:
         """An answer for a day: with one for another day of its stretch, the stretch's
