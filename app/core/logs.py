@@ -82,8 +82,9 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self._lines_lock = threading.Lock()
         self._batch = PIPE_BATCH
         with contextlib.suppress(AttributeError, OSError, ValueError):
-            if stat.S_ISREG(os.fstat(self.stream.fileno()).st_mode):
-                self._batch = FILE_BATCH
+            mode = os.fstat(self.stream.fileno()).st_mode
+            if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+                self._batch = FILE_BATCH  # a file (or /dev/null): no other writer's lines mix
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -97,22 +98,25 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self._lines.append(line)
             self._waiting += len(line) + 1
             full = self._waiting >= self._batch
-            if not full and self._timer is None:
+            if self._timer is None:
+                # One timer at a time, left to run when a full batch is written meanwhile:
+                # it writes what came since.
                 try:
                     loop = asyncio.get_running_loop()
                 except RuntimeError:
                     full = True  # no event loop here to write it later: now
                 else:
-                    self._timer = loop.call_later(FLUSH_AFTER, self.flush)
+                    self._timer = loop.call_later(FLUSH_AFTER, self._timed)
         if full:
             self.flush()
+
+    def _timed(self) -> None:
+        self._timer = None
+        self.flush()
 
     def flush(self) -> None:
         with self._lines_lock:
             lines, self._lines, self._waiting = self._lines, [], 0
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
         if lines:
             self.acquire()
             try:
