@@ -150,3 +150,27 @@ def test_a_beacon_is_named_after_the_database_not_the_credentials(tmp_path: Path
     assert two.read() != word
     one.close()
     two.close()
+
+
+async def test_an_answer_naming_a_version_outlives_later_writes(seeded_copy_url: str) -> None:
+    """`version=N` never changes (immutable): it is kept under the database's epoch, not
+    its current version, so a write does not make it again."""
+    secret = make_keys(seeded_copy_url)["writer"]
+    async with client_with(Settings(database_url=seeded_copy_url)) as client:
+        pinned = {"version": "1"}
+        first = await client.get(SUMMIT, params=pinned)
+        assert first.headers["cache-control"].endswith("immutable")
+        misses = _misses(await client.get("/metrics"))
+        await write_note(client, secret, "written after")
+        again = await client.get(SUMMIT, params=pinned)
+        assert (again.status_code, again.content) == (200, first.content)
+        assert again.headers["dataset-version"] == "1"
+        assert _misses(await client.get("/metrics")) == misses  # a hit, after the write
+        assert await note_of(client) == "written after"  # while the current one moved on
+
+
+def _misses(metrics: object) -> float:
+    for line in metrics.text.splitlines():  # type: ignore[attr-defined]
+        if line.startswith('sco_read_cache_lookups_total{result="miss"}'):
+            return float(line.rpartition(" ")[2])
+    return 0.0

@@ -3,6 +3,7 @@ answers with their variants per content coding, and the bounded store of them.""
 
 import gzip
 import hashlib
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,6 +20,18 @@ from app.domain.dataset import Stamp
 # anything else (Authorization above all) is never kept.
 VARY = (b"accept", b"accept-language")
 Key = tuple[Stamp | None, date, str, bytes, tuple[bytes, ...]]
+_PINNED = re.compile(rb"(?:^|&)version=")
+
+
+def kept_under(stamp: Stamp | None, query: bytes) -> Stamp | None:
+    """The dataset version an answer is kept under: its own, but for an answer that names a
+    version (`version=N`), which never changes (it says so: immutable), kept under the
+    database's epoch alone, so that it outlives the writes that come after."""
+    if stamp is not None and b"version=" in query and _PINNED.search(query):
+        return stamp[0], -1
+    return stamp
+
+
 # What an entry costs beyond its bytes: the key tuple, the Answer, the list of headers.
 ENTRY_OVERHEAD = 600
 COMPRESS_OVER = 1024  # bytes: smaller answers are sent as they are

@@ -34,6 +34,7 @@ from app.http.answers import (
     Answers,
     Variant,
     encode,
+    kept_under,
     not_modified,
 )
 from app.http.days import PLACE, DayTemplate, day_in, stretch
@@ -121,7 +122,7 @@ class Front:
                 return None
         varying = (headers.get(_ACCEPT, b""), headers.get(_LANGUAGE, b""))
         day = self._today()
-        answer = self.answers.get((version, day, path, query, varying))
+        answer = self.answers.get((kept_under(version, query), day, path, query, varying))
         if answer is None:
             if version is None:
                 return None

@@ -37,6 +37,7 @@ from app.http.answers import (
     Key,
     etag_of,
     header,
+    kept_under,
     not_modified,
 )
 from app.http.days import PLACE, DayTemplate, day_in, stretch
@@ -108,7 +109,8 @@ class ReadCache:
         elif scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        key = (version, today(), scope["path"], scope["query_string"], _varying(scope))
+        query = scope["query_string"]
+        key = (kept_under(version, query), today(), scope["path"], query, _varying(scope))
         answer = self.answers.get(key)
         self.tally.looked_up(answer is not None)
         made = False
