@@ -6,6 +6,7 @@ PostgreSQL is reached at SCO_TEST_POSTGRES_URL (default postgresql+psycopg://pos
 SCO_TEST_SKIP_POSTGRES=1 to run on SQLite alone, knowingly (never in CI).
 """
 
+import atexit
 import logging
 import os
 import queue
@@ -13,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -39,6 +41,13 @@ from app.core.db import make_engine
 from app.core.settings import ROOT, Settings, get_settings
 from app.main import create_app
 from app.writes.importing import seed
+
+# The beacons (app.storage.beacon) of the suite's databases, in a folder of the run's own
+# rather than /dev/shm, where hundreds of databases made and dropped would leave theirs. Set
+# before any settings are read; worker processes and the services tests start inherit it.
+if "SCO_BEACON_DIR" not in os.environ:
+    os.environ["SCO_BEACON_DIR"] = tempfile.mkdtemp(prefix="sco-beacons-")
+    atexit.register(shutil.rmtree, os.environ["SCO_BEACON_DIR"], ignore_errors=True)
 
 ADMIN_URL = os.environ.get(
     "SCO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
