@@ -17,10 +17,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.api.example_bodies import EXAMPLE_SOURCE, PARTNER
 from app.core.db import make_engine
 from app.core.settings import Settings
+from app.domain.facts import to_file
+from app.main import create_app
 from app.storage import beacon
-from tests.conftest import client_with
+from app.storage.store import Store, load
+from tests.conftest import client_of, client_with
 from tests.test_writes import MERGE, REASON, make_keys
 
 pytestmark = pytest.mark.anyio
@@ -174,3 +178,60 @@ def _misses(metrics: object) -> float:
         if line.startswith('sco_read_cache_lookups_total{result="miss"}'):
             return float(line.rpartition(" ")[2])
     return 0.0
+
+
+async def test_the_dataset_a_write_leaves_its_worker_is_the_one_the_tables_hold(
+    seeded_copy_url: str,
+) -> None:
+    """A worker holds the dataset its write committed rather than read it again
+    (app.storage.store.Store.install): after a create, updates, a delete and a revert, it
+    is the dataset a fresh read of the tables makes: its records and citations (every
+    answer's), its dataset file (the export's), revisions, stamp and time."""
+    secret = make_keys(seeded_copy_url)["writer"]
+    sent = {"Authorization": f"Bearer {secret}", **REASON}
+    app = create_app(Settings(database_url=seeded_copy_url))
+    async with client_of(app) as client:
+        store = app.state.store
+        await client.get("/v1")
+        writes = [
+            ("POST", "/v1/sources", EXAMPLE_SOURCE),
+            ("POST", "/v1/status-periods", PARTNER),
+            ("PATCH", SUMMIT, {"note": "changed", "format": "virtual"}),
+            ("PATCH", "/v1/people/zhang-ming", {"names": {"zh": "張明"}, "aliases": ["张明"]}),
+        ]
+        for method, path, body in writes:
+            kind = {"Content-Type": MERGE, "If-Match": "*"} if method == "PATCH" else {}
+            response = await client.request(
+                method,
+                path,
+                json=None if kind else body,
+                content=json.dumps(body) if kind else None,
+                headers={**sent, **kind},
+            )
+            assert response.status_code in (200, 201), response.text
+            _same_as_read(store, int(response.headers["Dataset-Version"]))
+        periods = (await client.get("/v1/partners")).json()["items"]
+        made = next(p for p in periods if p["state"]["iso3"] == "IDN")
+        deleted = await client.delete(
+            f"/v1/status-periods/{made['id']}", headers={**sent, "If-Match": "*"}
+        )
+        assert deleted.status_code in (200, 204), deleted.text
+        version = int((await client.get("/v1")).headers["Dataset-Version"])
+        _same_as_read(store, version)
+        undo = {"reason": "undo", "revert": version - 1}
+        reverted = await client.post("/v1/change-sets", json=undo, headers=sent)
+        assert reverted.status_code == 201, reverted.text
+        _same_as_read(store, int(reverted.json()["seq"]))
+
+
+def _same_as_read(store: Store, version: int) -> None:
+    held = store._dataset  # what the write left, before any request reads anything
+    assert held is not None
+    assert held.version == version
+    read = load(store._engine)
+    assert held == read  # records, citations, claims, coverage: what every answer is made of
+    # Its documents are read only to be exported: as the dataset file, they are the same
+    # (a document made by a write may leave out an empty field its row gives back).
+    assert to_file(held.facts)[0] == to_file(read.facts)[0]
+    assert held.facts.revisions == read.facts.revisions
+    assert (held.epoch, held.committed_at) == (read.epoch, read.committed_at)

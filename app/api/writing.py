@@ -148,6 +148,10 @@ async def write(
         return replay_answer(replayed.row)
     except writes.Refused as exc:
         raise curation.refusal(exc, planned) from exc
+    if outcome.committed_dataset is not None:
+        # This worker holds what it committed rather than read it again (the beacon rang
+        # as the write committed, in its thread, whatever becomes of this request).
+        request.app.state.store.install(outcome.committed_dataset)
     if not outcome.committed and unchanged is not None:
         return await unchanged()
     if not outcome.committed:

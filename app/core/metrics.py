@@ -34,7 +34,8 @@ CACHE = Counter(
 RELOADS = Counter(
     "sco_dataset_reloads_total",
     "Datasets read from the database: the current one after a change (current), or an "
-    "earlier version rebuilt from the change log (past)",
+    "earlier version rebuilt from the change log (past); or held as a write of this worker "
+    "committed it (written)",
     ["kind"],
 )
 VERSION_READ = Histogram(

@@ -46,8 +46,10 @@ def build(facts: Facts, epoch: str = "", version: int = 0, at: datetime | None =
             states=_stating(c.get("states")),
         )
         for kind in (k.name for k in KINDS if k.cited)
-        for fact_id, doc in d[kind].items()
-        for c in doc.get("sources", [])
+        # In the records' order (each kind's own), not the documents': a table read gives
+        # its rows in whatever order the database keeps them, which a write can change.
+        for fact_id in records[kind]
+        for c in d[kind][fact_id].get("sources", [])
     ]
     claims = [
         ClaimRec(

@@ -116,6 +116,15 @@ class Store:
         ds = self._dataset
         return ds.turning_points if ds is not None and ds.stamp == stamp else None
 
+    def install(self, ds: Dataset) -> None:
+        """Hold `ds`, the dataset a write of this process committed (built from the facts
+        it read within its transaction, with its changes), unless a later one is held: the
+        next request finds it current rather than read it again."""
+        held = self._dataset
+        if held is None or (held.epoch == ds.epoch and held.version < ds.version):
+            self._dataset = ds
+            metrics.RELOADS.labels("written").inc()
+
     def ring(self) -> None:
         """Tell every worker on this host that the database changed (this process's writes
         do, after they commit and before they answer)."""

@@ -11,7 +11,7 @@ that also moves the dataset version to the new change set's seq.
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -77,6 +77,9 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     committed: bool = False
     dataset: "Dataset | None" = None  # the dataset the change set made (or would make)
+    # Once committed: the dataset as it now stands in the database, stamped with its epoch,
+    # its version (seq) and the time of its commit, as a fresh read of the tables makes it.
+    committed_dataset: "Dataset | None" = None
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {"create": 0, "update": 0, "delete": 0}
@@ -292,7 +295,8 @@ def _commit(
             conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         with conn.begin() as tx:
             _lock(conn, left)
-            if conn.execute(select(DatasetVersion.id)).first() is None:  # type: ignore[call-overload]
+            epoch = conn.execute(select(DatasetVersion.epoch)).scalar()  # type: ignore[call-overload]
+            if epoch is None:
                 raise Refused(["the database is not migrated: run `sco-api migrate` first"], 503)
             current = rows.read(conn)
             ops = plan(current, conn)
@@ -309,7 +313,7 @@ def _commit(
                 tx.rollback()
                 return Outcome(seq=None, changes=changes, dataset=ds)
             _write_rows(conn, ops, candidate.revisions)
-            seq, _ = _record(
+            seq, at = _record(
                 conn,
                 changes,
                 record.actor,
@@ -318,7 +322,10 @@ def _commit(
                 record.request_id,
                 record.api_key,
             )
-            outcome = Outcome(seq=seq, changes=changes, committed=True, dataset=ds)
+            # Its facts were read within this transaction: with the changes, they are what
+            # the database holds once it commits.
+            stands = None if ds is None else replace(ds, epoch=epoch, version=seq, committed_at=at)
+            outcome = Outcome(seq, changes, True, ds, stands)
             if after is not None:
                 after(conn, outcome)
         return outcome
