@@ -30,11 +30,14 @@ def read(conn: Connection) -> Facts:
                 internal.setdefault(kind.name, {})[row.id] = doc["id"]
             docs[doc["id"]] = doc
             facts.revisions[(kind.name, doc["id"])] = row.revision
-    for c in conn.execute(select(table_of(Citation)).order_by(table_of(Citation).c.id)).all():
-        for kind in KINDS:
-            if not kind.cited:
-                continue
-            value = getattr(c, kind.cite_column)
+    citations = conn.execute(select(table_of(Citation)).order_by(table_of(Citation).c.id))
+    # Each cited kind's column of a citation row, by position: a row's attributes cost more
+    # to look up than the rest of this read (a write reads every fact: app.writes.service).
+    columns = list(citations.keys())
+    cited = [(kind, columns.index(kind.cite_column)) for kind in KINDS if kind.cited]
+    for c in citations.all():
+        for kind, at in cited:
+            value = c[at]
             if value is None:
                 continue
             fact_id = internal[kind.name][value] if kind.minted else value
