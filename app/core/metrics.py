@@ -40,7 +40,8 @@ RELOADS = Counter(
 )
 VERSION_READ = Histogram(
     "sco_version_read_seconds",
-    "Time to read the dataset version from the database (once per request, or shared)",
+    "Time to read the dataset version from the database (when a write rang the beacon, or "
+    "the version read last is SCO_STALE_SECONDS old; shared by the requests of a moment)",
     buckets=(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2),
 )
 WRITES = Counter(

@@ -17,7 +17,7 @@ conditional requests, and requests with Origin.
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.http.answers import ENTRY_OVERHEAD, Answer, Headers, Variant, etag_of
@@ -60,11 +60,9 @@ class DayTemplate:
     headers: list[tuple[bytes, list[bytes]]]
     body: list[bytes]
     etag_of_body: bool  # its ETag is its body's hash (app.http.read_cache made it)
-    last_modified: bytes | None
     size: int
     # What the front sends to requests without Origin, as it works it out (app.http.front).
     sent: list[tuple[bytes, list[bytes]]] | None = None
-    notes: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, first: Answer, day: bytes, second: Answer, other: bytes) -> "DayTemplate | None":
@@ -90,7 +88,6 @@ class DayTemplate:
             headers,
             body,
             first.etag_of_body and len(body) > 1,
-            first.last_modified,
             size + ENTRY_OVERHEAD,
         )
 

@@ -1,5 +1,6 @@
-"""Reading the dataset version: one indexed row, read for every request without the ORM or
-a threadpool hop. SQLite through the standard library's driver, which answers in
+"""Reading the dataset version: one indexed row, read without the ORM or a threadpool hop
+whenever the store must confirm it (the beacon rang, or SCO_STALE_SECONDS passed:
+app/storage/store.py). SQLite through the standard library's driver, which answers in
 microseconds; PostgreSQL through one asynchronous psycopg connection, shared by the
 requests that arrive while a read is under way.
 
