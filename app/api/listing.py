@@ -11,16 +11,16 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
-from app.api.languages import localised
+from app.api.languages import Lang, localised
 from app.api.params import Paged
 from app.api.responding import answer, dataset_for, language
 from app.core.dates import today
 from app.core.errors import problem_responses
 from app.domain.dataset import Dataset
-from app.domain.public import Page
 from app.http.negotiation import negotiate
+from app.reads.parts import kept
 from app.reads.tabular import Table
 
 JSON = "application/json"
@@ -132,7 +132,8 @@ async def respond_page(
     keys = table.sort_keys(q.sort)
     ds = await dataset_for(request, q)
     lang, headers = language(request, q, vary="Accept")
-    items = [localised(i, lang).model_dump(mode="json") for i in compute(ds)]
+    models = compute(ds)
+    items = [dumped(ds, i, lang) for i in models]
     ordered = table.sort(items, keys)
     page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
     headers["Link"] = page_links(request, q.offset, q.limit, len(items))
@@ -144,11 +145,57 @@ async def respond_page(
         name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
-    body = Page[dict[str, Any]](
-        items=page, total=len(items), limit=q.limit, offset=q.offset, not_covered=not_covered
+    if keys or fields is not None:
+        shown = [_ITEM.dump_json(item) for item in page]
+    else:  # the items in their own order, whole: their parts as made before
+        shown = [encoded(ds, i, lang) for i in models[q.offset : q.offset + q.limit]]
+    body = page_json(shown, len(items), q.limit, q.offset, not_covered)
+    return answer(body, ds, q.pinned, headers)
+
+
+_ITEM = TypeAdapter(dict[str, Any])
+_NAMES = TypeAdapter(list[str])
+
+
+def dumped(ds: Dataset, model: BaseModel, lang: Lang) -> dict[str, Any]:
+    """An item of a collection as a dict, in `lang`: made once per dataset where the item is
+    one of its parts (app.reads.parts)."""
+    key = ("dumped", id(model), lang)
+    found = ds.memo.get(key)
+    if found is not None and found[0] is model:
+        return found[1]  # type: ignore[no-any-return]
+    made = localised(model, lang).model_dump(mode="json")
+    if kept(ds, model):
+        ds.memo[key] = (model, made)
+    return made
+
+
+def encoded(ds: Dataset, model: BaseModel, lang: Lang) -> bytes:
+    """An item of a collection as JSON, in `lang`: made once per dataset where the item is
+    one of its parts."""
+    key = ("encoded", id(model), lang)
+    found = ds.memo.get(key)
+    if found is not None and found[0] is model:
+        return found[1]  # type: ignore[no-any-return]
+    made = _ITEM.dump_json(dumped(ds, model, lang))
+    if kept(ds, model):
+        ds.memo[key] = (model, made)
+    return made
+
+
+def page_json(
+    items: Sequence[bytes], total: int, limit: int, offset: int, not_covered: list[str]
+) -> bytes:
+    """A page's JSON (`Page`) from its items' JSON: the bytes pydantic would write for it,
+    without reading the items again. `not_covered` is said only where it applies."""
+    said = b',"not_covered":' + _NAMES.dump_json(not_covered) if not_covered else b""
+    head = b'{"items":[%s],"total":%d,"limit":%d,"offset":%d' % (
+        b",".join(items),
+        total,
+        limit,
+        offset,
     )
-    unsaid = set() if not_covered else {"not_covered"}  # said only where it applies
-    return answer(body.model_dump_json(exclude=unsaid).encode(), ds, q.pinned, headers)
+    return head + said + b"}"
 
 
 _OFFERS = ((Format.json.value, (JSON,)), (Format.csv.value, ("text/csv",)))

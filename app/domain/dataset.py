@@ -76,6 +76,12 @@ class Dataset:
                     self.by_id[(kind.name, fact_id)] = fact
 
     @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """The parts of answers made from this dataset, made once when first asked and kept
+        with it (app.reads.parts, app.api.listing)."""
+        return {}
+
+    @cached_property
     def turning_points(self) -> tuple[str, ...]:
         """The days on which an answer for a day can change (app.domain.turning), as sorted
         ISO dates: worked out once per dataset, when first asked."""

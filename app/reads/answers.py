@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.core.dates import DatedFact, certainly_holds, holds_on, latest, render
 from app.core.errors import NotFound
@@ -31,6 +31,7 @@ from app.domain.public import CitationPublic, ClaimPublic, Holds, Names, Public
 from app.domain.records import ClaimRec
 from app.domain.snapshot import Snapshot, SnapshotEntry
 from app.domain.tables import Post, Status, Verdict
+from app.reads.parts import by_holds
 from app.reads.search import matches
 
 T = TypeVar("T")
@@ -43,6 +44,47 @@ def on_day(facts: Sequence[F], as_of: date | None, certain: bool = False) -> lis
     if as_of is None:
         return list(facts)
     return [f for f in facts if holds_on(f, as_of) and (not certain or certainly_holds(f, as_of))]
+
+
+def holding(
+    ds: Dataset,
+    key: str,
+    facts: Callable[[], Sequence[F]],
+    as_of: date | None,
+    certain: bool = False,
+) -> list[F]:
+    """`on_day(facts(), as_of, certain)`, looked for among the facts that may hold in
+    `as_of`'s year only: the facts of each year are listed once per dataset, under `key`
+    (a name for what `facts` lists), so a day costs what its year holds, not every fact."""
+    if as_of is None:
+        return list(facts())
+    years: Years[F] | None = ds.memo.get(("years", key))
+    if years is None:
+        years = ds.memo.setdefault(("years", key), Years(facts()))
+    return on_day(years.around(as_of), as_of, certain)
+
+
+class Years(Generic[F]):
+    """Facts by the years in which they may hold, each year's in the order given."""
+
+    def __init__(self, facts: Sequence[F]) -> None:
+        ends = [f.end_date for f in facts if f.end_date is not None]
+        self.first = min((f.start_date.year for f in facts), default=0)
+        self.last = max((d.year for d in ends), default=self.first)
+        self.years: list[list[F]] = [[] for _ in range(self.first, self.last + 1)]
+        self.beyond = [f for f in facts if f.end_date is None]  # all that may hold after
+        for f in facts:
+            end = self.last if f.end_date is None else f.end_date.year
+            for year in range(f.start_date.year, end + 1):
+                self.years[year - self.first].append(f)
+
+    def around(self, day: date) -> Sequence[F]:
+        """The facts that may hold in `day`'s year (and more: those of the whole year)."""
+        if day.year < self.first:
+            return ()
+        if day.year > self.last:
+            return self.beyond
+        return self.years[day.year - self.first]
 
 
 def fact_or_404(ds: Dataset, kind: str, fact_id: str) -> Any:
@@ -79,6 +121,7 @@ def one(ds: Dataset, kind: str, fact_id: str) -> Public:
 
 
 @answers("status_period")
+@by_holds
 def period_public(ds: Dataset, period: PeriodRec, as_of: date | None = None) -> StatusPeriodPublic:
     return StatusPeriodPublic(
         id=period.id,
@@ -101,11 +144,15 @@ def _periods(
     whose names match `search` (all without it)."""
     return [
         period
-        for iso3, state in ds.states.items()  # states are in name order
-        if search is None or matches(search, state.names)
-        for period in on_day(ds.periods_by_state.get(iso3, []), as_of, certain)
+        for period in holding(ds, "periods by state", lambda: _by_state(ds), as_of, certain)
         if status is None or period.status == status
+        if search is None or matches(search, ds.states[period.state_iso3].names)
     ]
+
+
+def _by_state(ds: Dataset) -> list[PeriodRec]:
+    """Every status period by state name (states are in name order), then start."""
+    return [period for iso3 in ds.states for period in ds.periods_by_state.get(iso3, [])]
 
 
 def state_statuses(
@@ -195,6 +242,7 @@ def titles_at(ds: Dataset, post: str, day: date) -> Names:
 
 
 @answers("term")
+@by_holds
 def term_public(ds: Dataset, term: TermRec, as_of: date | None = None) -> TermPublic:
     return TermPublic(
         id=term.id,
@@ -214,11 +262,13 @@ def terms(
     """The terms of `post` (of every post: None), oldest first; with `as_of`, that day's."""
     return [
         term_public(ds, t, as_of)
-        for t in on_day([t for t in ds.terms if post is None or t.post == post], as_of, certain)
+        for t in holding(ds, "terms", lambda: ds.terms, as_of, certain)
+        if post is None or t.post == post
     ]
 
 
 @answers("summit")
+@by_holds
 def summit_public(ds: Dataset, s: SummitRec, as_of: date | None = None) -> SummitPublic:
     return SummitPublic(
         id=s.id,
@@ -235,12 +285,13 @@ def summits(
 ) -> list[SummitPublic]:
     return [
         summit_public(ds, s, as_of)
-        for s in on_day(list(ds.summits.values()), as_of, certain)
+        for s in holding(ds, "summits", lambda: list(ds.summits.values()), as_of, certain)
         if year is None or year in (s.start_date.year, s.end_date.year)
     ]
 
 
 @answers("presidency")
+@by_holds
 def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) -> PresidencyPublic:
     return PresidencyPublic(
         id=p.id,
@@ -254,7 +305,8 @@ def presidency_public(ds: Dataset, p: PresidencyRec, as_of: date | None = None) 
 
 
 def presidencies(ds: Dataset, as_of: date | None, certain: bool = False) -> list[PresidencyPublic]:
-    return [presidency_public(ds, p, as_of) for p in on_day(ds.presidencies, as_of, certain)]
+    held = holding(ds, "presidencies", lambda: ds.presidencies, as_of, certain)
+    return [presidency_public(ds, p, as_of) for p in held]
 
 
 def permanent_bodies(ds: Dataset) -> list[PermanentBodyPublic]:

@@ -11,7 +11,8 @@ from app.domain.kinds import BY_NAME
 from app.domain.kinds.meeting import MeetingPublic, MeetingRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.public import BodyRef, Names
-from app.reads.answers import answers, fact_or_404
+from app.reads.answers import answers, fact_or_404, holding
+from app.reads.parts import by_holds
 from app.reads.structure import names
 
 HEADS_OF_STATE = "council-of-heads-of-state"
@@ -27,6 +28,7 @@ def council_ref(ds: Dataset, body_id: str) -> BodyRef:
 
 
 @answers("meeting")
+@by_holds
 def meeting_public(ds: Dataset, m: MeetingRec, as_of: date | None = None) -> MeetingPublic:
     shown = as_written(BY_NAME["meeting"], m)
     return MeetingPublic(
@@ -42,6 +44,7 @@ def meeting_public(ds: Dataset, m: MeetingRec, as_of: date | None = None) -> Mee
     )
 
 
+@by_holds
 def summit_as_meeting(ds: Dataset, s: SummitRec, as_of: date | None = None) -> MeetingPublic:
     """A summit, a meeting of the Council of Heads of State, in the shape of a meeting."""
     return MeetingPublic(
@@ -90,11 +93,11 @@ def meetings(
             and (year is None or first.year == year)
         )
 
-    for m in ds.records.get("meeting", {}).values():
+    for m in holding(ds, "meeting", lambda: list(ds.records.get("meeting", {}).values()), as_of):
         if body in (None, m.body_id) and wanted(m):
             found.append((m.start_date, m.id, meeting_public(ds, m, as_of)))
     if body in (None, HEADS_OF_STATE):
-        for s in ds.summits.values():
+        for s in holding(ds, "summits", lambda: list(ds.summits.values()), as_of):
             if wanted(s):
                 found.append((s.start_date, s.id, summit_as_meeting(ds, s, as_of)))
     return [m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))]

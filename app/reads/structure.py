@@ -27,7 +27,8 @@ from app.domain.kinds.standing import StandingPublic, StandingRec
 from app.domain.public import BodyRef, DocumentRef, Names, OtherOrganisation
 from app.domain.snapshot import SnapshotDocument
 from app.domain.tables import Post
-from app.reads.answers import answers, on_day, permanent_bodies, term_public, terms
+from app.reads.answers import answers, holding, on_day, permanent_bodies, term_public, terms
+from app.reads.parts import by_holds
 
 ORGANISATION = "sco"  # the id of the organisation's one fact
 
@@ -71,6 +72,7 @@ def documents(ds: Dataset, as_of: date | None = None) -> list[DocumentPublic]:
 
 
 @answers("language")
+@by_holds
 def language_public(ds: Dataset, lang: LanguageRec, as_of: date | None = None) -> LanguagePublic:
     shown = as_written(BY_NAME["language"], lang)
     return LanguagePublic(
@@ -83,7 +85,7 @@ def language_public(ds: Dataset, lang: LanguageRec, as_of: date | None = None) -
 
 
 def languages(ds: Dataset, as_of: date | None, certain: bool = False) -> list[LanguagePublic]:
-    held = on_day(_records(ds, "language"), as_of, certain)
+    held = holding(ds, "language", lambda: _records(ds, "language"), as_of, certain)
     return [language_public(ds, lang, as_of) for lang in held]
 
 
@@ -95,6 +97,7 @@ def other_organisation(s: StandingRec) -> OtherOrganisation:
 
 
 @answers("standing")
+@by_holds
 def standing_public(ds: Dataset, s: StandingRec, as_of: date | None = None) -> StandingPublic:
     shown = as_written(BY_NAME["standing"], s)
     for own in ("organisation", "organisation_names", "aliases"):
@@ -110,7 +113,7 @@ def standing_public(ds: Dataset, s: StandingRec, as_of: date | None = None) -> S
 
 
 def standings(ds: Dataset, as_of: date | None, certain: bool = False) -> list[StandingPublic]:
-    held = on_day(_records(ds, "standing"), as_of, certain)
+    held = holding(ds, "standing", lambda: _records(ds, "standing"), as_of, certain)
     return [standing_public(ds, s, as_of) for s in held]
 
 
@@ -146,6 +149,7 @@ def seat_on(ds: Dataset, body_id: str, day: date) -> SeatRec | None:
 
 
 @answers("seat")
+@by_holds
 def seat_public(ds: Dataset, s: SeatRec, as_of: date | None = None) -> SeatPublic:
     shown = as_written(BY_NAME["seat"], s)
     return SeatPublic(
@@ -266,6 +270,7 @@ def seated_bodies(ds: Dataset, day: date) -> list[PermanentBodyPublic]:
 
 
 @answers("post_title")
+@by_holds
 def post_title_public(ds: Dataset, t: PostTitleRec, as_of: date | None = None) -> PostTitlePublic:
     return PostTitlePublic(
         id=t.id,
@@ -277,5 +282,5 @@ def post_title_public(ds: Dataset, t: PostTitleRec, as_of: date | None = None) -
 
 
 def post_titles(ds: Dataset, as_of: date | None, certain: bool = False) -> list[PostTitlePublic]:
-    held = on_day(_records(ds, "post_title"), as_of, certain)
+    held = holding(ds, "post_title", lambda: _records(ds, "post_title"), as_of, certain)
     return [post_title_public(ds, t, as_of) for t in held]
