@@ -2,6 +2,7 @@
 
 import contextlib
 import re
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -98,6 +99,9 @@ def valid_id(value: str) -> bool:
     return bool(_REQUEST_ID.match(value))
 
 
+SWITCH_INTERVAL = 0.001  # seconds
+
+
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """The store of datasets opened with the application, and closed (with the write API's
     engine) after it."""
@@ -108,6 +112,11 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         # beside them, the pool keeps anyio's 40 for key checks and dataset loads.
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = max(threads.total_tokens, 40 + settings.writers_waiting)
+        # The event loop shares the interpreter with a write's thread and a dataset's load:
+        # each time the loop gives the GIL up for a socket call, a thread busy in Python
+        # keeps it up to the switch interval (5 ms by default). At 1 ms, a write in
+        # progress costs the readers beside it less (bench/reads.py, the writer row).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         store = Store.open(settings.database_url, settings.stale_seconds, settings.beacon_dir)
         app.state.store = app.state.front.store = store
         # Read the dataset before the first request rather than during it; a database not

@@ -35,6 +35,7 @@ from app.domain.facts import Facts, claim_id
 from app.storage import idempotency, keys
 from app.storage.idempotency import Replayed, Retry
 from app.storage.probes import NOT_SEEDED
+from app.storage.store import Store
 from app.writes import bodies
 from app.writes import plans as curation
 from app.writes import revert as reverting
@@ -142,16 +143,12 @@ async def write(
             request_id=correlation_id.get(),
             api_key=key.name,
             after=keep,
-            ring=lambda _url: request.app.state.store.ring(),  # the beacon the workers read
+            ring=lambda done: announce(request.app.state.store, done),
         )
     except Replayed as replayed:
         return replay_answer(replayed.row)
     except writes.Refused as exc:
         raise curation.refusal(exc, planned) from exc
-    if outcome.committed_dataset is not None:
-        # This worker holds what it committed rather than read it again (the beacon rang
-        # as the write committed, in its thread, whatever becomes of this request).
-        request.app.state.store.install(outcome.committed_dataset)
     if not outcome.committed and unchanged is not None:
         return await unchanged()
     if not outcome.committed:
@@ -160,6 +157,16 @@ async def write(
             [InvalidParam(name=(prefixes or ["revert"])[0] or "body", reason="no change")],
         )
     return answers[0]
+
+
+def announce(store: Store, outcome: writes.Outcome) -> None:
+    """Once a write has committed (in its thread, before it is answered, whatever becomes
+    of its request): this worker holds the dataset it committed, then the beacon tells
+    every worker on the host. Held first, so that this worker's readers, told by the
+    beacon, find it current rather than read it again."""
+    if outcome.committed_dataset is not None:
+        store.install(outcome.committed_dataset)
+    store.ring()
 
 
 def fact_response(

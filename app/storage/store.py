@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from app.core import metrics
+from app.core import heap, metrics
 from app.core.db import make_reader, snapshot
 from app.core.errors import NotFound, Unavailable
 from app.core.tasks import background
@@ -119,11 +119,15 @@ class Store:
     def install(self, ds: Dataset) -> None:
         """Hold `ds`, the dataset a write of this process committed (built from the facts
         it read within its transaction, with its changes), unless a later one is held: the
-        next request finds it current rather than read it again."""
+        next request finds it current rather than read it again. Called in the write's
+        thread, which works out the dataset's turning points too, off the event loop, and
+        puts it out of the garbage collector's passes (app.core.heap)."""
+        _ = ds.turning_points
         held = self._dataset
         if held is None or (held.epoch == ds.epoch and held.version < ds.version):
             self._dataset = ds
             metrics.RELOADS.labels("written").inc()
+            heap.settle()
 
     def ring(self) -> None:
         """Tell every worker on this host that the database changed (this process's writes
@@ -246,10 +250,18 @@ class Store:
         return await self._in_thread("the change log", self._read, fn)
 
     def _load(self, version: int | None = None) -> Dataset:
+        """A dataset read (in a thread); the current one's turning points worked out there
+        too: the first request for a new day would otherwise work them out on the event
+        loop (a past version's answers are never made from a day's template). Either is
+        put out of the garbage collector's passes (app.core.heap)."""
         try:
-            return load(self._engine, version)
+            ds = load(self._engine, version)
         except (SQLAlchemyError, FileFault) as exc:
             raise self._unavailable(exc) from exc
+        if version is None:
+            _ = ds.turning_points
+        heap.settle()
+        return ds
 
     async def _reload(self) -> Dataset:
         try:

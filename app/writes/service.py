@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -242,11 +242,11 @@ def commit(
     dry_run: bool = False,
     api_key: str | None = None,
     after: After | None = None,
-    ring: Callable[[URL], None] | None = None,
+    ring: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Plan a change set against the current facts, check the candidate, and write it with
     its change-log rows in one transaction; refuse it whole (Refused) on any problem. Once
-    it is committed, `ring` tells this host's workers (default: the beacon in
+    it is committed, `ring(outcome)` tells this host's workers (default: the beacon in
     SCO_BEACON_DIR, app.storage.beacon). Each outcome is counted (metric
     sco_writes_total). Whatever else `plan` or `after` raise
     leaves nothing written too."""
@@ -259,7 +259,10 @@ def commit(
         raise
     if outcome.committed:
         # Every worker on this host reads the new version from now on.
-        (ring or beacon.ring)(engine.url)
+        if ring is None:
+            beacon.ring(engine.url)
+        else:
+            ring(outcome)
     result = "committed" if outcome.committed else "dry_run" if dry_run else "unchanged"
     metrics.WRITES.labels(channel, result).inc()
     return outcome
