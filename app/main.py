@@ -117,7 +117,9 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         # keeps it up to the switch interval (5 ms by default). At 1 ms, a write in
         # progress costs the readers beside it less (bench/reads.py, the writer row).
         sys.setswitchinterval(SWITCH_INTERVAL)
-        store = Store.open(settings.database_url, settings.stale_seconds, settings.beacon_dir)
+        store = Store.open(
+            settings.database_url, settings.stale_seconds, settings.beacon_dir, settings.gc_freeze
+        )
         app.state.store = app.state.front.store = store
         # Read the dataset before the first request rather than during it; a database not
         # ready yet is fine here (requests answer 503 until it is).

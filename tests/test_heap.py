@@ -3,7 +3,12 @@
 import gc
 import weakref
 
+import pytest
+
 from app.core import heap
+from app.core.settings import Settings
+from app.main import create_app
+from tests.conftest import client_of
 
 
 class Node:
@@ -34,3 +39,19 @@ def test_cyclic_garbage_caught_by_a_freeze_is_collected_by_a_later_full_pass() -
         heap.settle()
     assert gone() is None
     gc.unfreeze()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("freeze", [True, False])
+async def test_a_serving_application_freezes_its_datasets_unless_told_not_to(
+    seeded_url: str, freeze: bool
+) -> None:
+    """SCO_GC_FREEZE (on by default; the suite turns it off for its own applications)."""
+    gc.unfreeze()
+    app = create_app(Settings(database_url=seeded_url, gc_freeze=freeze))
+    try:
+        async with client_of(app) as client:
+            assert (await client.get("/v1/member-states")).status_code == 200
+            assert (gc.get_freeze_count() > 0) is freeze
+    finally:
+        gc.unfreeze()

@@ -106,6 +106,13 @@ class Settings(BaseSettings):
         "of a change (app.storage.beacon); default /dev/shm, else the temporary folder. "
         "Processes that share a database on one host must share this folder",
     )
+    gc_freeze: bool = Field(
+        default=True,
+        description="Move each dataset, once built, out of the garbage collector's passes "
+        "(app.core.heap): a full pass over it stalls every request for 80-170 ms. Off in a "
+        "process that makes and drops many applications (the test suite), whose cycles a "
+        "freeze would keep until the next full pass",
+    )
 
     # Writers' turns (app.storage.turns).
     write_wait: float = Field(

@@ -82,9 +82,15 @@ class Store:
     PAST_VERSIONS = 8  # datasets of earlier versions kept in memory, least recently used go
 
     def __init__(
-        self, engine: Engine, probe: VersionProbe, beacon: Beacon, stale_seconds: float
+        self,
+        engine: Engine,
+        probe: VersionProbe,
+        beacon: Beacon,
+        stale_seconds: float,
+        gc_freeze: bool = True,
     ) -> None:
         self._engine = engine
+        self._settle = heap.settle if gc_freeze else lambda: None
         self._probe = probe
         self._beacon = beacon
         self._stale = stale_seconds
@@ -103,12 +109,19 @@ class Store:
         probe.on_reopen(engine.dispose)  # a replaced SQLite file: the engine's go too
 
     @classmethod
-    def open(cls, url: str, stale_seconds: float = 1.0, beacon_dir: Path | None = None) -> "Store":
+    def open(
+        cls,
+        url: str,
+        stale_seconds: float = 1.0,
+        beacon_dir: Path | None = None,
+        gc_freeze: bool = True,
+    ) -> "Store":
         """The store of a serving process: a read-only engine, a probe and the beacon of one
         database."""
         probe = make_probe(url)
         connect = probe.file.connection if isinstance(probe, SqliteProbe) else None
-        return cls(make_reader(url, connect), probe, beacon_of(url, beacon_dir), stale_seconds)
+        reader, beacon = make_reader(url, connect), beacon_of(url, beacon_dir)
+        return cls(reader, probe, beacon, stale_seconds, gc_freeze)
 
     def turning_points(self, stamp: Stamp) -> tuple[str, ...] | None:
         """The turning points of the dataset at `stamp` (app.domain.turning), if it is the
@@ -127,7 +140,7 @@ class Store:
         if held is None or (held.epoch == ds.epoch and held.version < ds.version):
             self._dataset = ds
             metrics.RELOADS.labels("written").inc()
-            heap.settle()
+            self._settle()
 
     def ring(self) -> None:
         """Tell every worker on this host that the database changed (this process's writes
@@ -260,7 +273,7 @@ class Store:
             raise self._unavailable(exc) from exc
         if version is None:
             _ = ds.turning_points
-        heap.settle()
+        self._settle()
         return ds
 
     async def _reload(self) -> Dataset:
