@@ -11,6 +11,7 @@ added later needs no list kept here.
 
 import dataclasses
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 MAX_DEPTH = 8  # records hold dates in fields, tuples of records, dicts of those
@@ -39,10 +40,15 @@ def _around(day: date) -> list[date]:
     return around
 
 
+_LEAVES = (str, bytes, int, float, bool, type(None))
+
+
 def _walk(value: Any, days: set[date], depth: int) -> None:
+    if isinstance(value, _LEAVES):
+        return
     if isinstance(value, date):
         days.add(value if type(value) is date else value.date())  # type: ignore[attr-defined]
-    elif depth > MAX_DEPTH or isinstance(value, str | bytes | int | float | bool | None):
+    elif depth > MAX_DEPTH:
         return
     elif isinstance(value, dict):
         for item in value.values():
@@ -51,5 +57,12 @@ def _walk(value: Any, days: set[date], depth: int) -> None:
         for item in value:
             _walk(item, days, depth + 1)
     elif dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), days, depth + 1)
+        kind: type = type(value)
+        for name in _fields(kind):
+            _walk(getattr(value, name), days, depth + 1)
+
+
+@cache
+def _fields(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names (asked once per class, not once per record)."""
+    return tuple(f.name for f in dataclasses.fields(cls))

@@ -38,8 +38,9 @@ STALLED_DETAIL = f"The database did not answer within {STALLED:g} s (stalled or 
 
 
 class VersionProbe(Protocol):
-    # Whether a read runs on the event loop without ever awaiting (so no timeout can cut
-    # it short, and none is set: the request's bound is for reads that can stall).
+    # Whether a read runs on the event loop (so no timeout can cut it short, and none is
+    # set: the request's bound is for reads that can stall; a SQLite file's opening, and
+    # its check, go to a thread).
     local: bool
 
     async def version(self) -> Stamp: ...
@@ -54,7 +55,9 @@ class VersionProbe(Protocol):
 class SqliteProbe:
     """Reads the version on one stdlib connection; a local read takes microseconds, so it
     runs on the event loop itself. The file is checked first (app/storage/sqlite_file.py): when it
-    is replaced or changed, the connection is opened again, and so are the engine's."""
+    is replaced or changed, the connection is opened again, and so are the engine's. The
+    opening, with SQLite's check of every page (a second on a 150 MB file; a checkpoint
+    changes the file too), runs in a thread, one at a time: the loop serves on meanwhile."""
 
     local = True
 
@@ -63,18 +66,16 @@ class SqliteProbe:
         self._conn: sqlite3.Connection | None = None
         self._opened: Identity | None = None
         self._reopened: list[Callable[[], None]] = []
+        self._opening = asyncio.Lock()
 
     def on_reopen(self, reopened: Callable[[], None]) -> None:
         self._reopened.append(reopened)
 
     async def version(self) -> Stamp:
         try:
-            if self._opened is not None and self.file.changed(self._opened):
-                await self.close()
-                for reopened in self._reopened:
-                    reopened()
-            if self._conn is None:
-                self._conn, self._opened = self.file.connect()
+            if self._conn is None or (self._opened is not None and self.file.changed(self._opened)):
+                await self._open()
+            assert self._conn is not None
             row = self._conn.execute(VERSION_SQL).fetchone()
         except (sqlite3.Error, FileFault) as exc:
             await self.close()
@@ -82,6 +83,16 @@ class SqliteProbe:
         if row is None:
             raise Unavailable(NOT_SEEDED)
         return str(row[0]), int(row[1])
+
+    async def _open(self) -> None:
+        """(Re)open the connection, in a thread; requests arriving meanwhile wait for it."""
+        async with self._opening:
+            if self._opened is not None and self.file.changed(self._opened):
+                await self.close()
+                for reopened in self._reopened:
+                    reopened()
+            if self._conn is None:
+                self._conn, self._opened = await asyncio.to_thread(self.file.connect)
 
     def explain(self, exc: BaseException) -> str:
         return self.file.explain(exc)
