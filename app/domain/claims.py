@@ -250,14 +250,24 @@ class SummitHosted(Params):
 
 
 def summit_hosted(ds: Dataset, p: SummitHosted, day: date) -> Result:
-    found = [
-        s.id for s in ds.summits.values() if s.host_iso3 == p.host and s.start_date.year == p.year
-    ]
+    found = _hosted(ds).get((p.host, p.year), [])
     if found:
         return _decide(True, f"summits hosted by {p.host} in {p.year}: {', '.join(found)}")
     if not ds.covered("summit", date(p.year, 1, 1)):
         return _not_covered("summit", date(p.year, 1, 1))
     return _decide(False, f"no summit hosted by {p.host} in {p.year}")
+
+
+def _hosted(ds: Dataset) -> dict[tuple[str, int], list[str]]:
+    """The summits by host and year of their first day, listed once per dataset (a claim
+    each would otherwise look through every summit)."""
+    found: dict[tuple[str, int], list[str]] | None = ds.memo.get("summits by host and year")
+    if found is None:
+        made: dict[tuple[str, int], list[str]] = {}
+        for s in ds.summits.values():
+            made.setdefault((s.host_iso3, s.start_date.year), []).append(s.id)
+        found = ds.memo.setdefault("summits by host and year", made)
+    return found
 
 
 class Seat(Params):

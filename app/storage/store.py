@@ -101,6 +101,7 @@ class Store:
         self._word = -1
         self._dataset: Dataset | None = None
         self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
+        self._pointing: asyncio.Task[tuple[str, ...]] | None = None  # its turning points
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
         # Past versions being rebuilt: one task per version, shared by every request that
         # asks for it, its dataset kept even when those requests stopped waiting.
@@ -263,24 +264,24 @@ class Store:
         return await self._in_thread("the change log", self._read, fn)
 
     def _load(self, version: int | None = None) -> Dataset:
-        """A dataset read (in a thread); the current one's turning points worked out there
-        too: the first request for a new day would otherwise work them out on the event
-        loop (a past version's answers are never made from a day's template). Either is
-        put out of the garbage collector's passes (app.core.heap)."""
+        """A dataset read (in a thread), put out of the garbage collector's passes
+        (app.core.heap)."""
         try:
             ds = load(self._engine, version)
         except (SQLAlchemyError, FileFault) as exc:
             raise self._unavailable(exc) from exc
-        if version is None:
-            _ = ds.turning_points
         self._settle()
         return ds
 
     async def _reload(self) -> Dataset:
         try:
-            self._dataset = await run_in_threadpool(self._load)
+            ds = self._dataset = await run_in_threadpool(self._load)
             metrics.RELOADS.labels("current").inc()
-            return self._dataset
+            # Its turning points, for the first request for a new day, worked out in a
+            # thread too, without holding back the requests waiting for the dataset (nor
+            # the start: a second on a dataset 100 times today's).
+            self._pointing = background(run_in_threadpool(lambda: ds.turning_points))
+            return ds
         finally:
             self._loading = None
 
