@@ -22,6 +22,7 @@ written to bench/results/reads.json. Ratios, not absolute numbers, are the resul
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -30,7 +31,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -101,19 +103,26 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 """
-NEW_DAY = """
--- A day not asked before in this run (as_of is at most today): counting on from a random
--- start over the 119,000 days from 1700 to 2025, so that rounds seldom meet.
+
+
+def new_days(first: date, days: int) -> str:
+    """A wrk script asking /v1/member-states for a day not asked before in the run (as_of
+    is at most today): counting on from a random start over `days` days from `first`, so
+    that rounds seldom meet."""
+    return f"""
 local n = 0
-local first = os.time{year=1700, month=1, day=1, hour=12}
+local first = os.time{{year={first.year}, month={first.month}, day={first.day}, hour=12}}
 math.randomseed(os.time())
-local start = math.random(0, 118999)
+local start = math.random(0, {days - 1})
 request = function()
   n = n + 1
-  local day = os.date("!%Y-%m-%d", first + ((start + n) % 119000) * 86400)
+  local day = os.date("!%Y-%m-%d", first + ((start + n) % {days}) * 86400)
   return wrk.format("GET", "/v1/member-states?as_of=" .. day)
 end
 """
+
+
+NEW_DAY = new_days(date(1700, 1, 1), 119_000)  # 1700 to 2025
 
 
 def lua(folder: Path, name: str, text: str) -> str:
@@ -310,6 +319,23 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def fresh_database(engine: str, folder: Path) -> Iterator[str]:
+    """A database of the run's own: a SQLite file in `folder`, or a PostgreSQL database on
+    the local server, dropped after."""
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    name = f"sco_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="SQLite, 1 worker, 1 round, 3 s")
@@ -323,27 +349,14 @@ def main() -> None:
     engines = ["sqlite"] if args.quick else ["sqlite", "postgresql"]
     worker_counts = [1] if args.quick else [1, 2]
     results: dict[str, dict[str, dict[str, float]]] = {}
-    made: list[str] = []
-    try:
-        for workers in worker_counts:
-            for engine in engines:
-                folder = Path(tempfile.mkdtemp(prefix="sco-reads-"))
-                if engine == "sqlite":
-                    url = f"sqlite:///{folder / 'bench.db'}"
-                else:
-                    name = f"sco_bench_{uuid.uuid4().hex[:8]}"
-                    with psycopg.connect(ADMIN, autocommit=True) as conn:
-                        conn.execute(f'CREATE DATABASE "{name}"')
-                    made.append(name)
-                    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    for workers in worker_counts:
+        for engine in engines:
+            folder = Path(tempfile.mkdtemp(prefix="sco-reads-"))
+            with fresh_database(engine, folder) as url:
                 key = f"{engine}, {workers} worker{'s' if workers > 1 else ''}"
                 results[key] = measure(url, workers, rounds, seconds, folder)
                 print(f"measured {key}", flush=True)
-                shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            shutil.rmtree(folder, ignore_errors=True)
     print(table(results))
     out = ROOT / "bench" / "results" / "reads.json"
     out.parent.mkdir(parents=True, exist_ok=True)

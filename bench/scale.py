@@ -31,28 +31,25 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reads import ADMIN, BODIES, HITS, NEW_DAY, Ceilings, lua, round_robin
+from reads import (
+    BODIES,
+    HITS,
+    NEW_DAY,
+    Ceilings,
+    fresh_database,
+    lua,
+    new_days,
+    round_robin,
+)
 from run import ROOT, free_port, sco_api, serve, wait_up, wrk
 
-IN_WINDOW = """
-local n = 0
-local first = os.time{year=2001, month=6, day=16, hour=12}
-math.randomseed(os.time())
-local start = math.random(0, 9000)
-request = function()
-  n = n + 1
-  local day = os.date("!%Y-%m-%d", first + ((start + n) % 9100) * 86400)
-  return wrk.format("GET", "/v1/member-states?as_of=" .. day)
-end
-"""
+IN_WINDOW = new_days(date(2001, 6, 16), 9_100)  # the days of the data
 WRITTEN = {"seed": "/v1/summits/2022-samarkand", "synthetic": "/v1/summits/summit-00010"}
 PLAIN = {"Accept-Encoding": "identity"}
 
@@ -204,27 +201,14 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     engines = ["sqlite"] if args.sqlite_only else ["sqlite", "postgresql"]
     results: dict[str, dict[str, float]] = {}
-    made: list[str] = []
-    try:
-        for engine in engines:
-            for data, size in (("seed", "1x"), ("synthetic", f"{args.factor}x")):
-                folder = Path(tempfile.mkdtemp(prefix="sco-scale-"))
-                if engine == "sqlite":
-                    url = f"sqlite:///{folder / 'bench.db'}"
-                else:
-                    name = f"sco_scale_{uuid.uuid4().hex[:8]}"
-                    with psycopg.connect(ADMIN, autocommit=True) as conn:
-                        conn.execute(f'CREATE DATABASE "{name}"')
-                    made.append(name)
-                    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    for engine in engines:
+        for data, size in (("seed", "1x"), ("synthetic", f"{args.factor}x")):
+            folder = Path(tempfile.mkdtemp(prefix="sco-scale-"))
+            with fresh_database(engine, folder) as url:
                 key = f"{engine}, {size}"
                 results[key] = measure(url, data, args.factor, args.seconds, folder)
                 print(f"measured {key}", flush=True)
-                shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            shutil.rmtree(folder, ignore_errors=True)
     print(table(results, args.factor))
     out = ROOT / "bench" / "results" / "scale.json"
     out.parent.mkdir(parents=True, exist_ok=True)

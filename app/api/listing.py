@@ -160,24 +160,26 @@ _NAMES = TypeAdapter(list[str])
 def dumped(ds: Dataset, model: BaseModel, lang: Lang) -> dict[str, Any]:
     """An item of a collection as a dict, in `lang`: made once per dataset where the item is
     one of its parts (app.reads.parts)."""
-    key = ("dumped", id(model), lang)
-    found = ds.memo.get(key)
-    if found is not None and found[0] is model:
-        return found[1]  # type: ignore[no-any-return]
-    made = localised(model, lang).model_dump(mode="json")
-    if kept(ds, model):
-        ds.memo[key] = (model, made)
-    return made
+    return _part(ds, "dumped", model, lang, lambda: localised(model, lang).model_dump(mode="json"))
 
 
 def encoded(ds: Dataset, model: BaseModel, lang: Lang) -> bytes:
     """An item of a collection as JSON, in `lang`: made once per dataset where the item is
     one of its parts."""
-    key = ("encoded", id(model), lang)
+    return _part(ds, "encoded", model, lang, lambda: _ITEM.dump_json(dumped(ds, model, lang)))
+
+
+P = TypeVar("P")
+
+
+def _part(ds: Dataset, what: str, model: BaseModel, lang: Lang, make: Callable[[], P]) -> P:
+    """`make()`, kept with the dataset when `model` is one of its parts (held as long as
+    the dataset, so its id names it alone; the model is kept beside it to make sure)."""
+    key = (what, id(model), lang)
     found = ds.memo.get(key)
     if found is not None and found[0] is model:
         return found[1]  # type: ignore[no-any-return]
-    made = _ITEM.dump_json(dumped(ds, model, lang))
+    made = make()
     if kept(ds, model):
         ds.memo[key] = (model, made)
     return made

@@ -19,10 +19,7 @@ from app.domain.records import FactKey, StatingRec
 def sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
     """A fact's sources as its answer lists them: made once per dataset (every answer
     naming the fact, on any day, shares them)."""
-    found: list[SourceRef] | None = ds.memo.get(("sources", key))
-    if found is None:
-        found = ds.memo.setdefault(("sources", key), _sources_of(ds, key))
-    return list(found)
+    return list(ds.remembered(("sources", key), lambda: _sources_of(ds, key)))
 
 
 def _sources_of(ds: Dataset, key: FactKey) -> list[SourceRef]:
@@ -47,12 +44,13 @@ def stating(states: StatingRec | None) -> Stating | None:
 
 def state_ref(ds: Dataset, iso3: str) -> StateRef:
     """A state as another fact's answer names it: made once per dataset."""
-    found: StateRef | None = ds.memo.get(("state", iso3))
-    if found is None:
-        s = ds.states[iso3]
-        made = StateRef(iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=names_of(s))
-        found = ds.memo.setdefault(("state", iso3), made)
-    return found
+    s = ds.states[iso3]
+    return ds.remembered(
+        ("state", iso3),
+        lambda: StateRef(
+            iso3=s.iso3, iso2=s.iso2, numeric=s.numeric, name=s.name, names=names_of(s)
+        ),
+    )
 
 
 def names_of(fact: StateRec | PersonRec) -> Names:

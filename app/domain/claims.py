@@ -261,13 +261,14 @@ def summit_hosted(ds: Dataset, p: SummitHosted, day: date) -> Result:
 def _hosted(ds: Dataset) -> dict[tuple[str, int], list[str]]:
     """The summits by host and year of their first day, listed once per dataset (a claim
     each would otherwise look through every summit)."""
-    found: dict[tuple[str, int], list[str]] | None = ds.memo.get("summits by host and year")
-    if found is None:
-        made: dict[tuple[str, int], list[str]] = {}
+
+    def made() -> dict[tuple[str, int], list[str]]:
+        by: dict[tuple[str, int], list[str]] = {}
         for s in ds.summits.values():
-            made.setdefault((s.host_iso3, s.start_date.year), []).append(s.id)
-        found = ds.memo.setdefault("summits by host and year", made)
-    return found
+            by.setdefault((s.host_iso3, s.start_date.year), []).append(s.id)
+        return by
+
+    return ds.remembered("summits by host and year", made)
 
 
 class Seat(Params):

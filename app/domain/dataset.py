@@ -8,10 +8,11 @@ collation; claim verdicts are computed then too, never stored.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from app.domain.facts import Facts
 from app.domain.kinds import BY_NAME, KINDS
@@ -27,6 +28,7 @@ from app.domain.kinds.term import TermRec
 from app.domain.records import CitationRec, ClaimRec, FactKey
 from app.domain.turning import turning_points
 
+T = TypeVar("T")
 # Which state of which database: (epoch of the schema, version of the data).
 Stamp = tuple[str, int]
 
@@ -80,6 +82,14 @@ class Dataset:
         """The parts of answers made from this dataset, made once when first asked and kept
         with it (app.reads.parts, app.api.listing)."""
         return {}
+
+    def remembered(self, key: Any, make: Callable[[], T]) -> T:
+        """`make()`, made once for this dataset under `key` in `memo` (a part of answers, an
+        index): were two threads to make it at once, both get the one kept."""
+        found: T | None = self.memo.get(key)
+        if found is None:
+            found = self.memo.setdefault(key, make())
+        return found
 
     @cached_property
     def turning_points(self) -> tuple[str, ...]:

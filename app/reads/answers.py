@@ -58,9 +58,7 @@ def holding(
     (a name for what `facts` lists), so a day costs what its year holds, not every fact."""
     if as_of is None:
         return list(facts())
-    years: Years[F] | None = ds.memo.get(("years", key))
-    if years is None:
-        years = ds.memo.setdefault(("years", key), Years(facts()))
+    years: Years[F] = ds.remembered(("years", key), lambda: Years(facts()))
     return on_day(years.around(as_of), as_of, certain)
 
 
