@@ -9,7 +9,8 @@ import pytest
 
 from app.domain.dataset import Dataset
 from app.domain.kinds.status_period import PeriodRec
-from app.reads.answers import holding, on_day, period_public
+from app.reads.answers import period_public
+from app.reads.holding import holding, on_day
 from app.writes.importing import dataset_of
 from tests.conftest import SEED_DIR
 

@@ -11,7 +11,8 @@ from app.domain.kinds import BY_NAME
 from app.domain.kinds.meeting import MeetingPublic, MeetingRec
 from app.domain.kinds.summit import SummitRec
 from app.domain.public import BodyRef, Names
-from app.reads.answers import answers, fact_or_404, holding
+from app.reads.answers import answers, fact_or_404
+from app.reads.holding import holding
 from app.reads.parts import by_holds
 from app.reads.structure import names
 

@@ -27,7 +27,8 @@ from app.domain.kinds.standing import StandingPublic, StandingRec
 from app.domain.public import BodyRef, DocumentRef, Names, OtherOrganisation
 from app.domain.snapshot import SnapshotDocument
 from app.domain.tables import Post
-from app.reads.answers import answers, holding, on_day, permanent_bodies, term_public, terms
+from app.reads.answers import answers, permanent_bodies, term_public, terms
+from app.reads.holding import holding, on_day
 from app.reads.parts import by_holds
 
 ORGANISATION = "sco"  # the id of the organisation's one fact
