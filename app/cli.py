@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 def plainly(exc: BaseException) -> str | None:
     """A failure of the machine under a command (a full disk, a locked or unreachable
-    database, a missing file) in one line; None for anything else (a defect: traceback)."""
+    database, a missing file, a configuration refused) in one line; None for anything else
+    (a defect: traceback)."""
+    from pydantic import ValidationError
     from sqlalchemy.exc import DBAPIError
 
     from app.core.errors import AppError
@@ -29,6 +31,12 @@ def plainly(exc: BaseException) -> str | None:
 
     if isinstance(exc, AppError):  # the database unavailable, or busy with other writes
         return exc.detail
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        return "the configuration is refused: " + "; ".join(
+            f"{'SCO_' + str(e['loc'][0]).upper() + ': ' if e['loc'] else ''}"
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
     if isinstance(exc, DBAPIError):
         said = first_line(exc)
         full = "disk is full" in said or "No space left" in said

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default=f"sqlite:///{ROOT / 'data' / 'sco.db'}",
         description="SQLAlchemy URL: sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB",
+    )
+    database_url_file: Path | None = Field(
+        default=None,
+        description="A file holding the database URL (a secret mounted by the deployment, "
+        "so that no password is in the environment, the image or the compose file); read "
+        "once at start, surrounding whitespace dropped. Give it or SCO_DATABASE_URL, not both",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -134,6 +140,28 @@ class Settings(BaseSettings):
         """The operator's contact as the OpenAPI document gives it (empty: none set)."""
         given = {"name": self.contact_name, "url": self.contact_url, "email": self.contact_email}
         return {k: v for k, v in given.items() if v}
+
+    @model_validator(mode="after")
+    def _database_url_from_file(self) -> "Settings":
+        if self.database_url_file is None:
+            return self
+        if "database_url" in self.model_fields_set:
+            raise ValueError(
+                "give the database URL as SCO_DATABASE_URL or in SCO_DATABASE_URL_FILE, not both"
+            )
+        self.database_url = _read_secret(self.database_url_file, "SCO_DATABASE_URL_FILE")
+        return self
+
+
+def _read_secret(path: Path, name: str) -> str:
+    """A secret from its file, or a ValueError naming the variable and what is wrong."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{name}: {path} cannot be read ({exc})") from None
+    if not value:
+        raise ValueError(f"{name}: {path} is empty")
+    return value
 
 
 @lru_cache
