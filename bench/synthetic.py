@@ -159,14 +159,11 @@ class Sources:
     """The sources and the quotes cited from them: a fact's quotes are dealt round robin
     over the sources, so each source is cited about as often as the seed's are."""
 
-    def __init__(self, count: int, citations: int, claims: int) -> None:
+    def __init__(self, count: int) -> None:
         self.count = count
-        self.citations = citations
-        self.claims = claims
         self.quotes: list[list[str]] = [[] for _ in range(count)]
         self.claimed: list[list[dict[str, Any]]] = [[] for _ in range(count)]
         self.given = 0
-        self.published: list[date] = [LAST] * count
 
     def cite(self, quote: str, states: dict[str, Any] | None = None) -> dict[str, Any]:
         n = self.given % self.count
@@ -194,7 +191,7 @@ class Sources:
                     "kind": ("news_article", "official_document", "reference_work")[n % 3],
                     "title": f"Synthetic source {n}",
                     "publisher": f"{name(n % 400, 2)} Press",
-                    "published": str(self.published[n]),
+                    "published": str(LAST),
                     "url": f"https://example.org/synthetic/{n}",
                     "language": "en",
                     "text_scope": "excerpt",
@@ -217,7 +214,7 @@ class World:
         self.factor = factor
         self.n = {k: v * factor for k, v in counts(seed).items()}
         self.n["states"] = min(self.n["states"], len(pycountry.countries))
-        self.sources = Sources(self.n["sources"], self.n["citations"], self.n["claims"])
+        self.sources = Sources(self.n["sources"])
         self.cited = 0  # the facts cited so far, to deal the citations among them
         self.facts = self._facts()
         from app.domain.countries import country_names

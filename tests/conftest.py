@@ -42,12 +42,12 @@ from app.core.settings import ROOT, Settings, get_settings
 from app.main import create_app
 from app.writes.importing import seed
 
-# The beacons (app.storage.beacon) of the suite's databases, in a folder of the run's own
-# rather than /dev/shm, where hundreds of databases made and dropped would leave theirs. Set
-# before any settings are read; worker processes and the services tests start inherit it.
 # The suite makes and drops hundreds of applications in one process: a freeze of the heap
 # (app.core.heap) would keep their cycles (tests/test_heap.py tests it on its own).
 os.environ.setdefault("SCO_GC_FREEZE", "false")
+# The beacons (app.storage.beacon) of the suite's databases, in a folder of the run's own
+# rather than /dev/shm, where hundreds of databases made and dropped would leave theirs. Set
+# before any settings are read; worker processes and the services tests start inherit it.
 if "SCO_BEACON_DIR" not in os.environ:
     os.environ["SCO_BEACON_DIR"] = tempfile.mkdtemp(prefix="sco-beacons-")
     atexit.register(shutil.rmtree, os.environ["SCO_BEACON_DIR"], ignore_errors=True)

@@ -53,11 +53,19 @@ def test_a_day_s_facts_are_found_among_their_year_s(ds: Dataset) -> None:
 
 
 def test_an_answer_is_made_once_per_dataset_for_each_way_it_holds(ds: Dataset) -> None:
-    period: PeriodRec = next(p for p in ds.periods if p.end_date is not None)
+    period: PeriodRec = next(  # held certainly on its first two days
+        p
+        for p in ds.periods
+        if p.end_date is not None
+        and p.start_precision == p.end_precision == "day"
+        and (p.end_date - p.start_date).days > 1
+    )
     inside = period.start_date
     first = period_public(ds, period, inside)
+    assert first.holds == "certainly"
     assert period_public(ds, period, inside) is first  # the same day
-    assert period_public(ds, period, inside + timedelta(0)) is first
+    later = period_public(ds, period, inside + timedelta(1))  # another day, held as surely
+    assert later is first
     whole = period_public(ds, period)
     assert whole is not first
     assert whole.holds is None

@@ -133,23 +133,23 @@ async def respond_page(
     ds = await dataset_for(request, q)
     lang, headers = language(request, q, vary="Accept")
     models = compute(ds)
-    items = [dumped(ds, i, lang) for i in models]
-    ordered = table.sort(items, keys)
-    page = table.trim(ordered[q.offset : q.offset + q.limit], fields)
-    headers["Link"] = page_links(request, q.offset, q.limit, len(items))
+    on_page = slice(q.offset, q.offset + q.limit)
+    headers["Link"] = page_links(request, q.offset, q.limit, len(models))
     day = getattr(q, "as_of", None)
     not_covered = [kind for kind in covers if day is not None and not ds.covered(kind, day)]
     if coverage := coverage_until(ds, covers):
         headers["Coverage-Until"] = coverage
-    if fmt is Format.csv:
-        name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
-    if keys or fields is not None:
+    if fmt is Format.csv or keys or fields is not None:
+        ordered = table.sort([dumped(ds, i, lang) for i in models], keys)
+        page = table.trim(ordered[on_page], fields)
+        if fmt is Format.csv:
+            name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
+            headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
         shown = [_ITEM.dump_json(item) for item in page]
-    else:  # the items in their own order, whole: their parts as made before
-        shown = [encoded(ds, i, lang) for i in models[q.offset : q.offset + q.limit]]
-    body = page_json(shown, len(items), q.limit, q.offset, not_covered)
+    else:  # JSON, the items in their own order, whole: their parts as made before
+        shown = [encoded(ds, i, lang) for i in models[on_page]]
+    body = page_json(shown, len(models), q.limit, q.offset, not_covered)
     return answer(body, ds, q.pinned, headers)
 
 

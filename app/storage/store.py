@@ -101,7 +101,8 @@ class Store:
         self._word = -1
         self._dataset: Dataset | None = None
         self._loading: asyncio.Task[Dataset] | None = None  # the current dataset, being read
-        self._pointing: asyncio.Task[tuple[str, ...]] | None = None  # its turning points
+        # Its turning points, being worked out: held so that the task is not dropped.
+        self._pointing: asyncio.Task[tuple[str, ...]] | None = None
         self._past: LRUCache[Stamp, Dataset] = LRUCache(maxsize=self.PAST_VERSIONS)
         # Past versions being rebuilt: one task per version, shared by every request that
         # asks for it, its dataset kept even when those requests stopped waiting.
@@ -136,9 +137,9 @@ class Store:
         next request finds it current rather than read it again. Called in the write's
         thread, which works out the dataset's turning points too, off the event loop, and
         puts it out of the garbage collector's passes (app.core.heap)."""
-        _ = ds.turning_points
         held = self._dataset
         if held is None or (held.epoch == ds.epoch and held.version < ds.version):
+            _ = ds.turning_points
             self._dataset = ds
             metrics.RELOADS.labels("written").inc()
             self._settle()
