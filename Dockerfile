@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# SCO Data API. Build: docker build -t sco-api .   (podman: see scripts/container-smoke)
+# SCO Data API. Build: docker build -t sco-api .   (podman: see scripts/container-smoke;
+# several replicas on PostgreSQL behind a cache: compose.yaml)
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
@@ -28,6 +29,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     SCO_HOST=0.0.0.0 \
     SCO_PORT=8000 \
+    SCO_METRICS_PORT=9100 \
     SCO_DATABASE_URL=sqlite:////data/sco.db
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
@@ -35,10 +37,15 @@ WORKDIR /app
 RUN mkdir -p /data && chown 999:999 /data
 VOLUME ["/data"]
 USER 999:999
+# The API. /metrics is on 9100 (SCO_METRICS_PORT), for the deployment's own network: not
+# exposed, so that publishing every exposed port (-P) never publishes it.
 EXPOSE 8000
 # Liveness only (/healthz never asks the database): a database that is away makes /readyz
 # answer 503, and restarting the container would not bring it back.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import urllib.request; import os; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SCO_PORT', '8000'), timeout=4)"]
-# Migrate, seed an empty database (a seeded one is never rewritten), then serve.
+# Migrate, seed an empty database (a seeded one is never rewritten), then serve: one
+# container on SQLite. Replicas sharing a PostgreSQL run `sco-api serve` instead, after a
+# one-shot `sco-api setup` (compose.yaml). The root filesystem may be read-only: only
+# /data (SQLite) and /tmp are written.
 CMD ["sco-api", "start"]

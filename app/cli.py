@@ -14,6 +14,8 @@ from typer.core import TyperGroup
 from app.core.settings import ROOT, get_settings
 
 if TYPE_CHECKING:
+    import socket
+
     from sqlalchemy import Engine
 
     from app.writes.dataset_file import SeedError
@@ -402,42 +404,100 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (SCO_PORT)")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (SCO_WORKERS)")] = None,
 ) -> None:
-    """Serve the API with uvicorn (uvloop and httptools)."""
+    """Serve the API with uvicorn (uvloop and httptools); /metrics on SCO_METRICS_PORT when
+    it is set. Never migrates: `sco-api setup` does, or `sco-api start` before it serves."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    workers = workers or settings.workers
+    metrics_port = settings.metrics_port
+    if metrics_port == port:
+        typer.echo(
+            f"sco-api serve: SCO_METRICS_PORT is the API's port ({port}): give /metrics a port "
+            "of its own, or leave SCO_METRICS_PORT unset to serve it with the API",
+            err=True,
+        )
+        raise typer.Exit(1)
+    for each in (port, metrics_port):
+        if each is not None:
+            _check_port(host, each)
+    _count_metrics_together(workers)
+    options = _uvicorn_options(host, port, workers)
+    if metrics_port is None:
+        uvicorn.run("app.main:create_app", **options)
+    else:
+        _serve_two_ports(options, metrics_port)
+
+
+def _count_metrics_together(workers: int) -> None:
+    """With several workers, each writes its metrics to files in one folder and /metrics
+    adds them up. The folder goes when the server stops."""
     import atexit
     import os
     import shutil
     import tempfile
 
-    import uvicorn
-
-    from app.core.logs import config
-
-    settings = get_settings()
-    host, port = host or settings.host, port or settings.port
-    workers = workers or settings.workers
-    _check_port(host, port)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Each worker writes its metrics to files there; /metrics adds them up. The folder
-        # goes when the server stops.
         folder = tempfile.mkdtemp(prefix="sco-api-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level,
-        log_config=config(settings.log_level, settings.access_log),
-        access_log=False,  # app.http.middleware.Observe writes the access log
-        server_header=False,
+
+
+def _uvicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    from app.core.logs import config
+
+    settings = get_settings()
+    return {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": settings.log_level,
+        "log_config": config(settings.log_level, settings.access_log),
+        "access_log": False,  # app.http.middleware.Observe writes the access log
+        "server_header": False,
         # httptools with bounds on request heads, targets and idle connections; named by
         # import string, so that each worker process imports it.
-        http="app.http.server:EdgeProtocol",
+        "http": "app.http.server:EdgeProtocol",
         # X-Forwarded-* are applied by the application (SCO_TRUSTED_PROXIES), not twice.
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+    }
+
+
+def _serve_two_ports(options: dict[str, Any], metrics_port: int) -> None:
+    """uvicorn on the API's port and the metrics port: two listening sockets, made here and
+    shared by every worker; the application tells a request's port by the address its
+    connection was accepted on (app.http.ports)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("app.main:create_app", **options)
+    host = options["host"]
+    sockets = [config.bind_socket(), _listening(host, metrics_port)]
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"metrics at http://{shown}:{metrics_port}/metrics", err=True)
+    server = uvicorn.Server(config)
+    try:
+        if config.workers > 1:
+            Multiprocess(config, sockets=sockets).run()
+        else:
+            server.run(sockets=sockets)
+    except KeyboardInterrupt:
+        pass
+    if config.workers == 1 and not server.started:
+        raise typer.Exit(3)  # uvicorn's STARTUP_FAILURE: the application did not start
+
+
+def _listening(host: str, port: int) -> "socket.socket":
+    """A socket bound to `host:port`, to be listened on by every worker."""
+    import socket
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 @cli.command()
@@ -450,12 +510,25 @@ def start(
     one line about the dataset, then the address."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
-    _check_port(host, port)  # before migrating and seeding, not after
-    command.upgrade(alembic_config(), "head")
-    _quiet_seed()
+    for each in (port, settings.metrics_port):
+        if each is not None:
+            _check_port(host, each)  # before migrating and seeding, not after
+    setup()
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"serving at http://{shown}:{port} (docs: http://{shown}:{port}/docs)")
     serve(host, port, workers)
+
+
+@cli.command()
+def setup() -> None:
+    """Migrate, then seed an empty database, and never serve: a deployment's one-shot job,
+    run before its replicas (`sco-api serve`, which never migrate) start, and again after
+    each upgrade. Prints one line about the dataset."""
+    from app.storage.beacon import ring
+
+    command.upgrade(alembic_config(), "head")
+    ring(get_settings().database_url)  # workers serving it on this host read it again
+    _quiet_seed()
 
 
 def _quiet_seed() -> None:

@@ -43,7 +43,8 @@ from app.http.middleware import (
     SecurityHeaders,
     Unexpected,
 )
-from app.http.read_cache import ReadCache
+from app.http.ports import Ports
+from app.http.read_cache import ReadCache, revalidated
 from app.storage.store import Store
 from app.storage.throttle import Limit
 
@@ -60,6 +61,25 @@ which state held the rotating presidency and where each summit met.
   it makes, checked against the data.
 * Errors are `application/problem+json` (RFC 9457).
 """
+# How fresh an answer is, through a shared cache or not (the bound: SCO_SHARED_MAX_AGE).
+FRESHNESS = """* Every answer under `/v1` has an `ETag` and a `Dataset-Version`. One fixed by
+  `version=` (or `as_recorded=`) never changes and is cached for a year. Any other is revalidated by
+  clients and private caches on every reuse (a `304` is cheap), and {shared}
+* A write's answer carries the new `Dataset-Version`: read with `version=` that number to
+  see the write at once, through any cache.
+"""
+SHARED = {
+    True: "a shared cache (a proxy, a CDN) may answer from its copy for {seconds} s "
+    "(`s-maxage`) before it revalidates it: through one, an answer is never older than "
+    "{seconds} s.",
+    False: "so is it by shared caches: no answer is ever stale.",
+}
+
+
+def description(shared_max_age: int) -> str:
+    """The API's description, with the freshness of its answers as configured."""
+    shared = SHARED[shared_max_age > 0].format(seconds=shared_max_age)
+    return DESCRIPTION + FRESHNESS.format(shared=shared)
 
 
 # CORS: what browser apps on other origins may send and read. The write methods and
@@ -156,7 +176,13 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Each middleware added wraps those added before it; the last is outermost.
     app.add_middleware(Unexpected)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(ReadCache, answers=answers, route_of=route_of, tally=tally)
+    app.add_middleware(
+        ReadCache,
+        answers=answers,
+        route_of=route_of,
+        tally=tally,
+        revalidate=app.state.revalidate,
+    )
     app.add_middleware(CompressOthers)
     app.add_middleware(HeadAsGet)
     # Outside the cache, so cached answers carry the CORS headers too.
@@ -182,7 +208,10 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         access,
         tally,
     )
-    app.middleware_stack = app.state.front = front  # the server's protocol asks it too
+    app.state.front = front  # the server's protocol asks it too
+    # /metrics on a port of its own (app.http.ports), when one is set.
+    port = settings.metrics_port
+    app.middleware_stack = front if port is None else Ports(front, port)
     app.state.tally = tally  # /metrics hands it what it counted first
 
 
@@ -197,7 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPIOffline(
         title="SCO Data API",
         version="1",
-        description=DESCRIPTION,
+        description=description(settings.shared_max_age),
         lifespan=_lifespan(settings),
         generate_unique_id_function=openapi.operation_id,
         redoc_url=None,  # app.api.redoc serves it, without ReDoc's CDN
@@ -207,6 +236,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     redoc.install(app)
     app.state.public_url = settings.public_url
+    # The Cache-Control of every answer not fixed by a version (app.http.read_cache).
+    app.state.revalidate = revalidated(settings.shared_max_age)
     app.state.database_url = settings.database_url
     app.state.auth_limit = Limit(settings.auth_failure_limit, settings.auth_failure_window)
     errors.install(app)

@@ -57,6 +57,9 @@ ADMIN_URL = os.environ.get(
 )
 BACKENDS = ["sqlite", "postgresql"]
 SEED_DIR = ROOT / "seed"
+# The Cache-Control of an answer not fixed by a version (SCO_SHARED_MAX_AGE of 5 s): a public
+# contract, written out.
+REVALIDATE = "public, max-age=0, s-maxage=5, must-revalidate"
 
 
 def _admin_conninfo() -> str:

@@ -22,6 +22,14 @@ MAX_HEAD = Settings.model_fields["max_header_bytes"].default
 MAX_TARGET = Settings.model_fields["max_target"].default
 IDLE_TIMEOUT = Settings.model_fields["idle_timeout"].default
 PROXY_BUFFER = 4096  # nginx's default proxy_buffer_size: a whole answer head must fit
+# ... beside, when nginx caches the answer, its record of the cache entry: a fixed part (336
+# bytes: ngx_http_file_cache_header_t on 64-bit Linux) and a line "\nKEY: <key>\n". The
+# key of the shipped configuration (deploy/nginx.conf) is `$scheme$proxy_host$request_uri`,
+# with the upstream named `sco_api`. Measured with nginx 1.22 and this configuration: a head
+# of 3302 bytes passed with a target of 436 characters, and one of 3306 bytes with 437 did not
+# ("upstream sent too big header"): 3302 + 343 + len("http" "sco_api") + 436 = 4092.
+NGINX_CACHE_RECORD = 336 + len("\nKEY: ") + len("\n")
+NGINX_KEY_PREFIX = len("http") + len("sco_api")
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,7 @@ def target(length: int) -> str:
     return LONGEST + "+" * (length - len(LONGEST) - len("date")) + "date"
 
 
-def test_a_target_at_the_limit_gets_an_answer_whose_head_fits_a_proxy_buffer(
+def test_a_target_at_the_limit_gets_an_answer_whose_head_fits_a_caching_proxys_buffer(
     server: Server,
 ) -> None:
     at_limit = target(MAX_TARGET)
@@ -227,7 +235,7 @@ def test_a_target_at_the_limit_gets_an_answer_whose_head_fits_a_proxy_buffer(
     assert len(links) == 4
     assert all(at_limit.partition("&sort=")[2] in link for link in links)
     print(f"target of {MAX_TARGET} characters: an answer head of {len(answer.head)} bytes")
-    assert len(answer.head) < PROXY_BUFFER
+    assert len(answer.head) + NGINX_CACHE_RECORD + NGINX_KEY_PREFIX + MAX_TARGET <= PROXY_BUFFER
 
 
 def test_a_target_over_the_limit_is_refused_before_any_work(server: Server) -> None:

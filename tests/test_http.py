@@ -31,6 +31,7 @@ from app.main import CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, create_app
 from app.writes.dataset_file import SeedError
 from app.writes.importing import import_file
 from tests.conftest import (
+    REVALIDATE,
     SEED_DIR,
     OpenClient,
     client_with,
@@ -224,16 +225,45 @@ async def test_last_modified_and_if_modified_since(client: httpx.AsyncClient) ->
 async def test_the_openapi_document_has_an_etag(client: httpx.AsyncClient) -> None:
     first = await client.get("/openapi.json")
     assert first.headers["etag"].startswith('"')
-    assert first.headers["cache-control"] == "public, no-cache"
+    assert first.headers["cache-control"] == REVALIDATE
     again = await client.get("/openapi.json", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
 
 
 async def test_unversioned_reads_revalidate(client: httpx.AsyncClient) -> None:
+    """Clients revalidate every reuse; a shared cache may keep an answer for 5 s."""
     response = await client.get("/v1/member-states")
-    assert response.headers["cache-control"] == "public, no-cache"
+    assert response.headers["cache-control"] == REVALIDATE
+    hit = await client.get("/v1/member-states")  # from the read cache, with the same header
+    assert hit.headers["cache-control"] == REVALIDATE
+    revalidated = await client.get(
+        "/v1/member-states", headers={"If-None-Match": response.headers["etag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated.headers["cache-control"] == REVALIDATE
     pinned = await client.get("/v1/member-states?version=1")
     assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+@engine_independent
+async def test_the_shared_caches_bound_is_a_setting(seeded_url: str) -> None:
+    """SCO_SHARED_MAX_AGE sets the bound, says so in the API's description, and at 0 every
+    cache revalidates every reuse."""
+    for seconds, expected in (
+        (30, "public, max-age=0, s-maxage=30, must-revalidate"),
+        (0, "public, no-cache"),
+    ):
+        settings = Settings(database_url=seeded_url, shared_max_age=seconds)
+        async with client_with(settings) as client:
+            for path in ("/v1/member-states", "/v1/timeline?format=csv", "/openapi.json"):
+                response = await client.get(path)
+                assert response.status_code == 200
+                assert response.headers["cache-control"] == expected, path
+            described = (await client.get("/openapi.json")).json()["info"]["description"]
+            if seconds:
+                assert "never older than 30 s" in described
+            else:
+                assert "no answer is ever stale" in described
 
 
 @engine_independent

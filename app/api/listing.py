@@ -145,12 +145,12 @@ async def respond_page(
         if fmt is Format.csv:
             name = request.scope["path"].rstrip("/").rsplit("/", 1)[-1]
             headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            return answer(table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
+            return answer(request, table.csv(page, fields), ds, q.pinned, headers, media_type=CSV)
         shown = [_ITEM.dump_json(item) for item in page]
     else:  # JSON, the items in their own order, whole: their parts as made before
         shown = [encoded(ds, i, lang) for i in models[on_page]]
     body = page_json(shown, len(models), q.limit, q.offset, not_covered)
-    return answer(body, ds, q.pinned, headers)
+    return answer(request, body, ds, q.pinned, headers)
 
 
 _ITEM = TypeAdapter(dict[str, Any])

@@ -88,8 +88,12 @@ PRIVATE = ("/v1/audit",)
 CACHE_HEADERS = {
     "ETag": "A strong validator of this answer (its coding included); send it back in "
     "If-None-Match for a 304",
-    "Cache-Control": "`public, no-cache` (revalidate every reuse), or `public, "
-    "max-age=31536000, immutable` for an answer pinned by `version` or `as_recorded`",
+    "Cache-Control": "`public, max-age=0, s-maxage=N, must-revalidate`: a client or a "
+    "private cache revalidates every reuse, a shared cache may answer from its copy for N "
+    "seconds at most (the bound the API's description gives; `public, no-cache` where it "
+    "is 0); or "
+    "`public, max-age=31536000, immutable` for an answer pinned by `version` or "
+    "`as_recorded`",
     "Last-Modified": "When the change set this answer reflects was committed",
     "Dataset-Version": "The dataset version (seq of the latest change set) answered from",
 }

@@ -17,7 +17,7 @@ from app.api.params import Recorded, Versioned
 from app.core.dates import today
 from app.core.errors import InvalidParam, InvalidParameters
 from app.domain.dataset import Dataset
-from app.http.read_cache import IMMUTABLE, REVALIDATE
+from app.http.read_cache import IMMUTABLE
 from app.storage.store import Store
 
 
@@ -43,6 +43,7 @@ async def dataset_for(request: Request, q: Recorded) -> Dataset:
 
 
 def answer(
+    request: Request,
     body: bytes,
     ds: Dataset,
     fixed: bool,
@@ -67,7 +68,7 @@ def answer(
         headers={
             "ETag": etag(body, ds.epoch if fixed else None),
             "Dataset-Version": str(ds.version),
-            "Cache-Control": IMMUTABLE if fixed else REVALIDATE,
+            "Cache-Control": IMMUTABLE if fixed else request.app.state.revalidate,
             **modified,
             **(headers or {}),
         },
@@ -104,7 +105,7 @@ async def respond(
     fixed = q.pinned and not of_today
     lang, headers = language(request, q)
     body = encoded(compute(ds), lang)
-    return answer(body, ds, fixed, headers, of_today=of_today)
+    return answer(request, body, ds, fixed, headers, of_today=of_today)
 
 
 def language(request: Request, q: Versioned, vary: str = "") -> tuple[Lang, dict[str, str]]:

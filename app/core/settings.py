@@ -5,6 +5,8 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each waiting writer holds a thread of the worker's pool (app.main makes the pool this much
@@ -24,6 +26,12 @@ class Settings(BaseSettings):
         description="A file holding the database URL (a secret mounted by the deployment, "
         "so that no password is in the environment, the image or the compose file); read "
         "once at start, surrounding whitespace dropped. Give it or SCO_DATABASE_URL, not both",
+    )
+    database_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the PostgreSQL password alone (the file the postgres "
+        "image reads as POSTGRES_PASSWORD_FILE), put into the database URL, which then "
+        "names the user and no password; read once at start, surrounding whitespace dropped",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -80,12 +88,14 @@ class Settings(BaseSettings):
         "a larger one is refused (431) as soon as it passes the limit, before it is read whole",
     )
     max_target: int = Field(
-        default=512,
+        default=400,
         ge=64,
         description="The longest request target (path and query), in characters; a longer "
         "one is refused (414) before any work. A collection's Link header repeats the "
-        "target up to four times: at 512 the largest answer's header block is some 3.6 KB, "
-        "within the 4 KB a proxy such as nginx buffers by default (proxy_buffer_size)",
+        "target up to four times, and a caching proxy keeps its cache key (the target "
+        "again) in the buffer it reads the answer's header block into: at 400 the largest "
+        "header block is some 3.2 KB and fits, with nginx's cache key and record, in the "
+        "4 KB nginx buffers by default (proxy_buffer_size)",
     )
     idle_timeout: float = Field(
         default=30,
@@ -93,6 +103,25 @@ class Settings(BaseSettings):
         description="Seconds within which a new connection must send a request head, and a "
         "begun head must be complete; past them the connection is closed. Between requests "
         "uvicorn's keep-alive timeout (5 s) holds",
+    )
+
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="A second port, on the same address, that serves /metrics and nothing "
+        "else; /metrics is then not found on SCO_PORT. Unset: /metrics is on SCO_PORT with "
+        "the API (`./dev start`). The image sets 9100: publish only SCO_PORT",
+    )
+    shared_max_age: int = Field(
+        default=5,
+        ge=0,
+        le=3600,
+        description="Seconds a shared cache (a proxy such as nginx, a CDN) may answer from "
+        "its copy of an answer not fixed by a version before it revalidates it with its "
+        "ETag (`s-maxage`): a shared cache's answer is never older than this. Clients and "
+        "private caches revalidate every reuse (`max-age=0, must-revalidate`). 0: every "
+        "cache revalidates every reuse (`no-cache`)",
     )
 
     # Freshness (app.storage.beacon, app.storage.store).
@@ -150,6 +179,37 @@ class Settings(BaseSettings):
                 "give the database URL as SCO_DATABASE_URL or in SCO_DATABASE_URL_FILE, not both"
             )
         self.database_url = _read_secret(self.database_url_file, "SCO_DATABASE_URL_FILE")
+        return self
+
+    @model_validator(mode="after")
+    def _database_password_from_file(self) -> "Settings":
+        if self.database_password_file is None:
+            return self
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:
+            raise ValueError("the database URL is not a URL SQLAlchemy reads") from None
+        if url.get_backend_name() != "postgresql":
+            raise ValueError(
+                "SCO_DATABASE_PASSWORD_FILE is for a PostgreSQL URL; this one is "
+                f"{url.get_backend_name()}"
+            )
+        if url.password is not None:
+            raise ValueError(
+                "the database URL has a password and SCO_DATABASE_PASSWORD_FILE gives one: "
+                "give it in one place"
+            )
+        password = _read_secret(self.database_password_file, "SCO_DATABASE_PASSWORD_FILE")
+        self.database_url = url.set(password=password).render_as_string(hide_password=False)
+        return self
+
+    @model_validator(mode="after")
+    def _ports_apart(self) -> "Settings":
+        if self.metrics_port is not None and self.metrics_port == self.port:
+            raise ValueError(
+                f"SCO_METRICS_PORT is SCO_PORT ({self.port}): give /metrics a port of its own, "
+                "or leave SCO_METRICS_PORT unset to serve it with the API"
+            )
         return self
 
 

@@ -47,9 +47,19 @@ from app.storage.store import Store
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
 MAX_PENDING_DAYS = 4096  # stretches awaiting a second day, at most (then forgotten)
-# The Cache-Control of an answer that names a version (it never changes) and of the rest.
+# The Cache-Control of an answer that names a version (it never changes).
 IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "public, no-cache"
+
+
+def revalidated(shared_max_age: int) -> str:
+    """The Cache-Control of an answer that may change (one not fixed by a version). A
+    client or a private cache revalidates every reuse (`max-age=0, must-revalidate`: what
+    `no-cache` asks of it); a shared cache may answer from its copy for `shared_max_age`
+    seconds (`s-maxage`, SCO_SHARED_MAX_AGE), then revalidates it with its ETag. 0: every
+    cache revalidates every reuse (`no-cache`)."""
+    if shared_max_age == 0:
+        return "public, no-cache"
+    return f"public, max-age=0, s-maxage={shared_max_age}, must-revalidate"
 
 
 def is_cached_path(path: str) -> bool:
@@ -71,9 +81,15 @@ class ReadCache:
     other layer: this one sees the requests it passed on)."""
 
     def __init__(
-        self, app: ASGIApp, answers: Answers, route_of: Callable[[Scope], str], tally: Tally
+        self,
+        app: ASGIApp,
+        answers: Answers,
+        route_of: Callable[[Scope], str],
+        tally: Tally,
+        revalidate: str,
     ) -> None:
         self.app = app
+        self.revalidate = revalidate.encode()  # the Cache-Control of answers that give none
         self.answers = answers
         self.route_of = route_of
         self.tally = tally
@@ -195,7 +211,7 @@ class ReadCache:
                 headers.append((b"dataset-version", stamp))
             if start["status"] == 200 and _shared(headers):
                 body = b"".join(m.get("body", b"") for m in messages[1:])
-                return _answer(key, headers, body, self.route_of(scope))
+                return _answer(key, headers, body, self.route_of(scope), self.revalidate)
             messages[0] = {**start, "headers": headers}
         for message in messages:
             await send(message)
@@ -223,8 +239,11 @@ def _varying(scope: Scope) -> tuple[bytes, ...]:
     return tuple(header(scope["headers"], name) or b"" for name in VARY)
 
 
-def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes, route: str) -> Answer:
-    """A 200 answer to keep, with an ETag of its body if the application gave none."""
+def _answer(
+    key: Key, headers: list[tuple[bytes, bytes]], body: bytes, route: str, revalidate: bytes
+) -> Answer:
+    """A 200 answer to keep, with an ETag of its body and Cache-Control `revalidate` if the
+    application gave none."""
     kept = [(k, v) for k, v in headers if k != b"content-length"]
     etag = header(kept, b"etag")
     hashed = etag is None
@@ -232,7 +251,7 @@ def _answer(key: Key, headers: list[tuple[bytes, bytes]], body: bytes, route: st
         etag = etag_of(body)
         kept.append((b"etag", etag))
     if header(kept, b"cache-control") is None:
-        kept.append((b"cache-control", REVALIDATE.encode()))
+        kept.append((b"cache-control", revalidate))
     size = (
         len(body)
         + sum(len(k) + len(v) for k, v in kept)

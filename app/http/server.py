@@ -73,6 +73,7 @@ class EdgeProtocol(HttpToolsProtocol):
         self.max_target = settings.max_target
         self.idle_timeout = settings.idle_timeout
         self.public_url = settings.public_url
+        self.metrics_port = settings.metrics_port
         self.in_head = True  # awaiting or reading a request head (not a body)
         self.head_bytes = 0  # bytes of the incomplete head fed to the parser so far
         self.head_tail = b""  # its last 3 bytes: its empty line may span two reads
@@ -100,6 +101,8 @@ class EdgeProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.server is not None and self.server[1] == self.metrics_port:
+            self.front = None  # the metrics port answers /metrics only (app.http.ports)
         self._head_begins()  # a connection that never sends a request is closed too
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -65,7 +65,7 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     last_seq = page[-1].seq if page else q.since
     headers = {"Link": _feed_links(request, q, ds.version, next_url is not None, last_seq)}
     body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
-    return answer(body.model_dump_json().encode(), ds, q.pinned, headers)
+    return answer(request, body.model_dump_json().encode(), ds, q.pinned, headers)
 
 
 async def _auditor(request: Request) -> None:
@@ -123,4 +123,4 @@ async def get_change_set(
     if not found or found[0].seq != seq:
         raise NotFound(f"No change set has the seq {seq}; the dataset is at version {ds.version}")
     # A committed change set never changes: its answer is fixed whatever the version.
-    return answer(_public(found[0]).model_dump_json().encode(), ds, True)
+    return answer(request, _public(found[0]).model_dump_json().encode(), ds, True)

@@ -97,12 +97,12 @@ async def export_dataset(request: Request, q: Annotated[ExportQuery, Query()]) -
         stamp = f"# Exported at dataset version {ds.version} (epoch {ds.epoch}).\n"
         body = dataset_file.dumps(data, header=stamp + dataset_file.HEADER).encode()
         headers |= _download(f"sco-dataset-v{ds.version}.yaml")
-        return answer(body, ds, q.pinned, headers, media_type=YAML)
+        return answer(request, body, ds, q.pinned, headers, media_type=YAML)
     export = DatasetExport(
         version=ds.version, epoch=ds.epoch, committed_at=ds.committed_at, dataset=data
     )
     headers |= _download(f"sco-dataset-v{ds.version}.json")
-    return answer(export.model_dump_json().encode(), ds, q.pinned, headers)
+    return answer(request, export.model_dump_json().encode(), ds, q.pinned, headers)
 
 
 @router.get(
@@ -118,4 +118,4 @@ async def export_popolo(request: Request, q: Annotated[Recorded, Query()]) -> Re
     every item lists its sources (url, note: the title, and the quote)."""
     ds = await dataset_for(request, q)
     body = PopoloExport(**popolo.document(ds)).model_dump_json().encode()
-    return answer(body, ds, q.pinned, _download(f"sco-popolo-v{ds.version}.json"))
+    return answer(request, body, ds, q.pinned, _download(f"sco-popolo-v{ds.version}.json"))
