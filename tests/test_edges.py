@@ -15,6 +15,8 @@ import pytest
 
 from app.core.settings import Settings
 from tests.conftest import engine_independent, running_service
+from tests.largest_head import LARGEST_HEAD as HEADERS
+from tests.largest_head import target
 
 pytestmark = engine_independent
 
@@ -205,23 +207,8 @@ def test_endless_headers_held_open_cost_a_worker_no_memory(server: Server) -> No
 
 # --- The request target: 414 past SCO_MAX_TARGET -----------------------------------------
 
-# The paged collection whose answers have the largest head: the timeline. Every collection
-# has at most four Link targets (first, prev, next, last); the timeline's Coverage-Until
-# names every kind of fact. Its CSV (Content-Disposition), pinned to a version (an immutable
-# Cache-Control), asked from another origin (the CORS headers), with the longest request id
-# echoed and compressed: the largest head it gives. `sort=` takes spaces (`+`) around its
-# names, so the target can have any length, repeated whole in each Link target.
-LONGEST = "/v1/timeline?limit=1&offset=1&format=csv&version=1&sort="
-LARGEST_HEAD = {
-    "Origin": "https://app.example.org",
-    "X_Request_ID": "r" * 128,
-    "Accept_Encoding": "br",
-    "Accept_Language": "ru",
-}
-
-
-def target(length: int) -> str:
-    return LONGEST + "+" * (length - len(LONGEST) - len("date")) + "date"
+# The request with the largest answer head (tests/largest_head.py), as `request` takes it.
+LARGEST_HEAD = {name.replace("-", "_"): value for name, value in HEADERS.items()}
 
 
 def test_a_target_at_the_limit_gets_an_answer_whose_head_fits_a_caching_proxys_buffer(
