@@ -11,7 +11,6 @@ import anyio.to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -45,6 +44,7 @@ from app.http.middleware import (
 )
 from app.http.ports import Ports
 from app.http.read_cache import ReadCache, revalidated
+from app.site import routes as site
 from app.storage.store import Store
 from app.storage.throttle import Limit
 
@@ -60,6 +60,7 @@ which state held the rotating presidency and where each summit met.
 * Every fact lists its `sources`; `/v1/sources/{id}` shows a source's text and the claims
   it makes, checked against the data.
 * Errors are `application/problem+json` (RFC 9457).
+* People read the same facts as pages: [the SCO on a day](/).
 """
 # How fresh an answer is, through a shared cache or not (the bound: SCO_SHARED_MAX_AGE).
 FRESHNESS = """* Every answer under `/v1` has an `ETag` and a `Dataset-Version`. One fixed by
@@ -261,10 +262,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(service.router)
     app.include_router(problems.router)
     app.include_router(monitoring.router)
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    app.include_router(site.router)  # the pages for people, at `/`
 
     _add_middleware(app, settings)
     return app

@@ -5,14 +5,16 @@ fails the test."""
 
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import engine_independent, running_service
+from tests.conftest import ROOT, engine_independent, running_service
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Outside CI a machine without Chromium skips these tests; in CI (which installs it) they
@@ -186,3 +188,97 @@ def test_swagger_ui_authorizes_with_a_key(browser: Any, seeded_copy_url: str) ->
         assert audit_status().startswith("200")
         # The 401 the page saw first is a console error of the browser's own; nothing else.
         assert [e for e in watched.errors if "401" not in e] == []
+
+
+# --- The site (issue 21) ----------------------------------------------------------------
+
+AXE_VERSION = "4.14.1"
+AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    """axe-core (npm), installed into .tools/axe on first use, as Spectral is."""
+    if not AXE.exists():
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+                str(ROOT / ".tools" / "axe"),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+        )
+    return AXE
+
+
+def test_the_day_page_renders_alone_and_passes_an_accessibility_audit(
+    browser: Any, api: str, axe: Path
+) -> None:
+    """`/` in Chromium: no console error (a blocked script or style would be one), no
+    request to another origin, every section there; axe-core finds no violation (injected
+    into a context that bypasses the page's policy, which allows no script)."""
+    watched = Watched(browser)
+    requested: list[str] = []
+    watched.page.on("request", lambda r: requested.append(r.url))
+    response = watched.page.goto(f"{api}/?as_of=2022-03-17")
+    assert response is not None
+    assert response.status == 200
+    assert watched.errors == []
+    assert requested
+    assert all(url.startswith(api + "/") for url in requested), requested
+    heading = watched.page.inner_text("h1")
+    assert heading == "The Shanghai Cooperation Organisation on 17 March 2022"
+    for section in ("States", "Who led it", "Bodies and their seats", "Languages and standing"):
+        assert watched.page.get_by_role("heading", name=section, exact=True).count() == 1
+    # Sources are folded away until asked for; opened, their quotes show.
+    first = watched.page.locator("details.sources").first
+    assert not first.locator("blockquote").first.is_visible()
+    first.locator("summary").click()
+    assert first.locator("blockquote").first.is_visible()
+
+    context = browser.new_context(bypass_csp=True)
+    try:
+        audited = context.new_page()
+        audited.goto(f"{api}/?as_of=2022-03-17")
+        audited.add_script_tag(path=str(axe))
+        violations = audited.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))"
+        )
+    finally:
+        context.close()
+    assert violations == []
+
+
+def test_the_day_page_by_keyboard_and_at_a_phones_width(
+    browser: Any, api: str, tmp_path: Path
+) -> None:
+    """A keyboard user skips to the content, reaches the day field, types a day and sends
+    the form (no script: a plain GET); at a phone's width nothing is wider than the screen."""
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(f"{api}/?as_of=2022-03-17")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "as_of":
+            break
+    assert page.evaluate("document.activeElement.id") == "as_of"
+    page.fill("#as_of", "2017-06-09")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{api}/?as_of=2017-06-09")
+    assert page.inner_text("h1") == "The Shanghai Cooperation Organisation on 9 June 2017"
+    assert "Member states (8)" in page.inner_text("main")
+    page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.locator("h1").is_visible()
+    page.screenshot(path=str(tmp_path / "phone.png"))
+    assert watched.errors == []

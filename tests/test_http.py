@@ -94,9 +94,12 @@ GET_PATHS = [
     "/problems/not-found",
     "/metrics",
     "/docs",
+    "/",
+    "/site.css",
 ]
-# Served, but not operations of the OpenAPI document: the document itself and its pages.
-NOT_IN_THE_DOCUMENT = {"/openapi.json", "/docs"}
+# Served, but not operations of the OpenAPI document: the document itself and its pages,
+# and the site's.
+NOT_IN_THE_DOCUMENT = {"/openapi.json", "/docs", "/", "/site.css"}
 IDENTITY = {"Accept-Encoding": "identity"}
 
 

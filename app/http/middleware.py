@@ -161,7 +161,11 @@ class SecurityHeaders(HttpMiddleware):
             nonlocal page
             if message["type"] == "http.response.start":
                 headers = [*message.get("headers", []), *SECURITY_HEADERS]
-                content_type = dict(headers).get(b"content-type", b"")
+                named = dict(headers)
+                if b"content-security-policy" in named:  # a page's own (app.site)
+                    await send({**message, "headers": headers})
+                    return
+                content_type = named.get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
                     page = {**message, "headers": headers}
                     return

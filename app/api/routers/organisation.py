@@ -1,6 +1,5 @@
 """Offices, presidencies, summits and the organisation on one day."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -10,8 +9,7 @@ from app.api.listing import COVERED_RESPONSES, RESPONSES, Listing, documented, r
 from app.api.params import DatedPage, DayQuery, PeopleQuery, SummitsQuery, TimelineQuery, Versioned
 from app.api.responding import respond
 from app.core.dates import today
-from app.core.errors import InvalidParam, InvalidParameters, problem_responses
-from app.domain.dataset import Dataset
+from app.core.errors import problem_responses
 from app.domain.kinds import COVERAGE_KINDS, presidency, summit
 from app.domain.kinds.person import PersonPublic
 from app.domain.kinds.presidency import PresidencyPublic
@@ -19,9 +17,10 @@ from app.domain.kinds.summit import SummitPublic
 from app.domain.kinds.term import TermPublic
 from app.domain.public import TimelineEvent
 from app.domain.snapshot import Snapshot
-from app.domain.tables import Post, Status
+from app.domain.tables import Post
 from app.reads import answers as queries
-from app.reads import meetings, structure, timelines
+from app.reads import timelines
+from app.reads.snapshots import snapshot_on
 from app.reads.tabular import Table
 
 router = APIRouter(tags=["organisation"])
@@ -143,19 +142,6 @@ async def list_summits(request: Request, q: Annotated[SummitsList, Query()]) -> 
     )
 
 
-def _snapshot(ds: Dataset, as_of: date, certain: bool) -> Snapshot:
-    founded = min((p.start_date for p in ds.periods if p.status == Status.member), default=None)
-    if founded is not None and as_of < founded:
-        raise InvalidParameters(
-            f"as_of {as_of} is before the SCO was founded ({founded})",
-            [InvalidParam(name="as_of", reason=f"must be {founded} or later")],
-        )
-    parts = structure.snapshot_parts(ds, as_of, certain)
-    return queries.snapshot(
-        ds, as_of, certain, meetings=meetings.latest_meetings(ds, as_of), **parts
-    )
-
-
 @router.get("/snapshot", response_model=Snapshot, responses=problem_responses(404, 422, 503))
 async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The whole organisation on one day (default today): member states, observers,
@@ -166,7 +152,7 @@ async def get_snapshot(request: Request, q: Annotated[DayQuery, Query()]) -> Res
     mistaken for 'none'."""
     as_of = q.as_of or today()
     return await respond(
-        request, q, lambda ds: _snapshot(ds, as_of, q.certain), depends_on_today=True
+        request, q, lambda ds: snapshot_on(ds, as_of, q.certain), depends_on_today=True
     )
 
 

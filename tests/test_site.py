@@ -1,0 +1,152 @@
+"""The site for people (issue 21), first step: `/`, the organisation on a day in English,
+server-rendered, with no script and nothing from another origin; cached like the API's
+answers; JSON clients asking `/` get an index of links. (The browser, keyboard and
+accessibility checks are in tests/test_browser.py.)"""
+
+import re
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+
+from app.site.render import PAGE_CSP, when
+from tests.conftest import REVALIDATE, engine_independent
+
+pytestmark = pytest.mark.anyio
+DAY = "2022-03-17"  # the day the seed articles were published
+
+
+class Page(HTMLParser):
+    """What the tests read of a page: its text, its links, its scripts and resources."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.loads: list[str] = []  # what the page makes a browser fetch
+        self.scripts = 0
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        self.tags.append((tag, named))
+        if tag == "script":
+            self.scripts += 1
+        if tag == "a" and named.get("href"):
+            self.links.append(named["href"] or "")
+        source = named.get("href") or named.get("src")
+        if tag in ("link", "img") and source and named.get("rel") != "alternate":
+            self.loads.append(source)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.text))
+
+
+async def page(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, Page]:
+    response = await client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text
+    return response, Page(response.text)
+
+
+async def test_the_day_page_shows_the_organisation_on_that_day(client: httpx.AsyncClient) -> None:
+    response, found = await page(client, f"/?as_of={DAY}")
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    words = found.words
+    assert "The Shanghai Cooperation Organisation on 17 March 2022" in words
+    assert "Member states (8)" in words
+    for state in ("China", "India", "Kazakhstan", "Kyrgyzstan", "Pakistan", "Russia"):
+        assert state in words
+    assert "Observer states (4)" in words  # Afghanistan, Belarus, Iran, Mongolia
+    assert "Zhang Ming (China)" in words  # the Secretary-General
+    assert "Uzbekistan 18 September 2021 \u2013 16 September 2022" in words  # the chair
+    assert "since 15 June 2001" in words  # a founder's membership, to the day
+    # Each fact's sources and their quotes, folded away until asked for.
+    details = [tag for tag, _ in found.tags if tag == "details"]
+    assert len(details) > 20
+    assert "On June 15, 2001, the Shanghai Cooperation Organization (SCO) was established" in words
+    # A plain GET form for the day; links to the same data as JSON.
+    forms = [attrs for tag, attrs in found.tags if tag == "form"]
+    assert forms == [{"class": "day", "method": "get", "action": "/"}]
+    assert f"/v1/snapshot?as_of={DAY}" in found.links
+
+
+async def test_dates_keep_the_precision_of_their_sources(client: httpx.AsyncClient) -> None:
+    """Belarus was a dialogue partner from a memorandum known only to the year (2010): on a
+    day in 2010 its period holds only possibly, and the page says so."""
+    _, found = await page(client, "/?as_of=2010-06-01")
+    words = found.words
+    assert "Belarus 2010 \u2013 9 July 2015 possibly that day" in words
+    assert when("2010", "year") == "2010"
+    assert when("2010-04", "month") == "April 2010"
+    assert when("2001-06-15", "day") == "15 June 2001"
+
+
+async def test_past_the_edge_of_coverage_the_page_says_so(client: httpx.AsyncClient) -> None:
+    _, found = await page(client, "/?as_of=2026-12-01")
+    assert "The record does not reach this day for membership" in found.words
+    _, covered = await page(client, f"/?as_of={DAY}")
+    assert "The record does not reach this day" not in covered.words
+
+
+async def test_the_page_loads_nothing_but_the_stylesheet_and_runs_no_script(
+    client: httpx.AsyncClient,
+) -> None:
+    response, found = await page(client, f"/?as_of={DAY}")
+    assert found.scripts == 0
+    assert found.loads == ["/site.css"]
+    assert response.headers["content-security-policy"] == PAGE_CSP
+    assert "script-src" not in PAGE_CSP
+    assert all(not link.startswith(("http:", "https:", "//")) for link in found.links)
+    css = await client.get("/site.css")
+    assert css.status_code == 200
+    assert css.headers["content-type"] == "text/css; charset=utf-8"
+    again = await client.get("/site.css", headers={"If-None-Match": css.headers["etag"]})
+    assert again.status_code == 304
+
+
+async def test_pages_are_cached_like_answers(client: httpx.AsyncClient) -> None:
+    first = await client.get(f"/?as_of={DAY}", headers={"Accept": "text/html"})
+    assert first.headers["cache-control"] == REVALIDATE
+    assert first.headers["dataset-version"]
+    again = await client.get(
+        f"/?as_of={DAY}",
+        headers={"Accept": "text/html", "If-None-Match": first.headers["etag"]},
+    )
+    assert again.status_code == 304
+    pinned = await client.get(f"/?as_of={DAY}&version=1", headers={"Accept": "text/html"})
+    assert pinned.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+@engine_independent
+async def test_a_json_client_asking_for_the_root_gets_an_index(client: httpx.AsyncClient) -> None:
+    response = await client.get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "api": "/v1",
+        "docs": "/docs",
+        "redoc": "/redoc",
+        "openapi": "/openapi.json",
+        "site": "/",
+    }
+    browser = await client.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert browser.headers["content-type"].startswith("text/html")
+
+
+@engine_independent
+async def test_the_docs_link_to_the_site(client: httpx.AsyncClient) -> None:
+    described = (await client.get("/openapi.json")).json()["info"]["description"]
+    assert "[the SCO on a day](/)" in described
+
+
+async def test_a_day_before_the_founding_or_not_a_day_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    before = await client.get("/?as_of=2000-01-01", headers={"Accept": "text/html"})
+    assert before.status_code == 422
+    junk = await client.get("/?as_of=yesterday", headers={"Accept": "text/html"})
+    assert junk.status_code == 422
