@@ -242,18 +242,47 @@ def test_the_day_page_renders_alone_and_passes_an_accessibility_audit(
     first.locator("summary").click()
     assert first.locator("blockquote").first.is_visible()
 
+    assert audit(browser, f"{api}/?as_of=2022-03-17", axe) == []
+
+
+def audit(browser: Any, url: str, axe: Path) -> list[dict[str, Any]]:
+    """axe-core's violations on the page at `url` (injected into a context that bypasses
+    the page's policy, which allows no script)."""
     context = browser.new_context(bypass_csp=True)
     try:
         audited = context.new_page()
-        audited.goto(f"{api}/?as_of=2022-03-17")
+        audited.goto(url)
         audited.add_script_tag(path=str(axe))
-        violations = audited.evaluate(
+        violations: list[dict[str, Any]] = audited.evaluate(
             "async () => (await axe.run()).violations.map("
             "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))"
         )
     finally:
         context.close()
-    assert violations == []
+    return violations
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/states/IN?as_of=2022-03-17",
+        "/people/zhang-ming",
+        "/sources/newsaz-2024-belarus-member",
+    ],
+)
+def test_the_pages_of_things_render_alone_and_pass_an_accessibility_audit(
+    browser: Any, api: str, axe: Path, path: str
+) -> None:
+    watched = Watched(browser)
+    requested: list[str] = []
+    watched.page.on("request", lambda r: requested.append(r.url))
+    response = watched.page.goto(api + path)
+    assert response is not None
+    assert response.status == 200
+    assert watched.page.locator("h1").count() == 1
+    assert watched.errors == []
+    assert all(url.startswith(api + "/") for url in requested), requested
+    assert audit(browser, api + path, axe) == []
 
 
 def test_the_day_page_by_keyboard_and_at_a_phones_width(

@@ -14,6 +14,7 @@ from tests.conftest import REVALIDATE, engine_independent
 
 pytestmark = pytest.mark.anyio
 DAY = "2022-03-17"  # the day the seed articles were published
+BLOCKS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "div", "blockquote", "summary", "br", "td"}
 
 
 class Page(HTMLParser):
@@ -31,6 +32,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         named = dict(attrs)
         self.tags.append((tag, named))
+        if tag in BLOCKS:
+            self.text.append(" ")
         if tag == "script":
             self.scripts += 1
         if tag == "a" and named.get("href"):
@@ -39,12 +42,16 @@ class Page(HTMLParser):
         if tag in ("link", "img") and source and named.get("rel") != "alternate":
             self.loads.append(source)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.text.append(" ")  # as a browser lays blocks apart
+
     def handle_data(self, data: str) -> None:
         self.text.append(data)
 
     @property
     def words(self) -> str:
-        return re.sub(r"\s+", " ", " ".join(self.text))
+        return re.sub(r"\s+", " ", "".join(self.text))
 
 
 async def page(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, Page]:
@@ -150,3 +157,64 @@ async def test_a_day_before_the_founding_or_not_a_day_is_refused(
     assert before.status_code == 422
     junk = await client.get("/?as_of=yesterday", headers={"Accept": "text/html"})
     assert junk.status_code == 422
+
+
+# --- The pages of things (step 2) ------------------------------------------------------
+
+
+async def test_a_state_page_shows_its_status_history_with_quotes(
+    client: httpx.AsyncClient,
+) -> None:
+    _, found = await page(client, f"/states/IN?as_of={DAY}")
+    words = found.words
+    assert "India" in words
+    assert "ISO 3166-1 IN, IND, 356" in words
+    assert "On 17 March 2022: member." in words
+    assert "Observer 5 July 2005 \u2013 8 June 2017" in words
+    assert "Member since 9 June 2017" in words
+    assert "Decided 10 July 2015." in words
+    assert "/v1/states/IN" in found.links  # the same data as JSON
+    assert ("dd", {"lang": "ru"}) in found.tags  # its Russian name, marked as Russian
+    alike = await client.get(f"/states/ind?as_of={DAY}", headers={"Accept": "text/html"})
+    assert alike.status_code == 200  # any code the API takes
+    missing = await client.get("/states/XX", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+
+
+async def test_a_person_page_shows_every_term(client: httpx.AsyncClient) -> None:
+    _, found = await page(client, "/people/zhang-ming")
+    words = found.words
+    assert "Zhang Ming" in words
+    assert "In Chinese 张明" in words
+    assert "Secretary-General 1 January 2022 \u2013 December 2024" in words
+    assert "/states/CN" in found.links  # nationality, a page of its own
+
+
+async def test_a_source_page_shows_what_it_supports_and_its_claims(
+    client: httpx.AsyncClient,
+) -> None:
+    _, found = await page(client, "/sources/newsaz-2024-belarus-member")
+    words = found.words
+    assert "Belarus officially becomes SCO member" in words
+    assert "The facts it is cited for (4)" in words
+    assert "Belarus was officially accepted as a full member of the organization" in words
+    assert "/v1/sources/newsaz-2024-belarus-member" in found.links
+
+
+async def test_links_keep_the_day_and_the_version(client: httpx.AsyncClient) -> None:
+    _, found = await page(client, f"/?as_of={DAY}&version=1")
+    inner = [link for link in found.links if link.startswith(("/states/", "/people/", "/sources/"))]
+    assert inner
+    assert all(link.endswith(f"?as_of={DAY}&version=1") for link in inner), inner[:5]
+    _, plain = await page(client, "/states/IN")
+    assert "/people/" not in " ".join(plain.links)
+    assert all("?" not in link for link in plain.links if link.startswith("/sources/"))
+
+
+async def test_pages_of_things_are_cached_like_answers(client: httpx.AsyncClient) -> None:
+    first = await client.get("/people/zhang-ming", headers={"Accept": "text/html"})
+    again = await client.get(
+        "/people/zhang-ming",
+        headers={"Accept": "text/html", "If-None-Match": first.headers["etag"]},
+    )
+    assert again.status_code == 304

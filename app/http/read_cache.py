@@ -46,7 +46,9 @@ from app.storage.store import Store
 
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
-PAGES = {"/"}  # the site's pages (app.site), cached as the API's answers are
+# The site's pages (app.site), cached as the API's answers are: `/` and the pages of things.
+PAGES = {"/"}
+PAGE_PREFIXES = ("/states/", "/people/", "/sources/")
 MAX_PENDING_DAYS = 4096  # stretches awaiting a second day, at most (then forgotten)
 # The Cache-Control of an answer that names a version (it never changes).
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -64,7 +66,12 @@ def revalidated(shared_max_age: int) -> str:
 
 
 def is_cached_path(path: str) -> bool:
-    return path == "/v1" or path.startswith("/v1/") or path in UNVERSIONED or path in PAGES
+    return (
+        path == "/v1"
+        or path.startswith(("/v1/", *PAGE_PREFIXES))
+        or path in UNVERSIONED
+        or path in PAGES
+    )
 
 
 def _shared(headers: list[tuple[bytes, bytes]]) -> bool:

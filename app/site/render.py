@@ -2,8 +2,10 @@
 own content security policy, an ETag, Last-Modified and the same Cache-Control as the API
 answer made from the same dataset (app.api.responding)."""
 
+from collections.abc import Callable
 from datetime import date
 from functools import cache
+from urllib.parse import urlencode
 
 from babel.dates import format_date, format_skeleton
 from fastapi import Request, Response
@@ -45,6 +47,22 @@ def when(value: str | None, precision: str | None) -> str:
     if precision == "month" or len(parts) == 2:
         return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=LOCALE)
     return format_date(date(*parts), "d MMMM y", locale=LOCALE)
+
+
+# The query parameters every link on a page keeps (no cookie holds them).
+KEPT = ("as_of", "lang", "version", "as_recorded")
+
+
+def keeping(request: Request) -> Callable[[str], str]:
+    """`href(path)`: `path` with the request's day, language and version kept."""
+    kept = urlencode([(k, v) for k, v in request.query_params.items() if k in KEPT])
+
+    def href(path: str) -> str:
+        if not kept:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}{kept}"
+
+    return href
 
 
 def page(

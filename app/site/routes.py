@@ -2,18 +2,24 @@
 index of links instead) and the stylesheet. Not in the OpenAPI document: they are pages."""
 
 import hashlib
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.params import DayQuery
+from app.api.params import DayQuery, SourceIdPath
 from app.api.responding import dataset_for
+from app.api.routers.states import FactId, StateCode
 from app.core.dates import today
+from app.domain.dataset import Dataset
 from app.http.negotiation import negotiate
+from app.reads import answers as queries
+from app.site import things
 from app.site.day import day_page
-from app.site.render import page
+from app.site.render import keeping, page
 
 router = APIRouter(include_in_schema=False)
 # What `/` answers a client that asks for JSON: where to go.
@@ -26,6 +32,32 @@ INDEX = {
 }
 
 
+async def _show(
+    request: Request,
+    q: DayQuery,
+    template: str,
+    build: Callable[[Dataset, date], dict[str, object]],
+    json_href: str,
+) -> Response:
+    """The page `template` for the dataset and day the request asks for (`as_of`, default
+    today: then the page changes at midnight too, and is never immutable)."""
+    ds = await dataset_for(request, q)
+    of_today = q.as_of is None
+    day = q.as_of or today()
+    return page(
+        request,
+        template,
+        ds,
+        q.pinned and not of_today,
+        of_today=of_today,
+        day=day,
+        version=ds.version,
+        json_href=json_href,
+        href=keeping(request),
+        **build(ds, day),
+    )
+
+
 @router.get("/")
 async def home(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The organisation on a day (`as_of`, default today) as a page; JSON: the index."""
@@ -36,19 +68,52 @@ async def home(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
             media_type="application/json",
             headers={"Vary": "Accept", "Cache-Control": "public, max-age=3600"},
         )
-    ds = await dataset_for(request, q)
-    of_today = q.as_of is None
     day = q.as_of or today()
-    json_href = f"/v1/snapshot?as_of={day.isoformat()}"
-    return page(
+    return await _show(
         request,
+        q,
         "day.html",
-        ds,
-        q.pinned and not of_today,
-        of_today=of_today,
-        page=day_page(ds, day, of_today),
-        version=ds.version,
-        json_href=json_href,
+        lambda ds, day: {"page": day_page(ds, day, q.as_of is None)},
+        f"/v1/snapshot?as_of={day.isoformat()}",
+    )
+
+
+@router.get("/states/{code}")
+async def state(request: Request, code: StateCode, q: Annotated[DayQuery, Query()]) -> Response:
+    """One state: its names and codes, its status on the day, its whole status history."""
+    return await _show(
+        request,
+        q,
+        "state.html",
+        lambda ds, day: {"state": queries.state_detail(ds, code, day)},
+        f"/v1/states/{code}",
+    )
+
+
+@router.get("/people/{person_id}")
+async def person(request: Request, person_id: FactId, q: Annotated[DayQuery, Query()]) -> Response:
+    """One person: names, nationality and every term of office, with sources."""
+    return await _show(
+        request,
+        q,
+        "person.html",
+        lambda ds, day: things.person_page(ds, person_id),
+        f"/v1/people/{person_id}",
+    )
+
+
+@router.get("/sources/{source_id}")
+async def source(
+    request: Request, source_id: SourceIdPath, q: Annotated[DayQuery, Query()]
+) -> Response:
+    """One source: what it is, its stored text, the facts it is cited for (with the passage)
+    and its claims about the organisation with their verdicts."""
+    return await _show(
+        request,
+        q,
+        "source.html",
+        lambda ds, day: {"source": queries.one(ds, "source", source_id)},
+        f"/v1/sources/{source_id}",
     )
 
 
