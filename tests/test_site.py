@@ -218,3 +218,27 @@ async def test_pages_of_things_are_cached_like_answers(client: httpx.AsyncClient
         headers={"Accept": "text/html", "If-None-Match": first.headers["etag"]},
     )
     assert again.status_code == 304
+
+
+async def test_a_body_page_shows_its_seat_head_and_meetings(client: httpx.AsyncClient) -> None:
+    _, found = await page(client, f"/bodies/secretariat?as_of={DAY}")
+    words = found.words
+    assert "Secretariat" in words
+    assert "On 17 March 2022" in words
+    assert "Seat: Beijing" in words
+    assert "/people/zhang-ming" in " ".join(found.links)
+    _, council = await page(client, "/bodies/council-of-heads-of-state?as_of=2022-09-16")
+    assert "Its meetings by 16 September 2022" in council.words
+    assert any(link.startswith("/meetings/2022-samarkand") for link in council.links)
+
+
+async def test_a_meeting_page_and_a_document_page(client: httpx.AsyncClient) -> None:
+    _, meeting = await page(client, "/meetings/2022-samarkand")
+    assert "Samarkand" in meeting.words
+    assert "/states/UZ" in meeting.links
+    _, charter = await page(client, f"/documents/charter?as_of={DAY}")
+    words = charter.words
+    assert "Signed 7 June 2002, Saint Petersburg" in words
+    assert "In force from 19 September 2003; on 17 March 2022: in force" in words
+    missing = await client.get("/documents/nope", headers={"Accept": "text/html"})
+    assert missing.status_code == 404

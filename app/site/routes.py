@@ -8,15 +8,16 @@ from functools import cache
 from importlib.resources import files
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.params import DayQuery, SourceIdPath
+from app.api.params import DayQuery
 from app.api.responding import dataset_for
-from app.api.routers.states import FactId, StateCode
+from app.api.routers.states import StateCode
 from app.core.dates import today
 from app.domain.dataset import Dataset
 from app.http.negotiation import negotiate
 from app.reads import answers as queries
+from app.reads import meetings
 from app.site import things
 from app.site.day import day_page
 from app.site.render import keeping, page
@@ -90,31 +91,36 @@ async def state(request: Request, code: StateCode, q: Annotated[DayQuery, Query(
     )
 
 
-@router.get("/people/{person_id}")
-async def person(request: Request, person_id: FactId, q: Annotated[DayQuery, Query()]) -> Response:
-    """One person: names, nationality and every term of office, with sources."""
-    return await _show(
-        request,
-        q,
-        "person.html",
-        lambda ds, day: things.person_page(ds, person_id),
-        f"/v1/people/{person_id}",
-    )
+# The pages of things named by an id (a slug), each with what it shows and its JSON.
+Thing = Callable[[Dataset, date, str], dict[str, object]]
+THINGS: dict[str, tuple[str, Thing]] = {
+    "people": ("person.html", things.person_page),
+    "sources": ("source.html", lambda ds, day, i: {"source": queries.one(ds, "source", i)}),
+    "bodies": ("body.html", things.body_page),
+    "meetings": ("meeting.html", lambda ds, day, i: {"meeting": meetings.one(ds, i)}),
+    "documents": ("document.html", things.document_page),
+}
+ThingId = Annotated[str, Path(pattern="^[a-z0-9-]{1,96}$", description="Its id")]
 
 
-@router.get("/sources/{source_id}")
-async def source(
-    request: Request, source_id: SourceIdPath, q: Annotated[DayQuery, Query()]
-) -> Response:
-    """One source: what it is, its stored text, the facts it is cited for (with the passage)
-    and its claims about the organisation with their verdicts."""
-    return await _show(
-        request,
-        q,
-        "source.html",
-        lambda ds, day: {"source": queries.one(ds, "source", source_id)},
-        f"/v1/sources/{source_id}",
-    )
+def _thing_route(collection: str, template: str, build: Thing) -> None:
+    async def show(
+        request: Request, thing_id: ThingId, q: Annotated[DayQuery, Query()]
+    ) -> Response:
+        return await _show(
+            request,
+            q,
+            template,
+            lambda ds, day: build(ds, day, thing_id),
+            f"/v1/{collection}/{thing_id}",
+        )
+
+    show.__doc__ = f"The page of one of /v1/{collection}."
+    router.add_api_route(f"/{collection}/{{thing_id}}", show, methods=["GET"], name=collection)
+
+
+for _collection, (_template, _build) in THINGS.items():
+    _thing_route(_collection, _template, _build)
 
 
 @cache
