@@ -4,13 +4,18 @@ answers; JSON clients asking `/` get an index of links. (The browser, keyboard a
 accessibility checks are in tests/test_browser.py.)"""
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 
 from app.site.render import PAGE_CSP, when
-from tests.conftest import REVALIDATE, engine_independent
+from app.writes.importing import import_file
+from tests.conftest import REVALIDATE, OpenClient, engine_independent
+from tests.test_seed import copy_seed, correct_astana_city
 
 pytestmark = pytest.mark.anyio
 DAY = "2022-03-17"  # the day the seed articles were published
@@ -241,4 +246,28 @@ async def test_a_meeting_page_and_a_document_page(client: httpx.AsyncClient) -> 
     assert "Signed 7 June 2002, Saint Petersburg" in words
     assert "In force from 19 September 2003; on 17 March 2022: in force" in words
     missing = await client.get("/documents/nope", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+
+
+async def test_a_change_set_page_shows_each_change_field_by_field(
+    seeded_copy_url: str,
+    engine_for: Callable[[str], Engine],
+    client_for: OpenClient,
+    tmp_path: Path,
+) -> None:
+    import_file(engine_for(seeded_copy_url), copy_seed(tmp_path, correct_astana_city))
+    client = await client_for(seeded_copy_url)
+    response, found = await page(client, "/change-sets/2")
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    words = found.words
+    assert "Change set 2" in words
+    assert "Updated summit 2017-astana (revision 2)" in words
+    rows = [tag for tag, _ in found.tags if tag == "tr"]
+    assert len(rows) == 3  # the header, city, aliases
+    assert 'city "Astana" "Nur-Sultan"' in words
+    assert "/meetings/2017-astana" in found.links  # a summit is a meeting of its council
+    assert "/change-sets/1" in found.links
+    _, seed = await page(client, "/change-sets/1")
+    assert "sco-api seed (seed)" in seed.words
+    missing = await client.get("/change-sets/3", headers={"Accept": "text/html"})
     assert missing.status_code == 404

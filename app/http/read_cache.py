@@ -48,7 +48,15 @@ PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never k
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
 # The site's pages (app.site), cached as the API's answers are: `/` and the pages of things.
 PAGES = {"/"}
-PAGE_PREFIXES = ("/states/", "/people/", "/sources/", "/bodies/", "/meetings/", "/documents/")
+PAGE_PREFIXES = (
+    "/states/",
+    "/people/",
+    "/sources/",
+    "/bodies/",
+    "/meetings/",
+    "/documents/",
+    "/change-sets/",
+)
 MAX_PENDING_DAYS = 4096  # stretches awaiting a second day, at most (then forgotten)
 # The Cache-Control of an answer that names a version (it never changes).
 IMMUTABLE = "public, max-age=31536000, immutable"

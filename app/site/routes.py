@@ -10,11 +10,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.params import DayQuery
+from app.api.params import DayQuery, Recorded
 from app.api.responding import dataset_for
+from app.api.routers import changes
 from app.api.routers.states import StateCode
 from app.core.dates import today
 from app.domain.dataset import Dataset
+from app.domain.tables import MAX_INT
 from app.http.negotiation import negotiate
 from app.reads import answers as queries
 from app.reads import meetings
@@ -121,6 +123,29 @@ def _thing_route(collection: str, template: str, build: Thing) -> None:
 
 for _collection, (_template, _build) in THINGS.items():
     _thing_route(_collection, _template, _build)
+
+
+@router.get("/change-sets/{seq}")
+async def change_set(
+    request: Request,
+    seq: Annotated[int, Path(ge=1, le=MAX_INT, description="The change set's seq")],
+    q: Annotated[Recorded, Query()],
+) -> Response:
+    """One change set: who made it, when and why, and each fact it changed, field by
+    field. A committed change set never changes: the page is fixed whatever the version."""
+    ds = await dataset_for(request, q)
+    found = await changes.change_set(request, ds, seq)
+    return page(
+        request,
+        "change_set.html",
+        ds,
+        True,
+        of_today=False,
+        version=ds.version,
+        json_href=f"/v1/change-sets/{seq}",
+        href=keeping(request),
+        **things.change_set_page(found),
+    )
 
 
 @cache

@@ -1,9 +1,13 @@
 """What the pages of things show beyond their API answer: a person's terms of office, a
-council's meetings, a document's text source."""
+council's meetings, a change set's changes field by field."""
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.dataset import Dataset
+from app.domain.kinds import BY_NAME
+from app.domain.public import ChangeSetPublic, FactChangePublic
 from app.reads import answers as queries
 from app.reads import meetings, structure
 
@@ -23,3 +27,47 @@ def body_page(ds: Dataset, day: date, body_id: str) -> dict[str, object]:
 def document_page(ds: Dataset, day: date, document_id: str) -> dict[str, object]:
     document = structure.document_public(ds, queries.fact_or_404(ds, "document", document_id), day)
     return {"document": document}
+
+
+# The pages a kind of fact has on the site (the others link to their JSON).
+PAGES = {
+    "state": "/states/",
+    "person": "/people/",
+    "source": "/sources/",
+    "body": "/bodies/",
+    "meeting": "/meetings/",
+    "summit": "/meetings/",  # a summit is a meeting of the Council of Heads of State
+    "document": "/documents/",
+}
+
+
+@dataclass(frozen=True)
+class Changed:
+    """One fact a change set changed: where it is, and its fields before and after."""
+
+    change: FactChangePublic
+    page: str  # its page, or its JSON where it has no page
+    fields: list[tuple[str, str, str]]  # (field, before, after): those that differ
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def changed(change: FactChangePublic) -> Changed:
+    """A change with the fields it changed (an update's; a fact created or deleted is
+    shown whole on its own page or in its JSON)."""
+    before, after = change.before or {}, change.after or {}
+    names = sorted(set(before) | set(after))
+    fields = [
+        (name, _shown(before.get(name)), _shown(after.get(name)))
+        for name in names
+        if before.get(name) != after.get(name) and name not in ("id", "revision")
+    ]
+    page = PAGES.get(change.kind)
+    where = f"{page}{change.id}" if page else f"{BY_NAME[change.kind].path}/{change.id}"
+    return Changed(change, where, fields)
+
+
+def change_set_page(found: ChangeSetPublic) -> dict[str, object]:
+    return {"change_set": found, "changed": [changed(c) for c in found.changes]}

@@ -9,6 +9,7 @@ from app.api.listing import link_to
 from app.api.params import ChangesQuery, Feed, Recorded
 from app.api.responding import answer, dataset_for, refuse_repeated
 from app.core.errors import NotFound, problem_responses
+from app.domain.dataset import Dataset
 from app.domain.public import AuditEntry, AuditPage, ChangeSetPublic, ChangesPage, FactChangePublic
 from app.domain.tables import MAX_INT
 from app.storage import changelog
@@ -118,9 +119,15 @@ async def get_change_set(
 ) -> Response:
     """One change set with every fact change it made (before and after)."""
     ds = await dataset_for(request, q)
+    found = await change_set(request, ds, seq)
+    # A committed change set never changes: its answer is fixed whatever the version.
+    return answer(request, found.model_dump_json().encode(), ds, True)
+
+
+async def change_set(request: Request, ds: Dataset, seq: int) -> ChangeSetPublic:
+    """Change set `seq`, as recorded by the version `ds` is at; 404 for a later one."""
     store: Store = request.app.state.store
     found = await store.read(lambda conn: changelog.change_sets(conn, seq - 1, 1, upto=ds.version))
     if not found or found[0].seq != seq:
         raise NotFound(f"No change set has the seq {seq}; the dataset is at version {ds.version}")
-    # A committed change set never changes: its answer is fixed whatever the version.
-    return answer(request, _public(found[0]).model_dump_json().encode(), ds, True)
+    return _public(found[0])
