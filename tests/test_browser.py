@@ -315,3 +315,38 @@ def test_the_day_page_by_keyboard_and_at_a_phones_width(
     assert page.locator("h1").is_visible()
     page.screenshot(path=str(tmp_path / "phone.png"))
     assert watched.errors == []
+
+
+def test_the_timeline_by_keyboard_and_audit(
+    browser: Any, api: str, axe: Path, tmp_path: Path
+) -> None:
+    """Every link in the drawing is reached with Tab, in order, each with a name; axe-core
+    finds no violation; at a phone's width the drawing shrinks to the screen."""
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(f"{api}/timeline?as_of=2022-03-17")
+    links = page.evaluate("document.querySelectorAll('svg.timeline a').length")
+    assert links > 60
+    reached: set[str] = set()
+    for _ in range(links + 40):  # the skip link, the site's links, then the drawing's
+        page.keyboard.press("Tab")
+        name = page.evaluate(
+            "(() => { const a = document.activeElement;"
+            " return a.closest('svg.timeline') ? (a.getAttribute('aria-label') ||"
+            " a.textContent.trim()) : null; })()"
+        )
+        if name:
+            reached.add(name)
+    every = page.evaluate(
+        "[...document.querySelectorAll('svg.timeline a')].map("
+        "a => a.getAttribute('aria-label') || a.textContent.trim())"
+    )
+    assert reached == set(every), set(every) - reached
+    page.screenshot(path=str(tmp_path / "timeline-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    width = page.evaluate("document.querySelector('svg.timeline').getBoundingClientRect().width")
+    assert width <= 390
+    page.screenshot(path=str(tmp_path / "timeline-phone.png"))
+    assert watched.errors == []
+    assert audit(browser, f"{api}/timeline?as_of=2022-03-17", axe) == []

@@ -96,10 +96,12 @@ GET_PATHS = [
     "/docs",
     "/",
     "/site.css",
+    "/favicon.svg",
+    "/timeline",
 ]
 # Served, but not operations of the OpenAPI document: the document itself and its pages,
 # and the site's.
-NOT_IN_THE_DOCUMENT = {"/openapi.json", "/docs", "/", "/site.css"}
+NOT_IN_THE_DOCUMENT = {"/openapi.json", "/docs", "/", "/site.css", "/favicon.svg", "/timeline"}
 IDENTITY = {"Accept-Encoding": "identity"}
 
 

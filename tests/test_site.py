@@ -110,7 +110,7 @@ async def test_the_page_loads_nothing_but_the_stylesheet_and_runs_no_script(
 ) -> None:
     response, found = await page(client, f"/?as_of={DAY}")
     assert found.scripts == 0
-    assert found.loads == ["/site.css"]
+    assert found.loads == ["/site.css", "/favicon.svg"]
     assert response.headers["content-security-policy"] == PAGE_CSP
     assert "script-src" not in PAGE_CSP
     assert all(not link.startswith(("http:", "https:", "//")) for link in found.links)
@@ -210,7 +210,8 @@ async def test_links_keep_the_day_and_the_version(client: httpx.AsyncClient) -> 
     _, found = await page(client, f"/?as_of={DAY}&version=1")
     inner = [link for link in found.links if link.startswith(("/states/", "/people/", "/sources/"))]
     assert inner
-    assert all(link.endswith(f"?as_of={DAY}&version=1") for link in inner), inner[:5]
+    kept = [link.split("#")[0] for link in inner]  # a timeline segment names its period
+    assert all(link.endswith(f"?as_of={DAY}&version=1") for link in kept), kept[:5]
     _, plain = await page(client, "/states/IN")
     assert "/people/" not in " ".join(plain.links)
     assert all("?" not in link for link in plain.links if link.startswith("/sources/"))
@@ -271,3 +272,50 @@ async def test_a_change_set_page_shows_each_change_field_by_field(
     assert "sco-api seed (seed)" in seed.words
     missing = await client.get("/change-sets/3", headers={"Accept": "text/html"})
     assert missing.status_code == 404
+
+
+# --- The history at a glance (step 3) --------------------------------------------------
+
+
+async def test_the_timeline_is_a_named_group_of_links_with_a_table_beside(
+    client: httpx.AsyncClient,
+) -> None:
+    response, found = await page(client, f"/timeline?as_of={DAY}")
+    assert response.headers["content-security-policy"] == PAGE_CSP
+    svg = [attrs for tag, attrs in found.tags if tag == "svg" and attrs.get("role") == "group"]
+    assert len(svg) == 1
+    assert svg[0]["aria-labelledby"] == "tl-title tl-desc"
+    ids = {attrs.get("id") for _, attrs in found.tags}
+    assert {"tl-title", "tl-desc"} <= ids
+    words = found.words
+    assert "The SCO's history from 1996 to 17 March 2022" in words
+    # Every segment is a link named in words; India's two periods among them.
+    named = [
+        attrs["aria-label"] for tag, attrs in found.tags if tag == "a" and attrs.get("aria-label")
+    ]
+    assert "India: observer, 2005-07-05 to 2017-06-08" in named
+    assert "India: member, since 2017-06-09" in named
+    assert any(label.startswith("Secretary-General: Zhang Ming") for label in named)
+    assert any(label.startswith("Summit in Dushanbe") for label in named)
+    assert not any("Belarus: member" in label for label in named)  # 2024: after the day
+    # The table holds the same status periods as the drawing.
+    periods = [
+        label
+        for label in named
+        if ": " in label
+        and label.split(": ")[1].split(",")[0]
+        in ("member", "observer", "dialogue partner", "partner")
+    ]
+    table_rows = [attrs for tag, attrs in found.tags if tag == "tr"]
+    assert len(table_rows) == len(periods) + 1  # and its header
+    assert f"/states/IN?as_of={DAY}#ind-member-2017-06-09" in found.links
+
+
+async def test_imprecise_boundaries_are_drawn_as_such(client: httpx.AsyncClient) -> None:
+    """Belarus's dialogue partnership began in "2010": its first year is a dashed span."""
+    response = await client.get("/timeline", headers={"Accept": "text/html"})
+    belarus = response.text.split('aria-label="Belarus: dialogue partner, 2010 to 2015-07-09"')[1]
+    segment = belarus.split("</a>")[0]
+    assert 'class="fuzzy"' in segment
+    india = response.text.split('aria-label="India: member, since 2017-06-09"')[1].split("</a>")[0]
+    assert 'class="fuzzy"' not in india

@@ -23,6 +23,7 @@ from app.reads import meetings
 from app.site import things
 from app.site.day import day_page
 from app.site.render import keeping, page
+from app.site.timeline import timeline
 
 router = APIRouter(include_in_schema=False)
 # What `/` answers a client that asks for JSON: where to go.
@@ -72,12 +73,26 @@ async def home(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
             headers={"Vary": "Accept", "Cache-Control": "public, max-age=3600"},
         )
     day = q.as_of or today()
+    href = keeping(request)
     return await _show(
         request,
         q,
         "day.html",
-        lambda ds, day: {"page": day_page(ds, day, q.as_of is None)},
+        lambda ds, day: {"page": day_page(ds, day, q.as_of is None), "tl": timeline(ds, day, href)},
         f"/v1/snapshot?as_of={day.isoformat()}",
+    )
+
+
+@router.get("/timeline")
+async def history(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
+    """The history at a glance: an SVG drawn here and a table of the same facts."""
+    href = keeping(request)
+    return await _show(
+        request,
+        q,
+        "timeline.html",
+        lambda ds, day: {"tl": timeline(ds, day, href)},
+        "/v1/timeline",
     )
 
 
@@ -155,17 +170,28 @@ def _index() -> bytes:
     return json.dumps(INDEX).encode()
 
 
+# The files the pages load: their one stylesheet and their icon (without one, a browser
+# asks /favicon.ico and notes a 404).
+STATIC = {"site.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml"}
+
+
 @cache
-def _stylesheet() -> tuple[bytes, str]:
-    body = files("app.site").joinpath("static/site.css").read_bytes()
+def _static(name: str) -> tuple[bytes, str]:
+    body = files("app.site").joinpath(f"static/{name}").read_bytes()
     return body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
-@router.get("/site.css")
-async def stylesheet(request: Request) -> Response:
-    """The pages' stylesheet (the only thing they load)."""
-    body, etag = _stylesheet()
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/css; charset=utf-8", headers=headers)
+def _static_route(name: str, media_type: str) -> None:
+    async def serve(request: Request) -> Response:
+        body, etag = _static(name)
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
+
+    serve.__doc__ = f"The pages' {name}."
+    router.add_api_route(f"/{name}", serve, methods=["GET"], name=name)
+
+
+for _name, _media_type in STATIC.items():
+    _static_route(_name, _media_type)
