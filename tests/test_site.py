@@ -250,14 +250,22 @@ async def test_a_meeting_page_and_a_document_page(client: httpx.AsyncClient) -> 
     assert missing.status_code == 404
 
 
-async def test_a_change_set_page_shows_each_change_field_by_field(
+@pytest.fixture
+async def renamed(
     seeded_copy_url: str,
     engine_for: Callable[[str], Engine],
     client_for: OpenClient,
     tmp_path: Path,
-) -> None:
+) -> httpx.AsyncClient:
+    """A client of a copy of the seed after change set 2, which renamed Astana's summit city."""
     import_file(engine_for(seeded_copy_url), copy_seed(tmp_path, correct_astana_city))
-    client = await client_for(seeded_copy_url)
+    return await client_for(seeded_copy_url)
+
+
+async def test_a_change_set_page_shows_each_change_field_by_field(
+    renamed: httpx.AsyncClient,
+) -> None:
+    client = renamed
     response, found = await page(client, "/change-sets/2")
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     words = found.words
@@ -319,3 +327,36 @@ async def test_imprecise_boundaries_are_drawn_as_such(client: httpx.AsyncClient)
     assert 'class="fuzzy"' in segment
     india = response.text.split('aria-label="India: member, since 2017-06-09"')[1].split("</a>")[0]
     assert 'class="fuzzy"' not in india
+
+
+# --- What the record said (step 4) -----------------------------------------------------
+
+
+async def test_a_page_as_recorded_says_so_with_what_changed_since(
+    renamed: httpx.AsyncClient,
+) -> None:
+    response, found = await page(renamed, f"/meetings/2017-astana?version=1&as_of={DAY}")
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    words = found.words
+    assert "Shown as the record stood at version 1" in words
+    assert "not as it stands now (version 2)" in words
+    assert "/changes?since=1" in found.links
+    assert "Astana" in found.words
+    _, now = await page(renamed, "/meetings/2017-astana")
+    assert "Shown as the record stood" not in now.words
+    assert "Nur-Sultan" in now.words
+    _, day = await page(renamed, "/?as_of=2022-03-17&version=1")
+    assert "Shown as the record stood at version 1" in day.words
+
+
+async def test_what_changed_lists_the_change_log_with_diffs(renamed: httpx.AsyncClient) -> None:
+    _, found = await page(renamed, "/changes?since=1")
+    words = found.words
+    assert "What changed since version 1" in words
+    assert "Change set 2" in words
+    assert 'city "Astana" \u2192 "Nur-Sultan"' in words
+    assert "/change-sets/2" in found.links
+    _, latest = await page(renamed, "/changes")  # the latest change sets
+    assert "Change set 2" in latest.words
+    refused = await renamed.get("/changes?as_of=2022-01-01", headers={"Accept": "text/html"})
+    assert refused.status_code == 422

@@ -47,7 +47,7 @@ from app.storage.store import Store
 PER_CLIENT = (b"private", b"no-store")  # Cache-Control words of answers never kept
 UNVERSIONED = {"/openapi.json"}  # cached paths that read nothing from the database
 # The site's pages (app.site), cached as the API's answers are: `/` and the pages of things.
-PAGES = {"/", "/timeline"}
+PAGES = {"/", "/timeline", "/changes"}
 PAGE_PREFIXES = (
     "/states/",
     "/people/",

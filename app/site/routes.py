@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.params import DayQuery, Recorded
+from app.api.params import ChangesQuery, DayQuery, Recorded
 from app.api.responding import dataset_for
 from app.api.routers import changes
 from app.api.routers.states import StateCode
@@ -48,18 +48,44 @@ async def _show(
     ds = await dataset_for(request, q)
     of_today = q.as_of is None
     day = q.as_of or today()
+    fixed = q.pinned and not of_today
+    context = build(ds, day)
+    return await _render(request, q, ds, template, fixed, of_today, json_href, day=day, **context)
+
+
+async def _render(
+    request: Request,
+    q: Recorded,
+    ds: Dataset,
+    template: str,
+    fixed: bool,
+    of_today: bool,
+    json_href: str,
+    **context: object,
+) -> Response:
+    """A page, with what every page shows: the version, its links (keeping the query),
+    its JSON, and the banner of a page shown as recorded."""
     return page(
         request,
         template,
         ds,
-        q.pinned and not of_today,
+        fixed,
         of_today=of_today,
-        day=day,
         version=ds.version,
         json_href=json_href,
         href=keeping(request),
-        **build(ds, day),
+        recorded=await _recorded(request, q, ds),
+        **context,
     )
+
+
+async def _recorded(request: Request, q: Recorded, ds: Dataset) -> dict[str, object] | None:
+    """For a page shown as recorded at a past version or day: that version, when it was
+    committed, and the latest (the banner at its top says so, with what changed since)."""
+    if not q.pinned:
+        return None
+    latest = await request.app.state.store.dataset()
+    return {"version": ds.version, "committed_at": ds.committed_at, "latest": latest.version}
 
 
 @router.get("/")
@@ -150,16 +176,31 @@ async def change_set(
     field. A committed change set never changes: the page is fixed whatever the version."""
     ds = await dataset_for(request, q)
     found = await changes.change_set(request, ds, seq)
-    return page(
+    json_href = f"/v1/change-sets/{seq}"
+    context = things.change_set_page(found)
+    return await _render(request, q, ds, "change_set.html", True, False, json_href, **context)
+
+
+@router.get("/changes")
+async def what_changed(request: Request, q: Annotated[ChangesQuery, Query()]) -> Response:
+    """The change log as a page: the change sets after `since` (default: the latest
+    `limit`), oldest first, each with its changes and its updates field by field."""
+    ds = await dataset_for(request, q)
+    if "since" not in request.query_params:
+        q = q.model_copy(update={"since": max(ds.version - q.limit, 0)})
+    records, next_url = await changes.feed_page(request, q, ds.version)
+    shown = [changes.public(r) for r in records]
+    return await _render(
         request,
-        "change_set.html",
+        q,
         ds,
-        True,
-        of_today=False,
-        version=ds.version,
-        json_href=f"/v1/change-sets/{seq}",
-        href=keeping(request),
-        **things.change_set_page(found),
+        "changes.html",
+        False,
+        False,
+        f"/v1/changes?since={q.since}&limit={q.limit}",
+        since=q.since,
+        next_url=next_url,
+        change_sets=[things.change_set_page(found) for found in shown],
     )
 
 

@@ -19,7 +19,7 @@ from app.storage.store import Store
 router = APIRouter(tags=["changes"])
 
 
-def _public(record: ChangeSetRecord) -> ChangeSetPublic:
+def public(record: ChangeSetRecord) -> ChangeSetPublic:
     return ChangeSetPublic(
         seq=record.seq,
         committed_at=record.committed_at,
@@ -43,7 +43,9 @@ def _feed_links(request: Request, q: Feed, version: int, more: bool, last_seq: i
     )
 
 
-async def _page(request: Request, q: Feed, upto: int) -> tuple[list[ChangeSetRecord], str | None]:
+async def feed_page(
+    request: Request, q: Feed, upto: int
+) -> tuple[list[ChangeSetRecord], str | None]:
     """The change sets of the page `q` asks for (up to `upto`), and the next page's link."""
     store: Store = request.app.state.store
     sets = await store.read(lambda conn: changelog.change_sets(conn, q.since, q.limit + 1, upto))
@@ -62,10 +64,10 @@ async def list_changes(request: Request, q: Annotated[ChangesQuery, Query()]) ->
     (`rel="last"`: the latest `limit` change sets). Who made a change is `actor` and
     `channel`; the audit (`GET /v1/audit`) names the API key too."""
     ds = await dataset_for(request, q)
-    page, next_url = await _page(request, q, ds.version)
+    page, next_url = await feed_page(request, q, ds.version)
     last_seq = page[-1].seq if page else q.since
     headers = {"Link": _feed_links(request, q, ds.version, next_url is not None, last_seq)}
-    body = ChangesPage(items=[_public(s) for s in page], limit=q.limit, next=next_url)
+    body = ChangesPage(items=[public(s) for s in page], limit=q.limit, next=next_url)
     return answer(request, body.model_dump_json().encode(), ds, q.pinned, headers)
 
 
@@ -90,10 +92,10 @@ async def get_audit(request: Request, q: Annotated[Feed, Query()]) -> Response:
     refuse_repeated(request)
     store: Store = request.app.state.store
     version = (await store.dataset()).version  # a database not seeded yet: 503, as reads
-    page, next_url = await _page(request, q, version)
+    page, next_url = await feed_page(request, q, version)
     last_seq = page[-1].seq if page else q.since
     items = [
-        AuditEntry(**_public(s).model_dump(), api_key=s.api_key, request_id=s.request_id)
+        AuditEntry(**public(s).model_dump(), api_key=s.api_key, request_id=s.request_id)
         for s in page
     ]
     body = AuditPage(items=items, limit=q.limit, next=next_url)
@@ -130,4 +132,4 @@ async def change_set(request: Request, ds: Dataset, seq: int) -> ChangeSetPublic
     found = await store.read(lambda conn: changelog.change_sets(conn, seq - 1, 1, upto=ds.version))
     if not found or found[0].seq != seq:
         raise NotFound(f"No change set has the seq {seq}; the dataset is at version {ds.version}")
-    return _public(found[0])
+    return public(found[0])
