@@ -150,7 +150,8 @@ class Observe(HttpMiddleware):
 
 class SecurityHeaders(HttpMiddleware):
     """Adds the security headers to every answer of the application, and a
-    Content-Security-Policy fitting what it is: an API answer or an HTML page. Sits inside
+    Content-Security-Policy fitting what it is: an API answer or an HTML page (the docs),
+    unless the answer brings its own (the site's pages, app.site). Sits inside
     compression, so an HTML page's inline scripts are hashed as the browser will see them."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
