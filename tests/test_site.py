@@ -360,3 +360,31 @@ async def test_what_changed_lists_the_change_log_with_diffs(renamed: httpx.Async
     assert "Change set 2" in latest.words
     refused = await renamed.get("/changes?as_of=2022-01-01", headers={"Accept": "text/html"})
     assert refused.status_code == 422
+
+
+async def test_a_browser_is_told_of_a_refusal_by_a_page(client: httpx.AsyncClient) -> None:
+    """A site path refused (404, 422) answers a browser with a page saying what the API's
+    problem says; a client asking for JSON gets the problem itself."""
+    missing = await client.get("/states/XX", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "text/html; charset=utf-8"
+    assert missing.headers["content-security-policy"] == PAGE_CSP
+    assert "Not found (404)" in Page(missing.text).words
+    bad = await client.get("/?as_of=yesterday", headers={"Accept": "text/html"})
+    assert bad.status_code == 422
+    words = Page(bad.text).words
+    assert "Invalid parameters (422)" in words
+    assert "as_of: Value error, must be a date written YYYY-MM-DD" in words
+    as_json = await client.get("/states/XX", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404
+    assert as_json.headers["content-type"] == "application/problem+json"
+
+
+@engine_independent
+async def test_pages_are_logged_by_their_route(client: httpx.AsyncClient) -> None:
+    from app.http.middleware import RouteLabels
+
+    labels = RouteLabels()
+    scope = {"app": client._transport.app, "path": "/states/IN"}  # type: ignore[attr-defined]
+    assert labels(scope) == "/states/{code}"
+    assert labels({**scope, "path": "/people/zhang-ming"}) == "/people/{thing_id}"

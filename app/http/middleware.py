@@ -56,8 +56,8 @@ def _script_hashes(page: bytes) -> str:
 class RouteLabels:
     """The route template a path belongs to (`/v1/states/{code}`), never the raw path, so
     that logs group by operation and metrics keep a bounded number of series. Built once
-    from the paths of the application's documented routes (the OpenAPI document's paths,
-    without building the document), as one regular expression, static paths first."""
+    from the paths of the application's routes (the OpenAPI document's and the site's
+    pages), as one regular expression, static paths first."""
 
     EXTRA = (
         "/docs",
@@ -73,12 +73,12 @@ class RouteLabels:
         self._templates: list[str] = []
 
     def _build(self, scope: Scope) -> re.Pattern[str]:
-        documented = [
+        routed = [
             route.path_format
             for route in iter_route_contexts(scope["app"].routes)
-            if route.path_format and getattr(route, "include_in_schema", False)
+            if route.path_format
         ]
-        templates = [*documented, *self.EXTRA]
+        templates = [*routed, *self.EXTRA]
         # Fewer parameters first: /v1/states/{code}/timeline before /v1/{anything}.
         self._templates = sorted(set(templates), key=lambda t: (t.count("{"), -len(t)))
         parts = [

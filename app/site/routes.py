@@ -22,10 +22,11 @@ from app.reads import answers as queries
 from app.reads import meetings
 from app.site import things
 from app.site.day import day_page
+from app.site.errors import PageRoute
 from app.site.render import keeping, page
 from app.site.timeline import timeline
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 # What `/` answers a client that asks for JSON: where to go.
 INDEX = {
     "api": "/v1",
