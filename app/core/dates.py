@@ -122,6 +122,11 @@ def _last_day(value: date, precision: Precision | None) -> date:
     return value
 
 
+def earliest(value: date, precision: Precision | None) -> date:
+    """The first day a date stored with `precision` can mean."""
+    return _first_day(value, precision)
+
+
 def latest(value: date, precision: Precision | None) -> date:
     """The last day a date stored with `precision` can mean."""
     return _last_day(value, precision)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from app.core.dates import Precision, latest, render
+from app.core.dates import Precision, earliest, latest, render
 from app.domain.answering import state_ref
 from app.domain.dataset import Dataset
 from app.domain.records import DatedRec
@@ -76,26 +76,18 @@ def _x(day: date, end: date) -> float:
     return LABELS + (WIDTH - LABELS - 10) * ((day - START).days / span)
 
 
-def _first(value: date, precision: Precision | None) -> date:
-    if precision == Precision.year:
-        return date(value.year, 1, 1)
-    if precision == Precision.month:
-        return value.replace(day=1)
-    return value
-
-
 def _segment(fact: DatedRec, end: date, css: str, href: str, words: str) -> Segment | None:
     """A fact's segment, cut at `end`; None for one that begins after it."""
-    earliest = _first(fact.start_date, fact.start_precision)
-    if earliest > end:
+    first = earliest(fact.start_date, fact.start_precision)
+    if first > end:
         return None
-    left = _x(earliest, end)
+    left = _x(first, end)
     last = end if fact.end_date is None else min(latest(fact.end_date, fact.end_precision), end)
     right = _x(last, end)
     fuzzy_start = _x(min(latest(fact.start_date, fact.start_precision), end), end) - left
     fuzzy_end = 0.0
     if fact.end_date is not None and fact.end_precision not in (None, Precision.day):
-        fuzzy_end = right - _x(max(_first(fact.end_date, fact.end_precision), earliest), end)
+        fuzzy_end = right - _x(max(earliest(fact.end_date, fact.end_precision), first), end)
     return Segment(left, max(right - left, 1.5), fuzzy_start, fuzzy_end, css, href, words)
 
 
