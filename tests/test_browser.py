@@ -274,6 +274,10 @@ def audit(browser: Any, url: str, axe: Path) -> list[dict[str, Any]]:
         "/change-sets/1",
         "/changes",
         "/states/IN?version=1",
+        "/?as_of=2022-03-17&lang=zh",
+        "/states/IN?lang=ru",
+        "/people/zhang-ming?lang=zh",
+        "/timeline?as_of=2022-03-17&lang=ru",
     ],
 )
 def test_the_pages_of_things_render_alone_and_pass_an_accessibility_audit(
@@ -291,6 +295,43 @@ def test_the_pages_of_things_render_alone_and_pass_an_accessibility_audit(
     assert audit(browser, api + path, axe) == []
 
 
+def shots(tmp_path: Path) -> Path:
+    """Where the screenshots go: SCO_SCREENSHOTS to keep them (they are not committed),
+    else the test's temporary folder."""
+    folder = Path(os.environ.get("SCO_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "heading", "text"),
+    [
+        ("/states/IN?as_of=2022-03-17", "state", "India", "Member state since 9 June 2017"),
+        ("/people/zhang-ming", "person", "Zhang Ming", "Terms of office"),
+        ("/states/IN?as_of=2022-03-17&lang=ru", "state-ru", "Индия", "Государство-член с 9 июня"),
+        ("/people/zhang-ming?lang=zh", "person-zh", "张明", "任期"),
+        ("/?as_of=2022-03-17&lang=zh", "day-zh", "2022年3月17日的上海合作组织", "成员国 (8)"),
+    ],
+)
+def test_pages_at_a_desktops_and_a_phones_width(
+    browser: Any, api: str, tmp_path: Path, path: str, name: str, heading: str, text: str
+) -> None:
+    """A state and a person page (and pages in Russian and Chinese) at 1280 and 390 px:
+    the heading and the expected text are shown, and nothing is wider than a phone."""
+    watched = Watched(browser)
+    page = watched.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(api + path)
+    assert page.inner_text("h1") == heading
+    assert text in page.inner_text("main").replace("\u202f", " ")
+    page.screenshot(path=str(shots(tmp_path) / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.locator("h1").is_visible()
+    page.screenshot(path=str(shots(tmp_path) / f"{name}-phone.png"))
+    assert watched.errors == []
+
+
 def test_the_day_page_by_keyboard_and_at_a_phones_width(
     browser: Any, api: str, tmp_path: Path
 ) -> None:
@@ -301,7 +342,7 @@ def test_the_day_page_by_keyboard_and_at_a_phones_width(
     page.goto(f"{api}/?as_of=2022-03-17")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
-    for _ in range(10):
+    for _ in range(20):  # the site's links and the language links come first
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "as_of":
             break
@@ -311,11 +352,11 @@ def test_the_day_page_by_keyboard_and_at_a_phones_width(
     page.wait_for_url(f"{api}/?as_of=2017-06-09")
     assert page.inner_text("h1") == "The Shanghai Cooperation Organisation on 9 June 2017"
     assert "Member states (8)" in page.inner_text("main")
-    page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
+    page.screenshot(path=str(shots(tmp_path) / "day-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator("h1").is_visible()
-    page.screenshot(path=str(tmp_path / "phone.png"))
+    page.screenshot(path=str(shots(tmp_path) / "day-phone.png"))
     assert watched.errors == []
 
 
@@ -344,11 +385,11 @@ def test_the_timeline_by_keyboard_and_audit(
         "a => a.getAttribute('aria-label') || a.textContent.trim())"
     )
     assert reached == set(every), set(every) - reached
-    page.screenshot(path=str(tmp_path / "timeline-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots(tmp_path) / "timeline-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     width = page.evaluate("document.querySelector('svg.timeline').getBoundingClientRect().width")
     assert width <= 390
-    page.screenshot(path=str(tmp_path / "timeline-phone.png"))
+    page.screenshot(path=str(shots(tmp_path) / "timeline-phone.png"))
     assert watched.errors == []
     assert audit(browser, f"{api}/timeline?as_of=2022-03-17", axe) == []

@@ -12,7 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.site.render import PAGE_CSP, when
+from app.api.languages import Lang
+from app.site.render import PAGE_CSP
+from app.site.speech import tongue
 from app.writes.importing import import_file
 from tests.conftest import REVALIDATE, OpenClient, engine_independent
 from tests.test_seed import copy_seed, correct_astana_city
@@ -87,15 +89,23 @@ async def test_the_day_page_shows_the_organisation_on_that_day(client: httpx.Asy
     assert f"/v1/snapshot?as_of={DAY}" in found.links
 
 
+DATES = (("2010", "year"), ("2010-04", "month"), ("2001-06-15", "day"))
+
+
 async def test_dates_keep_the_precision_of_their_sources(client: httpx.AsyncClient) -> None:
     """Belarus was a dialogue partner from a memorandum known only to the year (2010): on a
     day in 2010 its period holds only possibly, and the page says so."""
     _, found = await page(client, "/?as_of=2010-06-01")
     words = found.words
     assert "Belarus 2010 \u2013 9 July 2015 possibly that day" in words
-    assert when("2010", "year") == "2010"
-    assert when("2010-04", "month") == "April 2010"
-    assert when("2001-06-15", "day") == "15 June 2001"
+    written = {
+        lang: [tongue(lang).when(d, p) for d, p in DATES] for lang in (Lang.en, Lang.ru, Lang.zh)
+    }
+    assert written == {
+        Lang.en: ["2010", "April 2010", "15 June 2001"],
+        Lang.ru: ["2010", "апрель 2010\u202fг.", "15 июня 2001\u202fг."],  # a narrow space
+        Lang.zh: ["2010年", "2010年4月", "2001年6月15日"],
+    }
 
 
 async def test_past_the_edge_of_coverage_the_page_says_so(client: httpx.AsyncClient) -> None:
@@ -174,9 +184,9 @@ async def test_a_state_page_shows_its_status_history_with_quotes(
     words = found.words
     assert "India" in words
     assert "ISO 3166-1 IN, IND, 356" in words
-    assert "On 17 March 2022: member." in words
-    assert "Observer 5 July 2005 \u2013 8 June 2017" in words
-    assert "Member since 9 June 2017" in words
+    assert "On 17 March 2022: member state." in words
+    assert "Observer state 5 July 2005 \u2013 8 June 2017" in words
+    assert "Member state since 9 June 2017" in words
     assert "Decided 10 July 2015." in words
     assert "/v1/states/IN" in found.links  # the same data as JSON
     assert ("dd", {"lang": "ru"}) in found.tags  # its Russian name, marked as Russian
@@ -301,18 +311,18 @@ async def test_the_timeline_is_a_named_group_of_links_with_a_table_beside(
     named = [
         attrs["aria-label"] for tag, attrs in found.tags if tag == "a" and attrs.get("aria-label")
     ]
-    assert "India: observer, 2005-07-05 to 2017-06-08" in named
-    assert "India: member, since 2017-06-09" in named
+    assert "India: observer state, 5 July 2005 \u2013 8 June 2017" in named
+    assert "India: member state, since 9 June 2017" in named
     assert any(label.startswith("Secretary-General: Zhang Ming") for label in named)
     assert any(label.startswith("Summit in Dushanbe") for label in named)
-    assert not any("Belarus: member" in label for label in named)  # 2024: after the day
+    assert not any("Belarus: member state" in label for label in named)  # 2024: after the day
     # The table holds the same status periods as the drawing.
     periods = [
         label
         for label in named
         if ": " in label
         and label.split(": ")[1].split(",")[0]
-        in ("member", "observer", "dialogue partner", "partner")
+        in ("member state", "observer state", "dialogue partner", "SCO partner")
     ]
     table_rows = [attrs for tag, attrs in found.tags if tag == "tr"]
     assert len(table_rows) == len(periods) + 1  # and its header
@@ -322,11 +332,11 @@ async def test_the_timeline_is_a_named_group_of_links_with_a_table_beside(
 async def test_imprecise_boundaries_are_drawn_as_such(client: httpx.AsyncClient) -> None:
     """Belarus's dialogue partnership began in "2010": its first year is a dashed span."""
     response = await client.get("/timeline", headers={"Accept": "text/html"})
-    belarus = response.text.split('aria-label="Belarus: dialogue partner, 2010 to 2015-07-09"')[1]
-    segment = belarus.split("</a>")[0]
+    belarus = 'aria-label="Belarus: dialogue partner, 2010 \u2013 9 July 2015"'
+    segment = response.text.split(belarus)[1].split("</a>")[0]
     assert 'class="fuzzy"' in segment
-    india = response.text.split('aria-label="India: member, since 2017-06-09"')[1].split("</a>")[0]
-    assert 'class="fuzzy"' not in india
+    india = 'aria-label="India: member state, since 9 June 2017"'
+    assert 'class="fuzzy"' not in response.text.split(india)[1].split("</a>")[0]
 
 
 # --- What the record said (step 4) -----------------------------------------------------

@@ -11,29 +11,30 @@ from app.domain.public import Holds
 from app.domain.snapshot import Snapshot
 from app.reads.answers import one
 from app.reads.snapshots import founded, snapshot_on
+from app.site.speech import N_, Tongue
 
 # The snapshot's lists of states, in the page's order, with their headings.
 GROUPS = (
-    ("member_states", "member", "Member states"),
-    ("observer_states", "observer", "Observer states"),
-    ("dialogue_partners", "dialogue_partner", "Dialogue partners"),
-    ("partners", "partner", "Partners"),
+    ("member_states", "member", N_("Member states")),
+    ("observer_states", "observer", N_("Observer states")),
+    ("dialogue_partners", "dialogue_partner", N_("Dialogue partners")),
+    ("partners", "partner", N_("SCO partners")),
 )
 # What a kind the dataset does not cover on a day is called on the page.
 UNCOVERED = {
-    "member": "membership",
-    "observer": "observer status",
-    "dialogue_partner": "dialogue partnership",
-    "partner": "partner status",
-    "secretary_general": "the Secretary-General",
-    "rats_director": "the Director of the RATS Executive Committee",
-    "presidency": "the presidency",
-    "document": "the founding acts",
-    "language": "the languages",
-    "standing": "the standings in other organisations",
-    "body": "the bodies",
-    "council-of-heads-of-government": "the meetings of the Council of Heads of Government",
-    "council-of-foreign-ministers": "the meetings of the Council of Foreign Ministers",
+    "member": N_("membership"),
+    "observer": N_("observer status"),
+    "dialogue_partner": N_("dialogue partnership"),
+    "partner": N_("partner status"),
+    "secretary_general": N_("the Secretary-General"),
+    "rats_director": N_("the Director of the RATS Executive Committee"),
+    "presidency": N_("the presidency"),
+    "document": N_("the founding acts"),
+    "language": N_("the languages"),
+    "standing": N_("the standings in other organisations"),
+    "body": N_("the bodies"),
+    "council-of-heads-of-government": N_("the meetings of the Council of Heads of Government"),
+    "council-of-foreign-ministers": N_("the meetings of the Council of Foreign Ministers"),
 }
 
 
@@ -48,7 +49,7 @@ class Held:
 @dataclass(frozen=True)
 class Group:
     status: str
-    heading: str
+    heading: str  # a message: translated where shown
     held: list[Held]
 
 
@@ -68,7 +69,7 @@ def _period(ds: Dataset, period_id: str) -> StatusPeriodPublic:
     return period
 
 
-def day_page(ds: Dataset, day: date, is_today: bool) -> DayPage:
+def day_page(ds: Dataset, day: date, is_today: bool, t: Tongue) -> DayPage:
     snapshot = snapshot_on(ds, day)
     groups = [
         Group(
@@ -84,5 +85,8 @@ def day_page(ds: Dataset, day: date, is_today: bool) -> DayPage:
         founded=founded(ds),
         snapshot=snapshot,
         groups=groups,
-        not_covered=[UNCOVERED.get(kind, kind.replace("_", " ")) for kind in snapshot.not_covered],
+        not_covered=[
+            t.gettext(UNCOVERED[kind]) if kind in UNCOVERED else kind.replace("_", " ")
+            for kind in snapshot.not_covered
+        ],
     )

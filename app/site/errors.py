@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from app.core.errors import AppError
 from app.http.negotiation import negotiate
-from app.site.render import HTML, PAGE_CSP, environment
+from app.site.render import HTML, PAGE_CSP, environment, language
 
 OFFERS = (("html", ("text/html",)), ("json", ("application/problem+json", "application/json")))
 
@@ -32,8 +32,13 @@ async def error_page(request: Request, exc: Exception) -> Response:
     ]
     problem: Response = await handler(request, exc)
     body = json.loads(bytes(problem.body))
-    html = environment().get_template("error.html").render(problem=body)
-    headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+    lang = language(request)
+    html = environment(lang).get_template("error.html").render(problem=body)
+    headers = {
+        "Content-Security-Policy": PAGE_CSP,
+        "Cache-Control": "no-store",
+        "Content-Language": lang.value,
+    }
     if "retry-after" in problem.headers:
         headers["Retry-After"] = problem.headers["retry-after"]
     return Response(html, status_code=problem.status_code, media_type=HTML, headers=headers)

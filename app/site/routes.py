@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.api.params import ChangesQuery, DayQuery, Recorded
+from app.api.params import ChangesQuery, DayQuery, Recorded, Versioned
 from app.api.responding import dataset_for
 from app.api.routers import changes
 from app.api.routers.states import StateCode
@@ -23,7 +23,8 @@ from app.reads import meetings
 from app.site import things
 from app.site.day import day_page
 from app.site.errors import PageRoute
-from app.site.render import keeping, page
+from app.site.render import keeping, language, page
+from app.site.speech import tongue
 from app.site.timeline import timeline
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -43,6 +44,7 @@ async def _show(
     template: str,
     build: Callable[[Dataset, date], dict[str, object]],
     json_href: str,
+    csv_href: str | None = None,
 ) -> Response:
     """The page `template` for the dataset and day the request asks for (`as_of`, default
     today: then the page changes at midnight too, and is never immutable)."""
@@ -50,7 +52,7 @@ async def _show(
     of_today = q.as_of is None
     day = q.as_of or today()
     fixed = q.pinned and not of_today
-    context = build(ds, day)
+    context = {"csv_href": csv_href, **build(ds, day)}  # a page may know its CSV itself
     return await _render(request, q, ds, template, fixed, of_today, json_href, day=day, **context)
 
 
@@ -101,12 +103,17 @@ async def home(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
         )
     day = q.as_of or today()
     href = keeping(request)
+    t = tongue(language(request))
     return await _show(
         request,
         q,
         "day.html",
-        lambda ds, day: {"page": day_page(ds, day, q.as_of is None), "tl": timeline(ds, day, href)},
+        lambda ds, day: {
+            "page": day_page(ds, day, q.as_of is None, t),
+            "tl": timeline(ds, day, href, t),
+        },
         f"/v1/snapshot?as_of={day.isoformat()}",
+        f"/v1/states?as_of={day.isoformat()}&format=csv",
     )
 
 
@@ -114,12 +121,14 @@ async def home(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
 async def history(request: Request, q: Annotated[DayQuery, Query()]) -> Response:
     """The history at a glance: an SVG drawn here and a table of the same facts."""
     href = keeping(request)
+    t = tongue(language(request))
     return await _show(
         request,
         q,
         "timeline.html",
-        lambda ds, day: {"tl": timeline(ds, day, href)},
+        lambda ds, day: {"tl": timeline(ds, day, href, t)},
         "/v1/timeline",
+        "/v1/states?format=csv&limit=1000",  # the table's status periods
     )
 
 
@@ -171,7 +180,7 @@ for _collection, (_template, _build) in THINGS.items():
 async def change_set(
     request: Request,
     seq: Annotated[int, Path(ge=1, le=MAX_INT, description="The change set's seq")],
-    q: Annotated[Recorded, Query()],
+    q: Annotated[Versioned, Query()],
 ) -> Response:
     """One change set: who made it, when and why, and each fact it changed, field by
     field. A committed change set never changes: the page is fixed whatever the version."""
@@ -182,8 +191,12 @@ async def change_set(
     return await _render(request, q, ds, "change_set.html", True, False, json_href, **context)
 
 
+class ChangesPage(ChangesQuery, Versioned):
+    """The change log's query, and the page's language."""
+
+
 @router.get("/changes")
-async def what_changed(request: Request, q: Annotated[ChangesQuery, Query()]) -> Response:
+async def what_changed(request: Request, q: Annotated[ChangesPage, Query()]) -> Response:
     """The change log as a page: the change sets after `since` (default: the latest
     `limit`), oldest first, each with its changes and its updates field by field."""
     ds = await dataset_for(request, q)

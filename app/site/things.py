@@ -20,8 +20,11 @@ def person_page(ds: Dataset, day: date, person_id: str) -> dict[str, object]:
 
 def body_page(ds: Dataset, day: date, body_id: str) -> dict[str, object]:
     body = structure.body_public(ds, queries.fact_or_404(ds, "body", body_id), day)
-    held = meetings.meetings(ds, body_id, until=day) if body.kind == "council" else []
-    return {"body": body, "meetings": held}
+    if body.kind != "council":
+        return {"body": body, "meetings": []}
+    held = meetings.meetings(ds, body_id, until=day)
+    csv = f"/v1/meetings?body={body_id}&format=csv&limit=1000"
+    return {"body": body, "meetings": held, "csv_href": csv}
 
 
 def document_page(ds: Dataset, day: date, document_id: str) -> dict[str, object]:

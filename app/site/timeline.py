@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from app.core.dates import Precision, earliest, latest, render
-from app.domain.answering import state_ref
+from app.core.dates import Precision, earliest, latest
+from app.domain.answering import names_of, state_ref
 from app.domain.dataset import Dataset
+from app.domain.public import Names
 from app.domain.records import DatedRec
 from app.domain.tables import Post
+from app.site.speech import N_, Tongue
 
 START = date(1996, 1, 1)  # the year the Shanghai Five first met
 WIDTH = 1000  # the drawing's width in its own units (it scales to the page)
@@ -24,12 +26,6 @@ LABELS = 150  # the room on the left for the rows' names
 ROW = 18  # a row's height
 BAR = 12  # a segment's height
 STATUSES = ("member", "observer", "dialogue_partner", "partner")
-STATUS_WORDS = {
-    "member": "member",
-    "observer": "observer",
-    "dialogue_partner": "dialogue partner",
-    "partner": "partner",
-}
 
 
 @dataclass(frozen=True)
@@ -91,78 +87,97 @@ def _segment(fact: DatedRec, end: date, css: str, href: str, words: str) -> Segm
     return Segment(left, max(right - left, 1.5), fuzzy_start, fuzzy_end, css, href, words)
 
 
-def _dates(fact: DatedRec) -> str:
-    start = render(fact.start_date, fact.start_precision)
+def _dates(fact: DatedRec, t: Tongue) -> str:
+    start = t.when(fact.start_date.isoformat(), fact.start_precision)
     if fact.end_date is None:
-        return f"since {start}"
-    return f"{start} to {render(fact.end_date, fact.end_precision)}"
+        return t.gettext("since %(start)s", start=start)
+    end = t.when(fact.end_date.isoformat(), fact.end_precision)
+    return t.gettext("%(start)s – %(end)s", start=start, end=end)  # noqa: RUF001
+
+
+def _name(names: Names, t: Tongue) -> str:
+    return getattr(names, t.lang) or names.en or ""
 
 
 Href = Callable[[str], str]
 TableRow = tuple[str, str, str, str, str]
 
 
-def _states(ds: Dataset, end: date, href: Href) -> tuple[dict[str, list[Segment]], list[TableRow]]:
+def _states(
+    ds: Dataset, end: date, href: Href, t: Tongue
+) -> tuple[dict[str, list[Segment]], list[TableRow]]:
     """Each state's status segments (in the order states first had a status) and the
     table's rows of the same periods."""
     by_state: dict[str, list[Segment]] = {}
     table: list[TableRow] = []
     for period in ds.periods:  # by start
         state = state_ref(ds, period.state_iso3)
-        status = STATUS_WORDS.get(period.status, period.status)
+        name = _name(state.names, t)
+        status = t.word("status", period.status)
         link = href(f"/states/{state.iso2}") + f"#{period.id}"
-        words = f"{state.name}: {status}, {_dates(period)}"
+        words = t.gettext(
+            "%(state)s: %(status)s, %(dates)s", state=name, status=status, dates=_dates(period, t)
+        )
         segment = _segment(period, end, period.status, link, words)
         if segment is None:
             continue
         by_state.setdefault(period.state_iso3, []).append(segment)
-        start = render(period.start_date, period.start_precision) or ""
-        table.append(
-            (state.name, status, start, render(period.end_date, period.end_precision) or "", link)
-        )
+        start = t.when(period.start_date.isoformat(), period.start_precision)
+        until = t.when(period.end_date.isoformat(), period.end_precision) if period.end_date else ""
+        table.append((name, status, start, until, link))
     return by_state, table
 
 
-def _bands(ds: Dataset, end: date, href: Href) -> list[tuple[str, list[Segment]]]:
+def _bands(ds: Dataset, end: date, href: Href, t: Tongue) -> list[tuple[str, list[Segment]]]:
     """The bands under the states: each post's terms, then the presidencies."""
     bands = []
     for post, label in (
-        (Post.secretary_general, "Secretary-General"),
-        (Post.rats_director, "RATS Director"),
+        (Post.secretary_general, N_("Secretary-General")),
+        (Post.rats_director, N_("RATS Director")),
     ):
         segments = []
-        for term in (t for t in ds.terms if t.post == post):
+        for term in (x for x in ds.terms if x.post == post):
             person = ds.persons[term.person_id]
-            words = f"{label}: {person.name}, {_dates(term)}"
+            words = t.gettext(
+                "%(post)s: %(person)s, %(dates)s",
+                post=t.gettext(label),
+                person=_name(names_of(person), t),
+                dates=_dates(term, t),
+            )
             segments.append(_segment(term, end, "term", href(f"/people/{person.id}"), words))
-        bands.append((label, [s for s in segments if s is not None]))
+        bands.append((t.gettext(label), [s for s in segments if s is not None]))
     chairs = []
     for presidency in ds.presidencies:
         state = state_ref(ds, presidency.chair_iso3)
-        words = f"Presidency: {state.name}, {_dates(presidency)}"
+        words = t.gettext(
+            "Presidency: %(state)s, %(dates)s",
+            state=_name(state.names, t),
+            dates=_dates(presidency, t),
+        )
         chairs.append(_segment(presidency, end, "presidency", href(f"/states/{state.iso2}"), words))
-    bands.append(("Presidency", [s for s in chairs if s is not None]))
+    bands.append((t.gettext("Presidency"), [s for s in chairs if s is not None]))
     return bands
 
 
-def timeline(ds: Dataset, end: date, href: Href) -> Timeline:
-    """The timeline up to `end`; `href` makes the links (keeping the page's query)."""
-    by_state, table = _states(ds, end, href)
+def timeline(ds: Dataset, end: date, href: Href, t: Tongue) -> Timeline:
+    """The timeline up to `end` in the words of `t`; `href` makes the links (keeping the
+    page's query)."""
+    by_state, table = _states(ds, end, href, t)
     rows: list[Row] = []
     y = 30.0
     for iso3, segments in by_state.items():
         state = state_ref(ds, iso3)
-        rows.append(Row(y, state.name, href(f"/states/{state.iso2}"), segments))
+        rows.append(Row(y, _name(state.names, t), href(f"/states/{state.iso2}"), segments))
         y += ROW
     y += ROW / 2
-    for label, segments in _bands(ds, end, href):
+    for label, segments in _bands(ds, end, href, t):
         rows.append(Row(y, label, None, segments))
         y += ROW
     ticks = [
         Tick(
             _x(s.start_date, end),
             href(f"/meetings/{s.id}"),
-            f"Summit in {s.city}, {s.start_date.isoformat()}",
+            t.gettext("Summit in %(city)s, %(day)s", city=s.city, day=t.when(s.start_date)),
         )
         for s in ds.summits.values()
         if s.start_date <= end
