@@ -249,3 +249,15 @@ async def test_a_language_not_offered_is_refused(client: httpx.AsyncClient) -> N
     response = await client.get("/?lang=fr", headers={"Accept": "text/html"})
     assert response.status_code == 422
     assert "lang" in response.text
+
+
+async def test_a_refusal_in_the_readers_language(client: httpx.AsyncClient) -> None:
+    """A page that does not exist, asked in Russian: the page's words in Russian, the
+    API's problem in English, marked so."""
+    response = await client.get("/states/XX?lang=ru", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.headers["content-language"] == "ru"
+    found = Own(response.text)
+    assert found.page_lang == "ru"
+    assert "ШОС сегодня" in found.words
+    assert any(lang == "en" and "XX" in text for lang, text in found.other)

@@ -11,7 +11,7 @@ The statuses are called what the SCO's own texts call them: in Russian госу�
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from io import BytesIO
 from typing import Any
@@ -123,12 +123,7 @@ class Tongue:
         "15 июня 2001 г."; in Chinese "2010年", "2010年4月", "2001年6月15日"."""
         if value is None:
             return ""
-        parts = [int(p) for p in str(value).split("-")]
-        if precision == "year" or len(parts) == 1:
-            return format_skeleton("y", date(parts[0], 1, 1), locale=self.locale)
-        if precision == "month" or len(parts) == 2:
-            return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.locale)
-        return format_date(date(*parts[:3]), "long", locale=self.locale)
+        return _written(self.locale, str(value), precision)
 
     def language_name(self, code: str) -> str:
         """A language's name in the page's language, as CLDR writes it ("ru": "Russian",
@@ -187,6 +182,18 @@ def _mapping(given: Any) -> Mapping[str, str | None] | None:
         return given
     dumped: dict[str, str | None] = given.model_dump()
     return dumped
+
+
+@lru_cache(maxsize=8192)
+def _written(locale: str, value: str, precision: str | None) -> str:
+    """A date in a locale, kept: a page writes the same few hundred dates again and again
+    (Babel looks up the locale's patterns on every call)."""
+    parts = [int(p) for p in value.split("-")]
+    if precision == "year" or len(parts) == 1:
+        return format_skeleton("y", date(parts[0], 1, 1), locale=locale)
+    if precision == "month" or len(parts) == 2:
+        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
+    return format_date(date(*parts[:3]), "long", locale=locale)
 
 
 # The languages of the sources written in another script than the Latin one.
