@@ -1,6 +1,7 @@
-"""Pages from templates (Jinja, autoescaped) and how they are sent: HTML with the pages'
-own content security policy, an ETag, Last-Modified and the same Cache-Control as the API
-answer made from the same dataset (app.api.responding)."""
+"""Pages from templates (Jinja, autoescaped) in the reader's language (`lang=`, else
+Accept-Language; app.site.speech) and how they are sent: HTML with the pages' own content
+security policy, its Content-Language, an ETag, Last-Modified and the same Cache-Control as
+the API answer made from the same dataset (app.api.responding)."""
 
 from collections.abc import Callable
 from functools import cache
