@@ -4,6 +4,7 @@ SCO's own status words, `lang` on what only English gives, and the language chos
 link (`lang=`, kept in every link) or by Accept-Language, cached per language."""
 
 import re
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +17,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from app.api.languages import Lang
-from app.site.speech import LOCALES, TRANSLATED
+from app.site.speech import LOCALES, TRANSLATED, tongue
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,3 +264,11 @@ async def test_a_refusal_in_the_readers_language(client: httpx.AsyncClient) -> N
     assert found.page_lang == "ru"
     assert "ШОС сегодня" in found.words
     assert any(lang == "en" and "XX" in text for lang, text in found.other)
+
+
+def test_commit_times_are_written_in_utc_whatever_zone_they_come_in() -> None:
+    """PostgreSQL hands a timestamptz back in the session's zone: the page says UTC and
+    means it."""
+    moscow = datetime(2026, 12, 7, 23, 0, 5, tzinfo=timezone(timedelta(hours=3)))
+    assert tongue(Lang.en).moment(moscow) == "7 Dec 2026, 20:00:05 UTC"
+    assert tongue(Lang.zh).moment(moscow.replace(tzinfo=None)) == "2026年12月7日 23:00:05 UTC"

@@ -10,7 +10,7 @@ The statuses are called what the SCO's own texts call them: in Russian госу�
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from importlib.resources import files
 from io import BytesIO
@@ -98,10 +98,6 @@ class Tongue:
         shown = translations(self.lang).ugettext(message)
         return shown % values if values else shown
 
-    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
-        shown = translations(self.lang).ungettext(singular, plural, n)
-        return shown % {"num": n, **values}
-
     def word(self, field: str, value: str | None) -> str:
         """An enumeration's value in words ("dialogue_partner": "партнер по диалогу");
         a value no catalogue knows is shown as it is."""
@@ -131,8 +127,8 @@ class Tongue:
         return str(Locale.parse(self.locale).languages.get(code, code))
 
     def moment(self, value: datetime) -> str:
-        """A commit's time, to the second, in UTC."""
-        return f"{format_datetime(value, 'medium', tzinfo=None, locale=self.locale)} UTC"
+        """A commit's time, to the second, in UTC (whatever zone the database gave it in)."""
+        return f"{format_datetime(value, 'medium', tzinfo=UTC, locale=self.locale)} UTC"
 
     @property
     def other(self) -> Markup:
