@@ -40,6 +40,7 @@ def environment(lang: Lang = Lang.en) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     t = tongue(lang)
     env.filters["when"] = t.when
+    env.filters["since"] = t.since  # a date after "since" or "from" (Russian: genitive)
     env.filters["en"] = t.english
     env.filters["capital"] = lambda text: text[:1].upper() + text[1:]  # "Партнер ШОС"
     env.globals.update(t=t, lang=lang.value)

@@ -37,6 +37,10 @@ INDEX = {
     "site": "/",
 }
 
+# What the change log's JSON keeps of a page's query: it shows every name as recorded, so
+# it takes no `lang`.
+UNNAMED = ("version", "as_recorded")
+
 
 async def _show(
     request: Request,
@@ -53,7 +57,8 @@ async def _show(
     day = q.as_of or today()
     fixed = q.pinned and not of_today
     context = {"csv_href": csv_href, **build(ds, day)}  # a page may know its CSV itself
-    return await _render(request, q, ds, template, fixed, of_today, json_href, day=day, **context)
+    context["day"] = day
+    return await _render(request, q, ds, template, fixed, of_today, json_href, context)
 
 
 async def _render(
@@ -64,10 +69,15 @@ async def _render(
     fixed: bool,
     of_today: bool,
     json_href: str,
-    **context: object,
+    context: dict[str, object],
+    api_keeps: tuple[str, ...] = ("lang", "version", "as_recorded"),
 ) -> Response:
     """A page, with what every page shows: the version, its links (keeping the query),
-    its JSON, and the banner of a page shown as recorded."""
+    its JSON and CSV (keeping what of it the API takes: `api_keeps`), and the banner of a
+    page shown as recorded."""
+    api = keeping(request, api_keeps)
+    if isinstance(context.get("csv_href"), str):
+        context["csv_href"] = api(str(context["csv_href"]))
     return page(
         request,
         template,
@@ -75,7 +85,7 @@ async def _render(
         fixed,
         of_today=of_today,
         version=ds.version,
-        json_href=json_href,
+        json_href=api(json_href),
         href=keeping(request),
         recorded=await _recorded(request, q, ds),
         **context,
@@ -188,7 +198,9 @@ async def change_set(
     found = await changes.change_set(request, ds, seq)
     json_href = f"/v1/change-sets/{seq}"
     context = things.change_set_page(found)
-    return await _render(request, q, ds, "change_set.html", True, False, json_href, **context)
+    return await _render(
+        request, q, ds, "change_set.html", True, False, json_href, context, UNNAMED
+    )
 
 
 class ChangesPage(ChangesQuery, Versioned):
@@ -212,9 +224,12 @@ async def what_changed(request: Request, q: Annotated[ChangesPage, Query()]) -> 
         False,
         False,
         f"/v1/changes?since={q.since}&limit={q.limit}",
-        since=q.since,
-        next_url=next_url,
-        change_sets=[things.change_set_page(found) for found in shown],
+        {
+            "since": q.since,
+            "next_url": next_url,
+            "change_sets": [things.change_set_page(found) for found in shown],
+        },
+        UNNAMED,
     )
 
 

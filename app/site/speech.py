@@ -58,7 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
         "undetermined": N_("undetermined"),
     },
     "body_kind": {"council": N_("council"), "permanent_body": N_("permanent body")},
-    "format": {"in_person": N_("in person"), "virtual": N_("virtual")},
+    "format": {"in_person": N_("in person"), "virtual": N_("virtual"), "hybrid": N_("hybrid")},
     "source_kind": {
         "news_article": N_("news article"),
         "official_document": N_("official document"),
@@ -119,7 +119,14 @@ class Tongue:
         "15 июня 2001 г."; in Chinese "2010年", "2010年4月", "2001年6月15日"."""
         if value is None:
             return ""
-        return _written(self.locale, str(value), precision)
+        return _written(self.locale, str(value), precision, False)
+
+    def since(self, value: str | date | None, precision: str | None = None) -> str:
+        """A date as written after "since" or "from": in Russian a month then takes the
+        genitive ("с декабря 2004 г.", where `when` writes "декабрь 2004 г.")."""
+        if value is None:
+            return ""
+        return _written(self.locale, str(value), precision, True)
 
     def language_name(self, code: str) -> str:
         """A language's name in the page's language, as CLDR writes it ("ru": "Russian",
@@ -180,15 +187,23 @@ def _mapping(given: Any) -> Mapping[str, str | None] | None:
     return dumped
 
 
+# The pattern of a month after a preposition where the language inflects it (CLDR's
+# "format" month names are the genitive in Russian; its skeleton yMMMM the nominative).
+MONTH_AFTER_PREPOSITION = {"ru": "MMMM y 'г'."}
+
+
 @lru_cache(maxsize=8192)
-def _written(locale: str, value: str, precision: str | None) -> str:
+def _written(locale: str, value: str, precision: str | None, after_preposition: bool) -> str:
     """A date in a locale, kept: a page writes the same few hundred dates again and again
     (Babel looks up the locale's patterns on every call)."""
     parts = [int(p) for p in value.split("-")]
     if precision == "year" or len(parts) == 1:
         return format_skeleton("y", date(parts[0], 1, 1), locale=locale)
     if precision == "month" or len(parts) == 2:
-        return format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
+        month = date(parts[0], parts[1], 1)
+        if after_preposition and locale in MONTH_AFTER_PREPOSITION:
+            return format_date(month, MONTH_AFTER_PREPOSITION[locale], locale=locale)
+        return format_skeleton("yMMMM", month, locale=locale)
     return format_date(date(*parts[:3]), "long", locale=locale)
 
 

@@ -4,7 +4,9 @@ council's meetings, a change set's changes field by field."""
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import get_args
 
+from app.api.routers.structure import Council
 from app.domain.dataset import Dataset
 from app.domain.kinds import BY_NAME
 from app.domain.public import ChangeSetPublic, FactChangePublic
@@ -20,8 +22,8 @@ def person_page(ds: Dataset, day: date, person_id: str) -> dict[str, object]:
 
 def body_page(ds: Dataset, day: date, body_id: str) -> dict[str, object]:
     body = structure.body_public(ds, queries.fact_or_404(ds, "body", body_id), day)
-    if body.kind != "council":
-        return {"body": body, "meetings": []}
+    if body_id not in get_args(Council):  # a body that does not meet, or whose meetings
+        return {"body": body, "meetings": []}  # are not recorded (national coordinators)
     held = meetings.meetings(ds, body_id, until=day)
     csv = f"/v1/meetings?body={body_id}&format=csv&limit=1000"
     return {"body": body, "meetings": held, "csv_href": csv}

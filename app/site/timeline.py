@@ -88,9 +88,10 @@ def _segment(fact: DatedRec, end: date, css: str, href: str, words: str) -> Segm
 
 
 def _dates(fact: DatedRec, t: Tongue) -> str:
-    start = t.when(fact.start_date.isoformat(), fact.start_precision)
     if fact.end_date is None:
-        return t.gettext("since %(start)s", start=start)
+        since = t.since(fact.start_date.isoformat(), fact.start_precision)
+        return t.gettext("since %(start)s", start=since)
+    start = t.when(fact.start_date.isoformat(), fact.start_precision)
     end = t.when(fact.end_date.isoformat(), fact.end_precision)
     return t.gettext("%(start)s – %(end)s", start=start, end=end)  # noqa: RUF001
 
