@@ -225,26 +225,17 @@ async def test_accept_language_chooses_and_lang_wins(client: httpx.AsyncClient) 
     assert "<h1>Индия</h1>" in given.text
     # Each language is its own representation: its own ETag, each revalidated on its own.
     assert len({chosen.headers["etag"], english.headers["etag"], given.headers["etag"]}) == 3
-    again = await client.get(
-        "/states/IN",
-        headers={
-            "Accept": "text/html",
-            "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
-            "If-None-Match": chosen.headers["etag"],
-        },
-    )
-    assert again.status_code == 304
-    # The Chinese page's ETag is not the Russian page's: asked in Russian, a 200.
-    other = await client.get(
-        "/states/IN",
-        headers={
-            "Accept": "text/html",
-            "Accept-Language": "ru",
-            "If-None-Match": chosen.headers["etag"],
-        },
-    )
-    assert other.status_code == 200
-    assert other.headers["content-language"] == "ru"
+    # Asked again in Chinese with its ETag, a 304; asked in Russian with it, a 200.
+    for asked, status in (("zh-CN,zh;q=0.9,en;q=0.5", 304), ("ru", 200)):
+        again = await client.get(
+            "/states/IN",
+            headers={
+                "Accept": "text/html",
+                "Accept-Language": asked,
+                "If-None-Match": chosen.headers["etag"],
+            },
+        )
+        assert again.status_code == status, asked
 
 
 async def test_every_page_links_its_languages_and_keeps_the_chosen_one(
